@@ -1,0 +1,3 @@
+import { register } from "node:module";
+
+register("./json-import-hook.js", import.meta.url);
