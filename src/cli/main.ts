@@ -1,0 +1,74 @@
+// The command line: parse arguments, call the modules, render. Every failure ends
+// as a message and an exit code (2 for bad usage or invalid workflows), never a stack trace.
+import { Command, CommanderError, Option } from "commander";
+import { GitError } from "../git/git.js";
+import { graphCommand } from "./commands/graph.js";
+import { lintCommand } from "./commands/lint.js";
+import { listCommand } from "./commands/list.js";
+import { planCommand } from "./commands/plan.js";
+import { collectKeyValue, UsageError } from "./key-values.js";
+import { stdio, type Out } from "./output.js";
+import { CommandExit } from "./prepare.js";
+
+const VERSION = "0.1.0";
+
+function common(cmd: Command): Command {
+  return cmd
+    .option("--repo <dir>", "repository directory", ".")
+    .option("-W, --workflows <path>", "a workflow file or directory, relative to the repository");
+}
+
+function eventOptions(cmd: Command): Command {
+  return cmd
+    .option("--event <name>", "event name (push, pull_request, workflow_dispatch, schedule, ...)", "push")
+    .option("--event-path <file>", "JSON event payload that overrides the one made from git")
+    .option("--input <k=v>", "workflow_dispatch / workflow_call input (repeatable)", collectKeyValue, {})
+    .option("--var <k=v>", "configuration variable for the vars context (repeatable)", collectKeyValue, {})
+    .option("--actor <name>", "github.actor");
+}
+
+function jsonOption(cmd: Command): Command {
+  return cmd.option("--json <file>", "write JSON to FILE ('-' for standard output)");
+}
+
+export function buildProgram(out: Out, setCode: (code: number) => void): Command {
+  const program = new Command("tierci")
+    .description("Run a repository's GitHub Actions workflows as a tiered pipeline on this machine")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  const run = <T>(fn: (o: T) => Promise<number>) => async (o: T) => setCode(await fn(o));
+
+  jsonOption(common(program.command("list").description("list workflows, their jobs, events and tier"))).action(run((o) => listCommand(out, o as never)));
+  jsonOption(eventOptions(common(program.command("plan").description("show what would run for an event, and why each workflow fires or not")))).action(
+    run((o) => planCommand(out, o as never)),
+  );
+  common(program.command("graph").description("show the tiers and the job DAG"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "mermaid", "dot"]).default("text"))
+    .action(run((o) => graphCommand(out, o as never)));
+  jsonOption(common(program.command("lint").description("validate workflow files and .github/tiers.yml"))).action(run((o) => lintCommand(out, o as never)));
+  return program;
+}
+
+export async function main(argv: string[], out: Out = stdio): Promise<number> {
+  let code = 0;
+  const program = buildProgram(out, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommandExit) return err.code;
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      return 2;
+    }
+    if (err instanceof UsageError || err instanceof GitError) {
+      out.err(`tierci: ${err.message}`);
+      return 2;
+    }
+    out.err(`tierci: internal error: ${(err as Error).message ?? String(err)}`);
+    out.err("this is a bug in tierci; please report it with the command you ran");
+    return 1;
+  }
+}

@@ -1,0 +1,64 @@
+// Shared first steps of the reporting commands: load and validate the repository,
+// then build the event and the plan. Stops with exit code 2 on invalid input.
+import { synthesizeEvent } from "../plan/event-payload.js";
+import { buildPlan, type PlanResult } from "../plan/plan.js";
+import { loadRepository, type Repository } from "../workflow/load.js";
+import type { Out } from "./output.js";
+import { hasErrors, renderDiagnostics } from "./render-diagnostics.js";
+
+export interface CommonOptions {
+  repo: string;
+  workflows?: string;
+}
+
+export interface EventOptions extends CommonOptions {
+  event: string;
+  eventPath?: string;
+  input: Record<string, string>;
+  var: Record<string, string>;
+  actor?: string;
+}
+
+/** A command's early, clean exit with a code; no stack trace reaches the user. */
+export class CommandExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export async function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
+  const repo = await loadRepository(opts.repo, { workflows: opts.workflows });
+  if (hasErrors(repo.diagnostics)) {
+    renderDiagnostics(out, repo.diagnostics);
+    out.err("nothing was run: fix the errors above (or run `tierci lint` to see only them)");
+    throw new CommandExit(2);
+  }
+  return repo;
+}
+
+export async function planFor(out: Out, repo: Repository, opts: EventOptions): Promise<PlanResult> {
+  const actor = opts.actor ?? process.env["USER"] ?? "local";
+  const ev = synthesizeEvent(repo.root, opts.event, { eventPath: opts.eventPath, inputs: opts.input, actor });
+  const result = buildPlan(repo, {
+    name: opts.event,
+    payload: ev.payload,
+    facts: ev.facts,
+    sha: ev.sha,
+    ref: ev.ref,
+    actor,
+    repository: repositoryName(ev.payload),
+    inputs: opts.input,
+    vars: opts.var,
+  });
+  if (hasErrors(result.diagnostics)) {
+    renderDiagnostics(out, result.diagnostics);
+    out.err("nothing was run: fix the errors above");
+    throw new CommandExit(2);
+  }
+  return result;
+}
+
+function repositoryName(payload: Record<string, unknown>): string {
+  const repo = payload["repository"] as { full_name?: string } | undefined;
+  return repo?.full_name ?? "local/repository";
+}

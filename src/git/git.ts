@@ -1,0 +1,260 @@
+// Read-only questions about a repository, answered by the `git` CLI. Synchronous because
+// planning needs the answers before anything else can start, and each call is short.
+import { spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { parseRemoteUrl, type RepoSlug } from "./remote.js";
+
+/** The sha GitHub uses for "no commit": an unborn HEAD, a new branch's `before`. */
+export const ZERO_SHA = "0".repeat(40);
+
+export type GitErrorKind = "no-directory" | "git-missing" | "not-a-repository" | "bad-revision" | "failed";
+
+export class GitError extends Error {
+  override readonly name = "GitError";
+  constructor(
+    message: string,
+    readonly kind: GitErrorKind,
+    readonly dir: string,
+    readonly stderr = "",
+  ) {
+    super(message);
+  }
+}
+
+// Variables a git hook or wrapper may have exported would point git at another repository
+// than the directory we were asked about.
+const INHERITED_GIT_VARS = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+  "GIT_CEILING_DIRECTORIES",
+];
+
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of INHERITED_GIT_VARS) delete env[name];
+  // English messages, so that "not a git repository" can be recognised.
+  env.LC_ALL = "C";
+  // Never take the index lock: the user may be running git in the same checkout meanwhile.
+  env.GIT_OPTIONAL_LOCKS = "0";
+  env.GIT_TERMINAL_PROMPT = "0";
+  return env;
+}
+
+interface Output {
+  status: number;
+  stdout: string;
+}
+
+/** Runs git in `dir`; statuses other than `allowed` raise a GitError. */
+function git(dir: string, args: readonly string[], allowed: readonly number[] = [0]): Output {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new GitError(`${dir} does not exist or is not a directory; pass --repo with the path of your project`, "no-directory", dir);
+  const result = spawnSync("git", args, { cwd: dir, encoding: "utf8", env: gitEnv(), maxBuffer: 512 * 1024 * 1024 });
+  if (result.error !== undefined) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new GitError("git was not found on PATH; install git (https://git-scm.com) and try again", "git-missing", dir);
+    throw new GitError(`could not run git in ${dir}: ${result.error.message}`, "failed", dir);
+  }
+  const stderr = result.stderr.trim();
+  if (/not a git repository/i.test(stderr)) {
+    throw new GitError(
+      `${dir} is not inside a git repository; run tierci in your project's checkout, pass --repo DIR, or create one with 'git init'`,
+      "not-a-repository",
+      dir,
+      stderr,
+    );
+  }
+  const status = result.status ?? -1;
+  if (!allowed.includes(status)) {
+    throw new GitError(`git ${args.join(" ")} failed in ${dir}: ${stderr || `exit status ${status}`}`, "failed", dir, stderr);
+  }
+  return { status, stdout: result.stdout };
+}
+
+function nulList(stdout: string): string[] {
+  return stdout.split("\0").filter((s) => s !== "");
+}
+
+// A revision starting with '-' would be read by git as an option.
+function checkRevision(dir: string, rev: string): void {
+  if (rev === "" || rev.startsWith("-")) throw new GitError(`'${rev}' is not a valid git revision`, "bad-revision", dir);
+}
+
+/** The top of the work tree containing `dir`. */
+export function repoRoot(dir: string): string {
+  return git(resolve(dir), ["rev-parse", "--show-toplevel"]).stdout.trim();
+}
+
+/** The checked-out branch (also when it has no commits yet), or undefined on a detached HEAD. */
+export function currentBranch(dir: string): string | undefined {
+  const out = git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"], [0, 1]);
+  return out.status === 0 ? out.stdout.trim() : undefined;
+}
+
+/** The commit a revision names, or undefined when it names none. */
+export function resolveCommit(dir: string, rev: string): string | undefined {
+  checkRevision(dir, rev);
+  const out = git(dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], [0, 1]);
+  return out.status === 0 ? out.stdout.trim() : undefined;
+}
+
+/** Whether a ref (branch, tag, sha, `HEAD~1`, ...) names a commit. */
+export function refExists(dir: string, ref: string): boolean {
+  return resolveCommit(dir, ref) !== undefined;
+}
+
+/** HEAD's sha, or ZERO_SHA when the repository has no commits yet. */
+export function headSha(dir: string): string {
+  return resolveCommit(dir, "HEAD") ?? ZERO_SHA;
+}
+
+/** A branch's commit: the local branch, else the one on origin (a fresh clone has only that). */
+export function branchCommit(dir: string, branch: string): string | undefined {
+  return resolveCommit(dir, `refs/heads/${branch}`) ?? resolveCommit(dir, `refs/remotes/origin/${branch}`);
+}
+
+/** Tags pointing at a revision, highest version first. */
+export function tagsAt(dir: string, rev: string): string[] {
+  checkRevision(dir, rev);
+  const out = git(dir, ["tag", "--points-at", rev, "--sort=-version:refname"]);
+  return out.stdout.split("\n").filter((s) => s !== "");
+}
+
+/**
+ * The branch pull requests target: origin/HEAD when the clone recorded it, else `main` or
+ * `master` when present, else the current branch (a repository with a single branch).
+ */
+export function defaultBranch(dir: string): string {
+  const originHead = git(dir, ["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], [0, 1, 128]);
+  const prefix = "refs/remotes/origin/";
+  const target = originHead.stdout.trim();
+  if (originHead.status === 0 && target.startsWith(prefix)) return target.slice(prefix.length);
+  for (const candidate of ["main", "master"]) {
+    if (branchCommit(dir, candidate) !== undefined) return candidate;
+  }
+  return currentBranch(dir) ?? "main";
+}
+
+/** The best common ancestor of two revisions, or undefined when their histories are unrelated. */
+export function mergeBase(dir: string, a: string, b: string): string | undefined {
+  checkRevision(dir, a);
+  checkRevision(dir, b);
+  const out = git(dir, ["merge-base", a, b], [0, 1]);
+  return out.status === 0 ? out.stdout.trim() : undefined;
+}
+
+// Renames are reported as a deletion plus an addition so that filters see both paths, as a
+// file leaving `src/` is a change to `src/` too.
+const DIFF_NAMES = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "-z"];
+
+/**
+ * Files that differ between two commits (two-dot diff). With `from` undefined or ZERO_SHA,
+ * every file of `to`, as for a root commit. Paths are relative to the repository root.
+ */
+export function changedFilesBetween(dir: string, from: string | undefined, to: string): string[] {
+  checkRevision(dir, to);
+  const root = repoRoot(dir);
+  if (from === undefined || from === ZERO_SHA) {
+    return nulList(git(root, ["ls-tree", "-r", "--name-only", "-z", to]).stdout).sort();
+  }
+  checkRevision(dir, from);
+  return nulList(git(root, [...DIFF_NAMES, from, to, "--"]).stdout).sort();
+}
+
+/**
+ * Files of the working tree that differ from `base`: committed, staged and unstaged changes,
+ * deletions, and untracked files that .gitignore does not exclude. With `base` undefined
+ * (no commits to compare with), every such file.
+ */
+export function workingTreeChanges(dir: string, base: string | undefined): string[] {
+  const root = repoRoot(dir);
+  const untracked = nulList(git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).stdout);
+  let tracked: string[];
+  if (base === undefined || base === ZERO_SHA) {
+    tracked = nulList(git(root, ["ls-files", "--cached", "-z"]).stdout);
+  } else {
+    checkRevision(dir, base);
+    tracked = nulList(git(root, [...DIFF_NAMES, base, "--"]).stdout);
+  }
+  return [...new Set([...tracked, ...untracked])].sort();
+}
+
+/** The URL of `origin`, else of the first remote; undefined without remotes. */
+export function remoteUrl(dir: string): string | undefined {
+  const names = git(dir, ["remote"]).stdout.split("\n").filter((s) => s !== "");
+  const name = names.includes("origin") ? "origin" : names[0];
+  if (name === undefined) return undefined;
+  const out = git(dir, ["remote", "get-url", name], [0, 2, 128]);
+  return out.status === 0 ? out.stdout.trim() : undefined;
+}
+
+/** owner/repo from the remote, else `local/<directory name>` so that `github.repository` is never empty. */
+export function repositorySlug(dir: string): RepoSlug {
+  const url = remoteUrl(dir);
+  const parsed = url === undefined ? undefined : parseRemoteUrl(url);
+  return parsed ?? { owner: "local", name: basename(repoRoot(dir)) };
+}
+
+export interface Person {
+  name: string;
+  email: string;
+  /** ISO 8601 with the author's or committer's offset. */
+  date: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  treeSha: string;
+  message: string;
+  author: Person;
+  committer: Person;
+}
+
+const COMMIT_FIELDS = ["%H", "%T", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"];
+
+function parseCommits(stdout: string): CommitInfo[] {
+  // Fields and commits are both NUL-terminated (-z), so the output is a flat list of fields.
+  const fields = stdout.split("\0");
+  const commits: CommitInfo[] = [];
+  for (let i = 0; i + COMMIT_FIELDS.length <= fields.length; i += COMMIT_FIELDS.length) {
+    const [sha, treeSha, an, ae, ad, cn, ce, cd, message] = fields.slice(i, i + COMMIT_FIELDS.length) as string[];
+    if (sha === undefined || !/^[0-9a-f]{40,64}$/.test(sha.trim())) continue;
+    commits.push({
+      sha: sha.trim(),
+      treeSha: treeSha ?? "",
+      message: (message ?? "").replace(/\n+$/, ""),
+      author: { name: an ?? "", email: ae ?? "", date: ad ?? "" },
+      committer: { name: cn ?? "", email: ce ?? "", date: cd ?? "" },
+    });
+  }
+  return commits;
+}
+
+const LOG = ["log", "--no-show-signature", "--no-color", "-z", `--format=${COMMIT_FIELDS.join("%x00")}`];
+
+/** One commit's details, or undefined when `rev` names no commit (e.g. an unborn HEAD). */
+export function commitInfo(dir: string, rev = "HEAD"): CommitInfo | undefined {
+  const sha = resolveCommit(dir, rev);
+  if (sha === undefined) return undefined;
+  return parseCommits(git(dir, [...LOG, "-1", sha, "--"]).stdout)[0];
+}
+
+/** Commits reachable from `to` but not `from` (all of `to`'s history without `from`), oldest first, the newest `limit`. */
+export function commitsBetween(dir: string, from: string | undefined, to: string, limit: number): CommitInfo[] {
+  checkRevision(dir, to);
+  if (from !== undefined) checkRevision(dir, from);
+  const range = from === undefined || from === ZERO_SHA ? [to] : [`^${from}`, to];
+  return parseCommits(git(dir, [...LOG, `-${limit}`, ...range, "--"]).stdout).reverse();
+}

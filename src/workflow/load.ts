@@ -1,0 +1,126 @@
+// Discovers, parses and validates a repository's workflow files and tiers.yml.
+import { existsSync, statSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, resolve as resolvePath, sep } from "node:path";
+import { buildWorkflow } from "./build-model.js";
+import type { Diagnostic, Tier, Workflow } from "./model.js";
+import { reconcileParserDiagnostics } from "./parser-divergences.js";
+import { checkReusableCalls } from "./reusable-check.js";
+import { semanticChecks } from "./semantic-checks.js";
+import { schemaDiagnostics } from "./schema-check.js";
+import { readTiers, singleTier } from "./tiers.js";
+import { parseYamlSource, recursiveAliases } from "./yaml-tree.js";
+
+export const WORKFLOWS_DIR = ".github/workflows";
+export const TIERS_FILE = ".github/tiers.yml";
+
+export interface Repository {
+  root: string;
+  /** The workflows selected to run (all of .github/workflows unless -W narrows it). */
+  workflows: Workflow[];
+  /** Every workflow that parsed, by repository-relative path, for `uses: ./...` lookups. */
+  byPath: ReadonlyMap<string, Workflow>;
+  tiers: Tier[];
+  tiersFile?: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** `-W`: a workflow file or a directory of them, relative to the repository. */
+  workflows?: string;
+}
+
+function toRepoPath(root: string, file: string): string {
+  return relative(root, file).split(sep).join("/");
+}
+
+async function listYaml(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const names = await readdir(dir);
+  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+}
+
+function problem(file: string, message: string, hint: string, rule = "load"): Diagnostic {
+  return { severity: "error", file, line: 1, col: 1, message, hint, rule };
+}
+
+async function loadFile(root: string, file: string): Promise<{ workflow?: Workflow; diagnostics: Diagnostic[] }> {
+  const path = toRepoPath(root, file);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    return { diagnostics: [problem(path, `cannot read workflow: ${(err as Error).message}`, "check the file's permissions")] };
+  }
+  const src = parseYamlSource(path, text);
+  const loops = recursiveAliases(src);
+  if (loops.length > 0) {
+    return {
+      diagnostics: loops.map((l) => ({
+        severity: "error" as const,
+        file: path,
+        line: l.pos.line,
+        col: l.pos.col,
+        message: `recursive alias '*${l.anchor}' refers to a node that contains it`,
+        hint: "point the alias at an anchor outside the node that uses it",
+        rule: "syntax",
+      })),
+    };
+  }
+  const parserDiagnostics = await schemaDiagnostics(path, text);
+  if (src.doc.errors.length > 0 || src.doc.contents === null) {
+    if (parserDiagnostics.length === 0) parserDiagnostics.push(problem(path, "the file is empty or not a YAML mapping", "add `on:` and `jobs:`", "syntax"));
+    return { diagnostics: parserDiagnostics };
+  }
+  const workflow = buildWorkflow(src, path);
+  return { workflow, diagnostics: [...reconcileParserDiagnostics(parserDiagnostics, src, workflow), ...semanticChecks(workflow, src)] };
+}
+
+export async function loadRepository(rootDir: string, options: LoadOptions = {}): Promise<Repository> {
+  const root = resolvePath(rootDir);
+  const diagnostics: Diagnostic[] = [];
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    return { root, workflows: [], byPath: new Map(), tiers: [], diagnostics: [problem(rootDir, `repository directory '${rootDir}' does not exist`, "pass an existing directory with --repo")] };
+  }
+
+  const all = await listYaml(join(root, WORKFLOWS_DIR));
+  let selected = all;
+  if (options.workflows !== undefined) {
+    const target = resolvePath(root, options.workflows);
+    if (!existsSync(target)) {
+      diagnostics.push(problem(options.workflows, `workflow path '${options.workflows}' does not exist`, "pass a workflow file or directory with -W"));
+      selected = [];
+    } else selected = statSync(target).isDirectory() ? await listYaml(target) : [target];
+  }
+  const files = [...new Set([...all, ...selected])];
+  if (files.length === 0 && diagnostics.length === 0) {
+    diagnostics.push(problem(WORKFLOWS_DIR, `no workflow files in ${join(root, WORKFLOWS_DIR)}`, "add a workflow there, run `tierci init`, or pass -W PATH"));
+  }
+
+  const loaded = await Promise.all(files.map((f) => loadFile(root, f)));
+  const byPath = new Map<string, Workflow>();
+  for (const l of loaded) {
+    diagnostics.push(...l.diagnostics);
+    if (l.workflow) byPath.set(l.workflow.path, l.workflow);
+  }
+  const selectedPaths = new Set(selected.map((f) => toRepoPath(root, f)));
+  const workflows = [...byPath.values()].filter((w) => selectedPaths.has(w.path));
+  for (const w of workflows) diagnostics.push(...checkReusableCalls(w, byPath));
+
+  const fileNames = workflows.map((w) => w.fileName);
+  let tiers = singleTier(fileNames);
+  let tiersFile: string | undefined;
+  const tiersPath = join(root, TIERS_FILE);
+  if (existsSync(tiersPath)) {
+    tiersFile = TIERS_FILE;
+    const allNames = [...byPath.values()].map((w) => w.fileName);
+    const result = readTiers(parseYamlSource(TIERS_FILE, await readFile(tiersPath, "utf8")), allNames);
+    diagnostics.push(...result.diagnostics);
+    const chosen = new Set(fileNames);
+    tiers = result.tiers
+      .map((t) => ({ ...t, workflows: t.workflows.filter((w) => chosen.has(w)) }))
+      .filter((t) => t.workflows.length > 0 || options.workflows === undefined);
+  }
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  return { root, workflows, byPath, tiers, tiersFile, diagnostics };
+}
