@@ -2,6 +2,7 @@
 // as a message and an exit code (2 for bad usage or invalid workflows), never a stack trace.
 import { Command, CommanderError, Option } from "commander";
 import { GitError } from "../git/git.js";
+import { EventPayloadError } from "../plan/event-payload.js";
 import { graphCommand } from "./commands/graph.js";
 import { lintCommand } from "./commands/lint.js";
 import { listCommand } from "./commands/list.js";
@@ -63,11 +64,11 @@ export async function main(argv: string[], out: Out = stdio): Promise<number> {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
       return 2;
     }
-    if (err instanceof UsageError || err instanceof GitError) {
+    if (err instanceof UsageError || err instanceof GitError || err instanceof EventPayloadError) {
       out.err(`tierci: ${err.message}`);
       return 2;
     }
-    out.err(`tierci: internal error: ${(err as Error).message ?? String(err)}`);
+    out.err(`tierci: internal error: ${err instanceof Error ? err.message : String(err)}`);
     out.err("this is a bug in tierci; please report it with the command you ran");
     return 1;
   }

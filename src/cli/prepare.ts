@@ -39,6 +39,7 @@ export async function loadValid(out: Out, opts: CommonOptions): Promise<Reposito
 export async function planFor(out: Out, repo: Repository, opts: EventOptions): Promise<PlanResult> {
   const actor = opts.actor ?? process.env["USER"] ?? "local";
   const ev = synthesizeEvent(repo.root, opts.event, { eventPath: opts.eventPath, inputs: opts.input, actor });
+  for (const note of ev.notes) out.err(`note: ${note}`);
   const result = buildPlan(repo, {
     name: opts.event,
     payload: ev.payload,

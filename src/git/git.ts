@@ -24,7 +24,7 @@ export class GitError extends Error {
 
 // Variables a git hook or wrapper may have exported would point git at another repository
 // than the directory we were asked about.
-const INHERITED_GIT_VARS = [
+const INHERITED_GIT_VARS = new Set([
   "GIT_DIR",
   "GIT_WORK_TREE",
   "GIT_INDEX_FILE",
@@ -33,12 +33,10 @@ const INHERITED_GIT_VARS = [
   "GIT_COMMON_DIR",
   "GIT_NAMESPACE",
   "GIT_PREFIX",
-  "GIT_CEILING_DIRECTORIES",
-];
+]);
 
 function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of INHERITED_GIT_VARS) delete env[name];
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_GIT_VARS.has(name)));
   // English messages, so that "not a git repository" can be recognised.
   env.LC_ALL = "C";
   // Never take the index lock: the user may be running git in the same checkout meanwhile.
@@ -54,7 +52,7 @@ interface Output {
 
 /** Runs git in `dir`; statuses other than `allowed` raise a GitError. */
 function git(dir: string, args: readonly string[], allowed: readonly number[] = [0]): Output {
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {

@@ -121,6 +121,11 @@ function conclude(clauses: readonly (Clause | undefined)[], fallback: string): F
   return { fired: true, reason: present.length === 0 ? fallback : present.map((c) => c.text).join("; ") };
 }
 
+function refFilterNames(f: BranchTagPathFilters, kind: "branches" | "tags"): string {
+  const [include, ignore] = kind === "branches" ? [f.branches, f.branchesIgnore] : [f.tags, f.tagsIgnore];
+  return [include && `${kind} ${list(include)}`, ignore && `${kind}-ignore ${list(ignore)}`].filter(Boolean).join(", ");
+}
+
 function pushFires(trigger: Trigger, event: EventFacts): FireResult {
   const f = trigger.filters;
   const hasBranch = f.branches !== undefined || f.branchesIgnore !== undefined;
@@ -133,7 +138,7 @@ function pushFires(trigger: Trigger, event: EventFacts): FireResult {
   if (event.ref.startsWith("refs/tags/")) {
     const tag = event.ref.slice("refs/tags/".length);
     if (!hasTag && hasBranch) {
-      return { fired: false, reason: `push of tag ${tag} does not fire: only branch filters are set` };
+      return { fired: false, reason: `push of tag ${tag} does not fire: only branch filters are set (${refFilterNames(f, "branches")})` };
     }
     const tagClause = hasTag ? refClause("tag", tag, `push of tag ${tag}`, f.tags, f.tagsIgnore) : undefined;
     // GitHub does not evaluate path filters for tag pushes.
@@ -143,7 +148,7 @@ function pushFires(trigger: Trigger, event: EventFacts): FireResult {
   }
   const branch = stripPrefix(event.ref, "refs/heads/");
   if (!hasBranch && hasTag) {
-    return { fired: false, reason: `push to ${branch} does not fire: only tag filters are set` };
+    return { fired: false, reason: `push to ${branch} does not fire: only tag filters are set (${refFilterNames(f, "tags")})` };
   }
   const branchClause = hasBranch ? refClause("branch", branch, `push to ${branch}`, f.branches, f.branchesIgnore) : undefined;
   return conclude([branchClause, pathsClause(f, event.changedFiles)], `push to ${branch} (no filters)`);

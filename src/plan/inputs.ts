@@ -61,6 +61,12 @@ function valueHint(def: InputDef): string {
   }
 }
 
+/** A reusable workflow gets its inputs from the caller's `with:`, or from `--input` when run on its own. */
+function howToPass(def: InputDef, kind: InputEventKind): string {
+  const flag = `pass --input ${def.name}=${valueHint(def)}`;
+  return kind === "workflow_call" ? `${flag}, or set '${def.name}' under 'with:' of the calling job` : flag;
+}
+
 function unsetValue(def: InputDef): InputValue {
   switch (def.type) {
     case "boolean":
@@ -97,7 +103,8 @@ export function resolveInputs(defs: readonly InputDef[], given: Readonly<Record<
     const def = byKey.get(name.toLowerCase());
     if (def === undefined) {
       const defined = defs.length === 0 ? `this workflow's ${kind} defines no inputs` : `its ${kind} inputs are ${defs.map((d) => d.name).join(", ")}`;
-      errors.push(`input '${name}' is not defined by the workflow (${defined}); remove --input ${name}=... or add it under on.${kind}.inputs`);
+      const where = kind === "workflow_call" ? "from --input or the calling job's 'with:'" : `--input ${name}=...`;
+      errors.push(`input '${name}' is not defined by the workflow (${defined}); remove it (${where}) or add it under on.${kind}.inputs`);
     } else {
       givenByKey.set(def.name.toLowerCase(), text);
     }
@@ -116,12 +123,12 @@ export function resolveInputs(defs: readonly InputDef[], given: Readonly<Record<
     if (text !== undefined) {
       const parsed = parse(def, text);
       if ("value" in parsed) values[def.name] = parsed.value;
-      else errors.push(`input '${def.name}' ${parsed.problem}; pass --input ${def.name}=${valueHint(def)}`);
+      else errors.push(`input '${def.name}' ${parsed.problem}; ${howToPass(def, kind)}`);
     } else if (def.default !== undefined) {
       const value = resolveDefault(def, def.default, errors);
       if (value !== undefined) values[def.name] = value;
     } else if (def.required) {
-      errors.push(`input '${def.name}' is required; pass --input ${def.name}=${valueHint(def)}`);
+      errors.push(`input '${def.name}' is required; ${howToPass(def, kind)}`);
     } else {
       values[def.name] = unsetValue(def);
     }

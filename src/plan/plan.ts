@@ -6,7 +6,6 @@ import type { Diagnostic, Job, Workflow, YamlValue } from "../workflow/model.js"
 import type { Repository } from "../workflow/load.js";
 import { isLocalWorkflowRef, localWorkflowPath } from "../workflow/reusable-check.js";
 import { githubContext } from "./contexts.js";
-import { validateNeeds } from "./dag.js";
 import { workflowFires, type EventFacts } from "./event-filter.js";
 import { resolveInputs } from "./inputs.js";
 import { expandMatrix, jobDisplayName } from "./matrix.js";
@@ -63,10 +62,6 @@ class Planner {
   ) {}
 
   planWorkflow(workflow: Workflow, inputs: Record<string, YamlValue>, depth: number): PlannedJob[] {
-    for (const e of validateNeeds(workflow.jobs.map((j) => ({ id: j.id, needs: j.needs })))) {
-      const job = workflow.jobs.find((j) => j.id === e.jobId) ?? workflow.jobs[0];
-      if (job) this.diagnostics.push(diag(workflow.path, job.pos, e.message, "fix `needs:` so the jobs form a graph without cycles", "needs"));
-    }
     const contexts = planContexts(this.ev, workflow, inputs);
     return workflow.jobs.flatMap((job) => this.planJob(workflow, job, contexts, depth));
   }
@@ -121,7 +116,7 @@ class Planner {
   }
 
   private displayName(workflow: Workflow, job: Job, matrix: Record<string, YamlValue> | null, contexts: ExprContexts): string {
-    const raw = jobDisplayName(job.id, job.name, matrix ?? {});
+    const raw = jobDisplayName(job.id, job.name, matrix ?? undefined);
     if (!raw.includes("${{") || NEEDS_REF.test(raw)) return raw;
     try {
       return interpolate(raw, { ...contexts, matrix: (matrix ?? {}) as ExprValue });

@@ -4,7 +4,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve as resolvePath, sep } from "node:path";
 import { buildWorkflow } from "./build-model.js";
 import type { Diagnostic, Tier, Workflow } from "./model.js";
-import { reconcileParserDiagnostics } from "./parser-divergences.js";
+import { validateNeeds } from "./dag.js";
+import { NO_ROOT_JOB, reconcileParserDiagnostics } from "./parser-divergences.js";
 import { checkReusableCalls } from "./reusable-check.js";
 import { semanticChecks } from "./semantic-checks.js";
 import { schemaDiagnostics } from "./schema-check.js";
@@ -44,6 +45,17 @@ function problem(file: string, message: string, hint: string, rule = "load"): Di
   return { severity: "error", file, line: 1, col: 1, message, hint, rule };
 }
 
+/** Cycles and self-references in `needs:`; unknown jobs are already reported by the parser. */
+function needsDiagnostics(workflow: Workflow): Diagnostic[] {
+  return validateNeeds(workflow.jobs)
+    .filter((e) => e.kind !== "unknown-need")
+    .map((e) => {
+      const job = workflow.jobs.find((j) => j.id === e.jobId);
+      const pos = job?.pos ?? { line: 1, col: 1 };
+      return { severity: "error", file: workflow.path, line: pos.line, col: pos.col, message: e.message, hint: "change `needs:` so that no job depends on itself, directly or through others", rule: "needs" };
+    });
+}
+
 async function loadFile(root: string, file: string): Promise<{ workflow?: Workflow; diagnostics: Diagnostic[] }> {
   const path = toRepoPath(root, file);
   let text: string;
@@ -73,7 +85,11 @@ async function loadFile(root: string, file: string): Promise<{ workflow?: Workfl
     return { diagnostics: parserDiagnostics };
   }
   const workflow = buildWorkflow(src, path);
-  return { workflow, diagnostics: [...reconcileParserDiagnostics(parserDiagnostics, src, workflow), ...semanticChecks(workflow, src)] };
+  const needs = needsDiagnostics(workflow);
+  const reconciled = reconcileParserDiagnostics(parserDiagnostics, src, workflow)
+    // The parser's "no job without dependencies" is what a cycle looks like to it; ours names the cycle.
+    .filter((d) => !(needs.length > 0 && d.message === NO_ROOT_JOB));
+  return { workflow, diagnostics: [...reconciled, ...needs, ...semanticChecks(workflow, src)] };
 }
 
 export async function loadRepository(rootDir: string, options: LoadOptions = {}): Promise<Repository> {

@@ -15,7 +15,7 @@ const KNOWN_EVENTS = new Set([
 ]);
 
 const EXPRESSION_FOR_MAPPING = /^Unexpected type 'BasicExpressionToken' encountered while reading '([^']+)'/;
-const NO_ROOT_JOB = "The workflow must contain at least one job with no dependencies.";
+export const NO_ROOT_JOB = "The workflow must contain at least one job with no dependencies.";
 
 function listedEventPositions(src: YamlSource): Set<string> {
   const root = resolve(src, src.doc.contents);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildDag, transitiveNeeds, type DagJob } from "./dag.js";
+import { buildDag, transitiveNeeds, validateNeeds, type DagJob } from "./dag.js";
 
 const job = (id: string, ...needs: string[]): DagJob => ({ id, needs });
 
@@ -100,4 +100,10 @@ test("transitiveNeeds ends on a cycle and refuses an unknown id", () => {
   assert.deepEqual(transitiveNeeds(jobs, "c"), ["a", "b"]);
   assert.deepEqual(transitiveNeeds(jobs, "a"), ["b"]);
   assert.throws(() => transitiveNeeds(jobs, "nope"), /no job 'nope' among: a, b, c/);
+});
+
+test("validateNeeds returns the same errors as buildDag", () => {
+  const jobs = [job("a", "b"), job("b", "a"), job("c", "zzz")];
+  assert.deepEqual(validateNeeds(jobs), buildDag(jobs).errors);
+  assert.deepEqual(validateNeeds([job("a"), job("b", "a")]), []);
 });

@@ -137,6 +137,11 @@ export function buildDag(jobs: readonly DagJob[]): Dag {
   return { order, levels, errors };
 }
 
+/** The problems of `buildDag` alone, for callers that only validate. */
+export function validateNeeds(jobs: readonly DagJob[]): DagError[] {
+  return buildDag(jobs).errors;
+}
+
 /**
  * Every job `id` needs, directly or through other jobs, in run order (file order for jobs that are
  * on a cycle). Throws for an id that is not one of `jobs`: callers pass ids they got from the same list.

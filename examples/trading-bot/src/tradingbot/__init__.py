@@ -1,0 +1,1 @@
+"""A toy trading-strategy package: strategies, a backtest and a CLI."""

@@ -1,0 +1,166 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import {
+  GitError,
+  ZERO_SHA,
+  branchCommit,
+  changedFilesBetween,
+  commitInfo,
+  commitsBetween,
+  currentBranch,
+  defaultBranch,
+  headSha,
+  mergeBase,
+  refExists,
+  remoteUrl,
+  repoRoot,
+  repositorySlug,
+  resolveCommit,
+  tagsAt,
+  workingTreeChanges,
+} from "./git.js";
+import { makeFeatureRepo, makeRepo, tempDir } from "./test-repo.js";
+
+test("root, branch, HEAD and refs of a feature branch", (t) => {
+  const repo = makeFeatureRepo();
+  t.after(() => repo.remove());
+  mkdirSync(join(repo.dir, "src", "deep"), { recursive: true });
+  assert.equal(repoRoot(join(repo.dir, "src", "deep")), repo.dir);
+  assert.equal(currentBranch(repo.dir), "feature/x");
+  assert.equal(headSha(repo.dir), repo.git("rev-parse", "HEAD"));
+  assert.equal(defaultBranch(repo.dir), "main");
+  assert.equal(branchCommit(repo.dir, "main"), repo.mainSha);
+  assert.equal(branchCommit(repo.dir, "nope"), undefined);
+  assert.equal(mergeBase(repo.dir, "main", "HEAD"), repo.mainSha);
+  assert.ok(refExists(repo.dir, "main"));
+  assert.ok(refExists(repo.dir, "HEAD~1"));
+  assert.ok(!refExists(repo.dir, "no-such-branch"));
+  assert.equal(resolveCommit(repo.dir, "HEAD~1"), repo.mainSha);
+  assert.throws(() => resolveCommit(repo.dir, "--all"), (err: unknown) => err instanceof GitError && err.kind === "bad-revision");
+});
+
+test("detached HEAD has no current branch", (t) => {
+  const repo = makeFeatureRepo();
+  t.after(() => repo.remove());
+  repo.git("checkout", "-q", "--detach", "main");
+  assert.equal(currentBranch(repo.dir), undefined);
+  assert.equal(headSha(repo.dir), repo.mainSha);
+  repo.git("tag", "v1.0.0");
+  repo.git("tag", "v1.10.0");
+  assert.deepEqual(tagsAt(repo.dir, "HEAD"), ["v1.10.0", "v1.0.0"]);
+});
+
+test("changed files between commits, renames as delete plus add", (t) => {
+  const repo = makeFeatureRepo();
+  t.after(() => repo.remove());
+  const feature = repo.git("rev-parse", "HEAD");
+  assert.deepEqual(changedFilesBetween(repo.dir, repo.mainSha, feature), ["src/a.ts"]);
+  assert.deepEqual(changedFilesBetween(repo.dir, undefined, repo.mainSha), [".gitignore", "README.md", "src/a.ts", "src/b.ts"]);
+  assert.deepEqual(changedFilesBetween(repo.dir, ZERO_SHA, "HEAD"), [".gitignore", "README.md", "src/a.ts", "src/b.ts"]);
+  mkdirSync(join(repo.dir, "lib"));
+  repo.git("mv", "src/b.ts", "lib/b.ts");
+  const renamed = repo.commit("move b");
+  assert.deepEqual(changedFilesBetween(join(repo.dir, "src"), feature, renamed), [
+    "README.md",
+    "lib/b.ts",
+    "notes.txt",
+    "src/b.ts",
+    "src/staged.ts",
+  ]);
+});
+
+test("working tree changes include staged, unstaged and untracked files but not ignored ones", (t) => {
+  const repo = makeFeatureRepo();
+  t.after(() => repo.remove());
+  const expected = ["README.md", "notes.txt", "src/a.ts", "src/staged.ts"];
+  assert.deepEqual(workingTreeChanges(repo.dir, repo.mainSha), expected);
+  // Paths stay relative to the root when asked from a subdirectory.
+  assert.deepEqual(workingTreeChanges(join(repo.dir, "src"), repo.mainSha), expected);
+  assert.deepEqual(workingTreeChanges(repo.dir, "HEAD"), ["README.md", "notes.txt", "src/staged.ts"]);
+  rmSync(join(repo.dir, "src", "b.ts"));
+  assert.ok(workingTreeChanges(repo.dir, "HEAD").includes("src/b.ts"), "a deleted file is a change");
+  assert.deepEqual(workingTreeChanges(repo.dir, undefined), [".gitignore", "README.md", "notes.txt", "src/a.ts", "src/b.ts", "src/staged.ts"]);
+});
+
+test("default branch: origin/HEAD, then main, then master, then the current branch", (t) => {
+  const a = makeRepo("master");
+  const b = makeRepo("dev");
+  const c = makeFeatureRepo();
+  t.after(() => [a, b, c].forEach((r) => r.remove()));
+  a.commit("one");
+  assert.equal(defaultBranch(a.dir), "master");
+  b.commit("one");
+  assert.equal(defaultBranch(b.dir), "dev");
+  c.git("update-ref", "refs/remotes/origin/trunk", c.mainSha);
+  c.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk");
+  assert.equal(defaultBranch(c.dir), "trunk");
+  assert.equal(branchCommit(c.dir, "trunk"), c.mainSha, "a branch only on origin still resolves");
+});
+
+test("repository slug from the remote, else local/<dir>", (t) => {
+  const repo = makeRepo();
+  t.after(() => repo.remove());
+  assert.equal(remoteUrl(repo.dir), undefined);
+  assert.deepEqual(repositorySlug(repo.dir), { owner: "local", name: basename(repo.dir) });
+  repo.git("remote", "add", "upstream", "https://github.com/other/fork.git");
+  assert.deepEqual(repositorySlug(repo.dir), { owner: "other", name: "fork" });
+  repo.git("remote", "add", "origin", "git@github.com:acme/widgets.git");
+  assert.equal(remoteUrl(repo.dir), "git@github.com:acme/widgets.git");
+  assert.deepEqual(repositorySlug(repo.dir), { owner: "acme", name: "widgets" });
+  repo.git("remote", "set-url", "origin", "/srv/git/widgets.git");
+  assert.deepEqual(repositorySlug(repo.dir), { owner: "local", name: basename(repo.dir) });
+});
+
+test("commit details and commit ranges", (t) => {
+  const repo = makeFeatureRepo();
+  t.after(() => repo.remove());
+  const main = commitInfo(repo.dir, "main");
+  assert.ok(main);
+  assert.equal(main.sha, repo.mainSha);
+  assert.equal(main.message, "add b\n\nSecond line of the body.");
+  assert.deepEqual([main.author.name, main.author.email], ["Mona Octocat", "mona@example.com"]);
+  assert.match(main.committer.date, /^\d{4}-\d\d-\d\dT/);
+  assert.match(main.treeSha, /^[0-9a-f]{40}$/);
+  assert.equal(commitInfo(repo.dir)?.message, "change a");
+  assert.deepEqual(
+    commitsBetween(repo.dir, undefined, "HEAD", 10).map((c) => c.message.split("\n")[0]),
+    ["initial", "add b", "change a"],
+  );
+  assert.deepEqual(
+    commitsBetween(repo.dir, repo.mainSha, "HEAD", 10).map((c) => c.message),
+    ["change a"],
+  );
+  assert.deepEqual(
+    commitsBetween(repo.dir, undefined, "HEAD", 2).map((c) => c.message),
+    ["add b\n\nSecond line of the body.", "change a"],
+  );
+});
+
+test("a repository without commits has an unborn HEAD", (t) => {
+  const repo = makeRepo();
+  t.after(() => repo.remove());
+  repo.write("a.txt");
+  repo.write("ignored.log");
+  repo.write(".gitignore", "*.log\n");
+  assert.equal(headSha(repo.dir), ZERO_SHA);
+  assert.equal(currentBranch(repo.dir), "main");
+  assert.equal(defaultBranch(repo.dir), "main");
+  assert.equal(commitInfo(repo.dir), undefined);
+  assert.deepEqual(workingTreeChanges(repo.dir, undefined), [".gitignore", "a.txt"]);
+});
+
+test("a directory that is not a repository gives a GitError telling what to do", (t) => {
+  const dir = tempDir("tierci-nogit-");
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const call of [() => repoRoot(dir), () => headSha(dir), () => currentBranch(dir), () => workingTreeChanges(dir, undefined)]) {
+    assert.throws(call, (err: unknown) => {
+      assert.ok(err instanceof GitError);
+      assert.equal(err.kind, "not-a-repository");
+      assert.match(err.message, /is not inside a git repository.*--repo DIR.*git init/);
+      return true;
+    });
+  }
+  assert.throws(() => repoRoot(join(dir, "missing")), (err: unknown) => err instanceof GitError && err.kind === "no-directory");
+});
