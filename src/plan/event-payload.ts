@@ -2,7 +2,8 @@
 // `github.event` exposes, and the facts that decide which workflows fire. Both come from the
 // checkout's git state, so a local run answers "what would CI do with what I have now",
 // uncommitted work included. An event file (`--event-path`) overrides any field.
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
 import { userInfo } from "node:os";
 import {
   ZERO_SHA,
@@ -421,5 +422,18 @@ export function synthesizeEvent(repoDir: string, eventName: string, opts: Synthe
   let payload = deepMerge(event.payload, overrides.data);
   // Command-line inputs win over the file's, which the merge has just put back on top.
   if (eventName === "workflow_dispatch") payload = { ...payload, inputs: event.payload.inputs };
-  return { ...event, payload, notes: s.notes };
+  const facts = rebaseToSubdirectory(s, repoDir, event.facts);
+  return { ...event, facts, payload, notes: s.notes };
+}
+
+/**
+ * A project kept in a subdirectory of a larger git repository (a monorepo, or an
+ * example inside another project) sees its path filters relative to its own root.
+ */
+function rebaseToSubdirectory(s: RepoState, repoDir: string, facts: EventFacts): EventFacts {
+  const prefix = relative(realpathSync(s.root), realpathSync(resolve(repoDir))).split(sep).join("/");
+  if (prefix === "" || prefix.startsWith("..") || facts.changedFiles === undefined) return facts;
+  s.notes.push(`${prefix} is a subdirectory of the git repository at ${s.root}: path filters use paths relative to ${prefix}`);
+  const inside = `${prefix}/`;
+  return { ...facts, changedFiles: facts.changedFiles.filter((f) => f.startsWith(inside)).map((f) => f.slice(inside.length)) };
 }

@@ -1,24 +1,18 @@
-// Checks beyond the schema: rules GitHub applies when a run starts, reported here
-// so they surface before anything runs.
+// Checks beyond the schema: rules GitHub applies when a run starts, and mistakes that make
+// part of a workflow dead (a trigger that never fires, a condition that is always true),
+// reported here so they surface before anything runs. One module per family of rules.
+import { CheckContext, type Check } from "./checks/context.js";
+import { checkEvents } from "./checks/events.js";
+import { checkGlobs } from "./checks/globs.js";
+import { checkInputs } from "./checks/inputs.js";
+import { checkMatrix } from "./checks/matrix.js";
 import type { Diagnostic, Workflow } from "./model.js";
 import type { YamlSource } from "./yaml-tree.js";
 
-const MAX_DISPATCH_INPUTS = 25;
+const CHECKS: Check[] = [checkEvents, checkGlobs, checkInputs, checkMatrix];
 
-export function semanticChecks(workflow: Workflow, _src: YamlSource): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const t of workflow.triggers) {
-    if (t.event === "workflow_dispatch" && (t.inputs?.length ?? 0) > MAX_DISPATCH_INPUTS) {
-      out.push({
-        severity: "error",
-        file: workflow.path,
-        line: t.pos.line,
-        col: t.pos.col,
-        message: `workflow_dispatch has ${t.inputs?.length} inputs; GitHub allows at most ${MAX_DISPATCH_INPUTS}`,
-        hint: "merge related inputs, e.g. into one JSON string input",
-        rule: "inputs",
-      });
-    }
-  }
-  return out;
+export function semanticChecks(workflow: Workflow, src: YamlSource): Diagnostic[] {
+  const ctx = new CheckContext(workflow, src);
+  for (const check of CHECKS) check(ctx);
+  return ctx.out;
 }

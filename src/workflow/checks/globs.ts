@@ -50,6 +50,7 @@ export function syntaxProblem(pattern: string): Problem | undefined {
 /** What `git check-ref-format` forbids, so a branch or tag pattern containing it never matches. */
 export function refProblem(pattern: string): string | undefined {
   const body = pattern.startsWith("!") ? pattern.slice(1) : pattern;
+  if (body.startsWith("/")) return `'${pattern}' starts with '/', which git ref names cannot (regular expressions are not supported here)`;
   for (let i = 0; i < body.length; i++) {
     const ch = body[i] as string;
     if (ch === "\\") {
@@ -61,7 +62,6 @@ export function refProblem(pattern: string): string | undefined {
     if (/\s/.test(ch)) return `'${pattern}' contains whitespace, which git ref names cannot contain`;
     if (ch === "~" || ch === "^" || ch === ":") return `'${pattern}' contains '${ch}', which git ref names cannot contain`;
   }
-  if (body.startsWith("/")) return `'${pattern}' starts with '/', which git ref names cannot (regular expressions are not supported here)`;
   if (body.endsWith("/") || body.endsWith(".")) return `'${pattern}' ends with '${body.slice(-1)}', which git ref names cannot`;
   if (body.includes("..")) return `'${pattern}' contains '..', which git ref names cannot contain`;
   return undefined;
