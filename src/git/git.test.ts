@@ -21,7 +21,7 @@ import {
   tagsAt,
   workingTreeChanges,
 } from "./git.js";
-import { makeFeatureRepo, makeRepo, tempDir } from "./test-repo.js";
+import { makeFeatureRepo, makeRepo, tempDir } from "../../test/support/git-repo.js";
 
 test("root, branch, HEAD and refs of a feature branch", (t) => {
   const repo = makeFeatureRepo();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { GitError, ZERO_SHA } from "../git/git.js";
-import { makeFeatureRepo, makeRepo, tempDir, type TestRepo } from "../git/test-repo.js";
+import { makeFeatureRepo, makeRepo, tempDir, type TestRepo } from "../../test/support/git-repo.js";
 import { EventPayloadError, readEventFile, synthesizeEvent } from "./event-payload.js";
 import { workflowFires } from "./event-filter.js";
 
