@@ -45,7 +45,9 @@ jobs:
   compile:
     name: compile \${{ inputs.target }}
     runs-on: ubuntu-latest
-    steps: [{ run: echo }]
+    outputs:
+      name: \${{ steps.c.outputs.name }}
+    steps: [{ id: c, run: echo }]
 `,
   });
   assert.deepEqual(diagnostics, []);

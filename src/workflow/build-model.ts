@@ -193,7 +193,7 @@ function buildJob(src: YamlSource, id: string, keyNode: Node, node: Node | undef
     environment: optionalValue(src, get(src, node, "environment")),
     container: optionalValue(src, get(src, node, "container")),
     services: optionalValue(src, get(src, node, "services")),
-    steps: items(src, get(src, node, "steps")).map((s, i) => buildStep(src, s, i)),
+    steps: buildSteps(src, get(src, node, "steps")),
     uses: toText(src, get(src, node, "uses")),
     with: withValue && typeof withValue === "object" && !Array.isArray(withValue) ? withValue : {},
     secrets,
@@ -203,6 +203,11 @@ function buildJob(src: YamlSource, id: string, keyNode: Node, node: Node | undef
 
 function optionalValue(src: YamlSource, node: Node | undefined): YamlValue | undefined {
   return node === undefined ? undefined : toValue(src, node);
+}
+
+/** Steps of a job or of a composite action, which share one syntax. */
+export function buildSteps(src: YamlSource, node: Node | undefined): Step[] {
+  return items(src, node).map((s, i) => buildStep(src, s, i));
 }
 
 function buildStep(src: YamlSource, node: Node, index: number): Step {

@@ -7,7 +7,9 @@ import { checkConditions } from "./checks/conditions.js";
 import { checkContainers } from "./checks/container.js";
 import { CheckContext, type Check } from "./checks/context.js";
 import { checkEvents } from "./checks/events.js";
+import { checkExpressions } from "./checks/expressions.js";
 import { checkGlobs } from "./checks/globs.js";
+import { checkInjection } from "./checks/injection.js";
 import { checkInputs } from "./checks/inputs.js";
 import { checkLimits } from "./checks/limits.js";
 import { checkMatrix } from "./checks/matrix.js";
@@ -28,6 +30,8 @@ const CHECKS: Check[] = [
   checkLimits,
   checkUses,
   checkAnchors,
+  checkExpressions,
+  checkInjection,
 ];
 
 export function semanticChecks(workflow: Workflow, src: YamlSource): Diagnostic[] {

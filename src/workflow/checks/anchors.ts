@@ -1,6 +1,7 @@
-// YAML anchors that nothing refers to. Harmless to GitHub, but usually the leftover of an
-// edit or an alias pointing at the wrong anchor, so they are warnings.
-import { isAlias, isMap, isNode, isPair, isSeq, type Node } from "yaml";
+// YAML anchors and aliases. GitHub's YAML reader has no merge keys, so `<<: *base` is an
+// error. Anchors nothing refers to are harmless, but usually the leftover of an edit or an
+// alias pointing at the wrong anchor, so they are warnings.
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node } from "yaml";
 import type { CheckContext } from "./context.js";
 
 const RULE = "anchors";
@@ -11,6 +12,9 @@ export function checkAnchors(ctx: CheckContext): void {
   const defined: { name: string; node: Node; entry: { used: boolean } }[] = [];
   const visit = (node: unknown): void => {
     if (isPair(node)) {
+      if (isScalar(node.key) && node.key.value === "<<" && node.key.type === "PLAIN") {
+        ctx.error(node.key, RULE, "GitHub does not support YAML merge keys ('<<'); the entry is read as a key named '<<'", "repeat the keys, or alias the whole mapping with *name");
+      }
       visit(node.key);
       visit(node.value);
       return;

@@ -71,11 +71,12 @@ export function posInScalar(src: YamlSource, node: Node, offset: number): Source
   if (!isScalar(n) || typeof n.value !== "string") return start;
   const before = n.value.slice(0, offset);
   const newlines = before.split("\n").length - 1;
-  if (n.type === Scalar.BLOCK_LITERAL || n.type === Scalar.BLOCK_FOLDED) {
+  if (n.type === Scalar.BLOCK_LITERAL) {
     const lineStart = before.lastIndexOf("\n") + 1;
     const indent = blockIndent(src, node);
     return { file: start.file, line: start.line + 1 + newlines, col: indent + 1 + offset - lineStart };
   }
+  if (n.type === Scalar.BLOCK_FOLDED) return { file: start.file, line: start.line + 1 + newlines, col: 1 };
   if (newlines > 0) return { file: start.file, line: start.line + newlines, col: 1 };
   const quoted = n.type === Scalar.QUOTE_SINGLE || n.type === Scalar.QUOTE_DOUBLE ? 1 : 0;
   return { file: start.file, line: start.line, col: start.col + quoted + offset };

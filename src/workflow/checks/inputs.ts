@@ -1,6 +1,7 @@
-// Inputs of `workflow_dispatch` and `workflow_call`: settings that contradict the input's
-// type, which GitHub only notices when someone dispatches or calls the workflow.
-import { isSeq, type Node } from "yaml";
+// Inputs of `workflow_dispatch` and `workflow_call` (and outputs of the latter): settings
+// that contradict the input's type or leave an output without a value, which GitHub only
+// notices when someone dispatches or calls the workflow.
+import { isScalar, isSeq, type Node } from "yaml";
 import { entries, get, items, resolve, toText, toValue } from "../yaml-tree.js";
 import { hasExpression, type CheckContext } from "./context.js";
 
@@ -21,6 +22,12 @@ export function checkInputs(ctx: CheckContext): void {
   for (const event of ["workflow_dispatch", "workflow_call"] as const) {
     const inputs = get(ctx.src, get(ctx.src, ctx.on, event), "inputs");
     for (const input of entries(ctx.src, inputs)) checkInput(ctx, event, input.key, input.keyNode, input.value);
+  }
+  for (const output of entries(ctx.src, get(ctx.src, get(ctx.src, ctx.on, "workflow_call"), "outputs"))) {
+    const value = resolve(ctx.src, get(ctx.src, output.value, "value"));
+    if (isScalar(value) && (value.value === null || value.value === "")) {
+      ctx.error(value, RULE, `workflow_call output '${output.key}' has an empty value, so callers always read ''`, `set it from a job output, e.g. value: \${{ jobs.<job>.outputs.${output.key} }}`);
+    }
   }
 }
 

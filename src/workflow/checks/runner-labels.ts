@@ -1,6 +1,6 @@
-// `runs-on:` labels that no runner can satisfy: images GitHub has retired, labels of two
-// operating systems at once (a runner must carry every label), empty label lists, and
-// a matrix value that is a mapping where labels are expected.
+// `runs-on:` labels that no runner can satisfy: labels of two operating systems at once
+// (a runner must carry every label), empty label lists, a matrix value that is a mapping
+// where labels are expected, and (as warnings) images GitHub has retired.
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { get, items, resolve, toText } from "../yaml-tree.js";
 import { hasExpression, type CheckContext, type JobNodes } from "./context.js";
@@ -113,7 +113,8 @@ function matrixLabels(ctx: CheckContext, job: JobNodes, key: string, runsOnNode:
 function checkKnown(ctx: CheckContext, label: Label): void {
   const l = label.text.toLowerCase();
   if (RETIRED[l]) {
-    ctx.error(label.node, RULE, `GitHub has retired the '${label.text}' runner image, so the job never starts there`, `move to a current image, e.g. ${LATEST[RETIRED[l]]}`);
+    // Only a warning: tierci runs the job on this machine whatever the label, and GitHub fails it.
+    ctx.warn(label.node, RULE, `GitHub has retired the '${label.text}' runner image, so the job never starts there on GitHub`, `move to a current image, e.g. ${LATEST[RETIRED[l]]}`);
     return;
   }
   if (HOSTED[l] || !/^(ubuntu|windows|macos)-/.test(l)) return;

@@ -1,6 +1,6 @@
 // `uses:` references: the two forms a reusable-workflow call may take, and popular
-// actions pinned to major versions whose JavaScript runtime (Node 12 or 16) GitHub has
-// removed from its runners.
+// actions pinned to old major versions: an error where GitHub fails the step, a warning
+// where it only swaps the action's retired Node.js runtime for a newer one.
 import { get, items, toText } from "../yaml-tree.js";
 import { hasExpression, type CheckContext } from "./context.js";
 
@@ -12,18 +12,23 @@ const REMOTE_WORKFLOW = /^[\w.-]+\/[\w.-]+\/[^@]+\.ya?ml@[^@\s]+$/;
 /** A local call names a file in this repository and takes no ref. */
 const LOCAL_WORKFLOW = /^\.\/[^@]+\.ya?ml$/;
 
-/** The last major version of each action that still runs on Node 12 or 16. */
-const LAST_OLD_MAJOR: Record<string, number> = {
+/** The last major version of each action whose runtime (Node 12 or 16) GitHub replaces with a newer Node at run time. */
+const LAST_OLD_RUNTIME: Record<string, number> = {
   "actions/checkout": 3,
   "actions/setup-node": 3,
   "actions/setup-python": 4,
   "actions/setup-go": 4,
   "actions/setup-java": 3,
   "actions/cache": 3,
-  "actions/upload-artifact": 3,
-  "actions/download-artifact": 3,
   "actions/github-script": 6,
   "actions/stale": 8,
+};
+
+/** The last major version of each action whose backing service GitHub has shut down, so the step fails. */
+const LAST_SHUT_DOWN: Record<string, number> = {
+  "actions/upload-artifact": 3,
+  "actions/download-artifact": 3,
+  "actions/cache": 2,
 };
 
 export function checkUses(ctx: CheckContext): void {
@@ -46,13 +51,18 @@ export function checkUses(ctx: CheckContext): void {
       const action = toText(ctx.src, node);
       const m = action === undefined ? null : /^([\w.-]+\/[\w.-]+)@v(\d+)(?:\.\d+)*$/.exec(action);
       if (!node || !m) continue;
-      const last = LAST_OLD_MAJOR[(m[1] as string).toLowerCase()];
-      if (last !== undefined && Number(m[2]) <= last) {
-        ctx.error(
+      const name = (m[1] as string).toLowerCase();
+      const major = Number(m[2]);
+      const shutDown = LAST_SHUT_DOWN[name];
+      const oldRuntime = LAST_OLD_RUNTIME[name];
+      if (shutDown !== undefined && major <= shutDown) {
+        ctx.error(node, RULE_ACTION, `'${action}' uses a service GitHub has shut down for this version, so the step fails`, `update to ${m[1]}@v${shutDown + 1} or later`);
+      } else if (oldRuntime !== undefined && major <= oldRuntime) {
+        ctx.warn(
           node,
           RULE_ACTION,
-          `'${action}' runs on a Node.js version GitHub's runners no longer have`,
-          `update to ${m[1]}@v${last + 1} or later`,
+          `'${action}' was built for a Node.js version GitHub's runners no longer have; GitHub runs it on a newer one`,
+          `update to ${m[1]}@v${oldRuntime + 1} or later`,
         );
       }
     }
