@@ -1,7 +1,7 @@
 // Places where @actions/workflow-parser rejects workflows that GitHub runs. Each
 // rule names the divergence it covers so it can be dropped when the parser is fixed.
-import { isSeq } from "yaml";
-import type { Diagnostic, Workflow } from "./model.js";
+import { isMap, isSeq, visit } from "yaml";
+import type { Diagnostic, SourcePos, Workflow } from "./model.js";
 import { entries, get, items, posOf, resolve, scalarText, toValue, type YamlSource } from "./yaml-tree.js";
 
 /** Events GitHub accepts under `on:`; the parser's list form misses some of them. */
@@ -42,12 +42,32 @@ function bareDispatchInputLines(src: YamlSource): Set<number> {
   return out;
 }
 
+/** Messages about a mapping as a whole, which the parser places on the mapping's first key. */
+const ABOUT_PARENT = [/^Required property is missing: /, /^Container image cannot be empty/, /^Input type is not 'choice', but 'options' is defined/];
+
+/** Positions of mapping values ("line:col" of their first key) to the position of the key that holds them. */
+function parentKeyPositions(src: YamlSource): Map<string, SourcePos> {
+  const out = new Map<string, SourcePos>();
+  visit(src.doc, {
+    Pair(_key, pair) {
+      if (isMap(pair.value) && pair.value.items.length > 0) {
+        const first = posOf(src, pair.value.items[0]?.key);
+        out.set(`${first.line}:${first.col}`, posOf(src, pair.key));
+      }
+    },
+  });
+  return out;
+}
+
 export function reconcileParserDiagnostics(diagnostics: Diagnostic[], src: YamlSource, workflow: Workflow | undefined): Diagnostic[] {
   const listedEvents = listedEventPositions(src);
   const bareInputs = bareDispatchInputLines(src);
   const hasRootJob = workflow !== undefined && workflow.jobs.some((j) => j.needs.length === 0);
   const out: Diagnostic[] = [];
-  for (const d of diagnostics) {
+  const parents = diagnostics.some((d) => ABOUT_PARENT.some((re) => re.test(d.message))) ? parentKeyPositions(src) : new Map<string, SourcePos>();
+  for (const original of diagnostics) {
+    const parent = ABOUT_PARENT.some((re) => re.test(original.message)) ? parents.get(`${original.line}:${original.col}`) : undefined;
+    const d = parent ? { ...original, line: parent.line, col: parent.col } : original;
     if (/^Unexpected value '/.test(d.message) && listedEvents.has(`${d.line}:${d.col}`)) continue;
     const nullInput = d.message === "Unexpected value ''" || /'NullToken' encountered while reading 'input configuration'/.test(d.message);
     if (nullInput && bareInputs.has(d.line)) continue;
