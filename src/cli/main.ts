@@ -7,6 +7,8 @@ import { graphCommand } from "./commands/graph.js";
 import { lintCommand } from "./commands/lint.js";
 import { listCommand } from "./commands/list.js";
 import { planCommand } from "./commands/plan.js";
+import { runCommand } from "./commands/run.js";
+import { logsCommand, runsCommand } from "./commands/runs.js";
 import { collectKeyValue, UsageError } from "./key-values.js";
 import { stdio, type Out } from "./output.js";
 import { CommandExit } from "./prepare.js";
@@ -39,16 +41,47 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
-  const run = <T>(fn: (o: T) => Promise<number>) => async (o: T) => setCode(await fn(o));
+  const runAction = <T>(fn: (o: T) => Promise<number>) => async (o: T) => setCode(await fn(o));
 
-  jsonOption(common(program.command("list").description("list workflows, their jobs, events and tier"))).action(run((o) => listCommand(out, o as never)));
+  jsonOption(common(program.command("list").description("list workflows, their jobs, events and tier"))).action(runAction((o) => listCommand(out, o as never)));
   jsonOption(eventOptions(common(program.command("plan").description("show what would run for an event, and why each workflow fires or not")))).action(
-    run((o) => planCommand(out, o as never)),
+    runAction((o) => planCommand(out, o as never)),
   );
   common(program.command("graph").description("show the tiers and the job DAG"))
     .addOption(new Option("--format <format>", "output format").choices(["text", "mermaid", "dot"]).default("text"))
-    .action(run((o) => graphCommand(out, o as never)));
-  jsonOption(common(program.command("lint").description("validate workflow files and .github/tiers.yml"))).action(run((o) => lintCommand(out, o as never)));
+    .action(runAction((o) => graphCommand(out, o as never)));
+  jsonOption(common(program.command("lint").description("validate workflow files and .github/tiers.yml"))).action(runAction((o) => lintCommand(out, o as never)));
+  const run = program.command("run").description("run the pipeline: tiers in order, jobs on this host");
+  jsonOption(eventOptions(common(run)))
+    .option("-j, --job <id>", "run only this job and the jobs it needs")
+    .option("--secret <k=v>", "a secret (repeatable)", collectKeyValue, {})
+    .option("--secret-file <file>", "secrets as NAME=VALUE lines")
+    .option("--env <k=v>", "an environment variable for every job (repeatable)", collectKeyValue, {})
+    .option("--jobs <n>", "jobs running at once (default: the number of cores)")
+    .option("--no-gate", "start every tier at once, as GitHub does")
+    .option("--enforce-budgets", "a tier over its budget fails")
+    .option("--reuse-workspace", "run jobs in the repository itself instead of a snapshot")
+    .option("--keep-workspace", "keep each job's workspace after the run")
+    .option("--action-dir <dir>", "a directory of remote actions as owner/repo@ref (repeatable)", (v: string, prev: string[] = []) => [...prev, v], [])
+    .option("--offline", "never fetch remote actions")
+    .option("--db <file>", "the run database (default: <repo>/.tierci/tierci.db)")
+    .option("--debug", "show debug messages (ACTIONS_STEP_DEBUG)")
+    .action(runAction((o) => runCommand(out, o as never)));
+  program
+    .command("runs")
+    .description("list recorded runs, newest first")
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--db <file>", "the run database")
+    .option("--limit <n>", "how many", "20")
+    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .action(runAction(async (o) => runsCommand(out, o as never)));
+  program
+    .command("logs <run> [job]")
+    .description("print the logs of a run, or of one of its jobs")
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--db <file>", "the run database")
+    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .action(async (runRef: string, job: string | undefined, o: object) => setCode(logsCommand(out, runRef, job, o as never)));
   return program;
 }
 

@@ -48,7 +48,7 @@ export async function planFor(out: Out, repo: Repository, opts: EventOptions): P
     ref: ev.ref,
     actor,
     repository: repositoryName(ev.payload),
-    inputs: opts.input,
+    inputs: { ...payloadInputs(ev.payload), ...opts.input },
     vars: opts.var,
   });
   if (hasErrors(result.diagnostics)) {
@@ -57,6 +57,15 @@ export async function planFor(out: Out, repo: Repository, opts: EventOptions): P
     throw new CommandExit(2);
   }
   return result;
+}
+
+/** Dispatch and call inputs given in an event file; GitHub sends them as strings. */
+function payloadInputs(payload: Record<string, unknown>): Record<string, string> {
+  const inputs = payload["inputs"];
+  if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(inputs)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
 }
 
 function repositoryName(payload: Record<string, unknown>): string {

@@ -5,6 +5,11 @@ import { constants, type Dirent } from "node:fs";
 import { copyFile, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
+/** tierci's own state (run database, caches) is never part of what a job sees. */
+function isToolState(path: string): boolean {
+  return path === ".tierci" || path.startsWith(".tierci/");
+}
+
 /** Files a snapshot holds, relative to `source`; null when `source` is not inside a git work tree. */
 export function snapshotFileList(source: string): string[] | null {
   const r = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
@@ -13,7 +18,7 @@ export function snapshotFileList(source: string): string[] | null {
     maxBuffer: 512 * 1024 * 1024,
   });
   if (r.status !== 0) return null;
-  return [...new Set(r.stdout.split("\0").filter((p) => p.length > 0))];
+  return [...new Set(r.stdout.split("\0").filter((p) => p.length > 0 && !isToolState(p)))];
 }
 
 async function walk(source: string, rel: string, out: string[]): Promise<void> {
@@ -24,7 +29,7 @@ async function walk(source: string, rel: string, out: string[]): Promise<void> {
     return;
   }
   for (const e of entries) {
-    if (e.name === ".git") continue;
+    if (e.name === ".git" || (rel === "" && e.name === ".tierci")) continue;
     const p = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) await walk(source, p, out);
     else out.push(p);

@@ -253,8 +253,18 @@ test("event file errors name the file", (t) => {
   assert.throws(() => synthesizeEvent(repo.dir, "push", { eventPath: wrongType }), /wrong\.json: ref must be a string/);
 });
 
-test("a directory outside any repository gives a GitError", (t) => {
+test("a directory outside any repository gets an event without a commit, and says so", (t) => {
   const dir = tempDir("tierci-nogit-");
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  assert.throws(() => synthesizeEvent(dir, "push"), GitError);
+  const ev = synthesizeEvent(dir, "push");
+  assert.equal(ev.ref, "refs/heads/main");
+  assert.equal(ev.sha, "0".repeat(40));
+  assert.equal(ev.facts.changedFiles, undefined, "path filters cannot be evaluated");
+  assert.match(ev.notes.join("\n"), /not a git repository/);
+  const dispatch = synthesizeEvent(dir, "workflow_dispatch", { inputs: { level: "full" } });
+  assert.deepEqual(dispatch.payload["inputs"], { level: "full" });
+});
+
+test("a missing directory is still a GitError", () => {
+  assert.throws(() => synthesizeEvent("/nonexistent/tierci-dir", "push"), GitError);
 });

@@ -3,9 +3,10 @@
 // checkout's git state, so a local run answers "what would CI do with what I have now",
 // uncommitted work included. An event file (`--event-path`) overrides any field.
 import { readFileSync, realpathSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { basename, relative, resolve, sep } from "node:path";
 import { userInfo } from "node:os";
 import {
+  GitError,
   ZERO_SHA,
   branchCommit,
   commitInfo,
@@ -22,7 +23,7 @@ import {
   workingTreeChanges,
   type CommitInfo,
 } from "../git/git.js";
-import type { EventFacts } from "./event-filter.js";
+import { DEFAULT_ACTION, type EventFacts } from "./event-filter.js";
 
 export class EventPayloadError extends Error {
   override readonly name = "EventPayloadError";
@@ -397,6 +398,7 @@ function workflowDispatch(s: RepoState, o: Overrides, inputs: Record<string, str
 export function synthesizeEvent(repoDir: string, eventName: string, opts: SynthesizeOptions = {}): SynthesizedEvent {
   const path = opts.eventPath ?? "";
   const overrides = new Overrides(opts.eventPath === undefined ? {} : readEventFile(opts.eventPath), path);
+  if (!insideGitWorkTree(repoDir)) return plainDirectoryEvent(repoDir, eventName, opts, overrides);
   const s = readState(repoDir, opts.actor);
   let event: Omit<SynthesizedEvent, "notes">;
   switch (eventName) {
@@ -424,6 +426,42 @@ export function synthesizeEvent(repoDir: string, eventName: string, opts: Synthe
   if (eventName === "workflow_dispatch") payload = { ...payload, inputs: event.payload.inputs };
   const facts = rebaseToSubdirectory(s, repoDir, event.facts);
   return { ...event, facts, payload, notes: s.notes };
+}
+
+function insideGitWorkTree(dir: string): boolean {
+  try {
+    repoRoot(dir);
+    return true;
+  } catch (err) {
+    if (err instanceof GitError && err.kind === "not-a-repository") return false;
+    throw err;
+  }
+}
+
+/**
+ * A directory that is not under git still runs: the event names the default branch
+ * with no commit, and path filters cannot be evaluated.
+ */
+function plainDirectoryEvent(repoDir: string, eventName: string, opts: SynthesizeOptions, overrides: Overrides): SynthesizedEvent {
+  const name = basename(resolve(repoDir)) || "repository";
+  const login = opts.actor ?? defaultActor();
+  const ref = overrides.string("ref") ?? "refs/heads/main";
+  const repository = { name, full_name: `local/${name}`, owner: { login: "local" }, default_branch: "main" };
+  const base: Json = { repository, sender: { login, type: "User" } };
+  if (eventName === "push") Object.assign(base, { ref, before: ZERO_SHA, after: ZERO_SHA });
+  if (eventName === "workflow_dispatch") Object.assign(base, { ref, inputs: opts.inputs ?? {} });
+  const action = overrides.string("action") ?? DEFAULT_ACTION[eventName];
+  if (eventName.startsWith("pull_request")) Object.assign(base, { action, number: 1, pull_request: { number: 1, head: { ref: "HEAD", sha: ZERO_SHA }, base: { ref: "main", sha: ZERO_SHA } } });
+  let payload = deepMerge(base, overrides.data);
+  if (eventName === "workflow_dispatch") payload = { ...payload, inputs: { ...((overrides.data["inputs"] as Json | undefined) ?? {}), ...(opts.inputs ?? {}) } };
+  const baseRef = overrides.string("pull_request", "base", "ref") ?? "main";
+  return {
+    payload,
+    sha: overrides.string("after") ?? ZERO_SHA,
+    ref,
+    facts: { name: eventName, ref, baseRef, ...(action !== undefined ? { action } : {}) },
+    notes: [`${repoDir} is not a git repository: the event has no commit (sha of zeros) and path filters are not checked`],
+  };
 }
 
 /**

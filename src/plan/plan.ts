@@ -1,6 +1,7 @@
 // Turns a loaded repository and an event into a Plan: which workflows fire and why,
 // their jobs with matrices expanded, grouped by tier.
 import { evaluateValue, interpolate } from "../expr/evaluate.js";
+import { evaluateStructure } from "../expr/structured.js";
 import type { ExprContexts, ExprValue } from "../expr/value.js";
 import type { Diagnostic, Job, Workflow, YamlValue } from "../workflow/model.js";
 import type { Repository } from "../workflow/load.js";
@@ -99,7 +100,7 @@ class Planner {
   private expand(workflow: Workflow, job: Job, source: NonNullable<NonNullable<Job["strategy"]>["matrix"]>, contexts: ExprContexts): Record<string, YamlValue>[] | undefined {
     let value: YamlValue;
     try {
-      value = typeof source === "string" ? (evaluateValue(source, contexts) as YamlValue) : evaluateDeep(source, contexts);
+      value = typeof source === "string" ? (evaluateValue(source, contexts) as YamlValue) : (evaluateStructure(source as ExprValue, contexts) as YamlValue);
     } catch (err) {
       this.diagnostics.push(diag(workflow.path, job.pos, `job '${job.id}': cannot evaluate the matrix: ${(err as Error).message}`, "fix the expression under strategy.matrix", "matrix"));
       return undefined;
@@ -136,7 +137,7 @@ class Planner {
     const given: Record<string, string> = {};
     let callInputs: Record<string, YamlValue>;
     try {
-      callInputs = evaluateDeep(job.with, contexts) as Record<string, YamlValue>;
+      callInputs = evaluateStructure(job.with as ExprValue, contexts) as Record<string, YamlValue>;
     } catch (err) {
       this.diagnostics.push(diag(caller.path, job.pos, `job '${job.id}': cannot evaluate \`with:\`: ${(err as Error).message}`, "fix the expressions under `with:`", "expression"));
       return;
@@ -179,18 +180,6 @@ class Planner {
       workflow,
     };
   }
-}
-
-/** Evaluates every `${{ }}` inside a YAML value, keeping non-string values as they are. */
-function evaluateDeep(value: YamlValue, contexts: ExprContexts): YamlValue {
-  if (typeof value === "string") return value.includes("${{") ? (evaluateValue(value, contexts) as YamlValue) : value;
-  if (Array.isArray(value)) return value.map((v) => evaluateDeep(v, contexts));
-  if (value && typeof value === "object") {
-    const out: { [key: string]: YamlValue } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = evaluateDeep(v, contexts);
-    return out;
-  }
-  return value;
 }
 
 export function buildPlan(repo: Repository, ev: PlanEvent): PlanResult {

@@ -59,9 +59,17 @@ function parentKeyPositions(src: YamlSource): Map<string, SourcePos> {
   return out;
 }
 
+/** Lines of the keys of `workflow_call` inputs. */
+function workflowCallInputLines(src: YamlSource): Set<number> {
+  const root = resolve(src, src.doc.contents);
+  const inputs = get(src, get(src, get(src, root, "on"), "workflow_call"), "inputs");
+  return new Set(entries(src, inputs).map((e) => posOf(src, e.keyNode).line));
+}
+
 export function reconcileParserDiagnostics(diagnostics: Diagnostic[], src: YamlSource, workflow: Workflow | undefined): Diagnostic[] {
   const listedEvents = listedEventPositions(src);
   const bareInputs = bareDispatchInputLines(src);
+  const callInputLines = workflowCallInputLines(src);
   const hasRootJob = workflow !== undefined && workflow.jobs.some((j) => j.needs.length === 0);
   const out: Diagnostic[] = [];
   const parents = diagnostics.some((d) => ABOUT_PARENT.some((re) => re.test(d.message))) ? parentKeyPositions(src) : new Map<string, SourcePos>();
@@ -73,6 +81,11 @@ export function reconcileParserDiagnostics(diagnostics: Diagnostic[], src: YamlS
     if (nullInput && bareInputs.has(d.line)) continue;
     // A cascade of a job the parser dropped; the model still has the job.
     if (d.message === NO_ROOT_JOB && hasRootJob) continue;
+    if (d.message === "Required property is missing: type" && callInputLines.has(d.line)) {
+      // GitHub's schema requires it; act runs such workflows, treating the input as a string.
+      out.push({ ...d, severity: "warning", message: "this workflow_call input has no type; GitHub requires one, tierci treats it as a string", hint: "add `type: string` (or boolean, number)", rule: "inputs" });
+      continue;
+    }
     const expr = EXPRESSION_FOR_MAPPING.exec(d.message);
     if (expr) {
       out.push({

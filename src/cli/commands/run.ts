@@ -1,0 +1,163 @@
+// `tierci run`: plan, then run the tiers on this host, recording everything.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { defaultActionCache } from "../../actions/resolve.js";
+import { runPlan, type JobAttempt, type JobExecution, type SchedulerEvent } from "../../engine/scheduler.js";
+import { selectJob } from "../../plan/select-jobs.js";
+import { buildRunSummary, jobKey, type JobDetails } from "../../reports/run-summary.js";
+import type { Annotation, JobSink, StepRecord } from "../../runner/job-types.js";
+import { runJob } from "../../runner/job-runner.js";
+import { defaultStorePath, openStore, type RunStore } from "../../store/index.js";
+import { fanOut, RecordingSink } from "../../store/recording-sink.js";
+import { formatDuration } from "../../workflow/duration.js";
+import { UsageError } from "../key-values.js";
+import { style, writeJson, type Out } from "../output.js";
+import { loadValid, planFor, type EventOptions } from "../prepare.js";
+import { mark, PlainProgress, TreeProgress, type Progress } from "../progress.js";
+import { readSecretFile, secretsForCallee } from "../secrets.js";
+
+export interface RunOptions extends EventOptions {
+  json?: string;
+  job?: string;
+  secret: Record<string, string>;
+  secretFile?: string;
+  env: Record<string, string>;
+  jobs?: string;
+  gate: boolean;
+  enforceBudgets: boolean;
+  reuseWorkspace: boolean;
+  keepWorkspace: boolean;
+  actionDir: string[];
+  offline: boolean;
+  db?: string;
+  debug: boolean;
+}
+
+function maxJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs must be a whole number of at least 1, got '${value}'`);
+  return n;
+}
+
+/** The store lives inside the repository; keep git (and the job snapshots) from seeing it. */
+function openRunStore(repoRoot: string, path: string | undefined): RunStore {
+  const dbPath = path ?? defaultStorePath(repoRoot);
+  mkdirSync(dirname(dbPath), { recursive: true });
+  if (path === undefined) writeFileSync(join(dirname(dbPath), ".gitignore"), "*\n");
+  return openStore(dbPath);
+}
+
+export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
+  const jobsAtOnce = maxJobs(opts.jobs);
+  const secrets = { ...(opts.secretFile ? readSecretFile(opts.secretFile) : {}), ...opts.secret };
+  const repo = await loadValid(out, opts);
+  let { plan } = await planFor(out, repo, opts);
+  if (opts.job !== undefined) {
+    const narrowed = selectJob(plan, opts.job);
+    if (!narrowed) throw new UsageError(`no workflow that fires for '${opts.event}' has a job '${opts.job}'; see \`tierci plan --event ${opts.event}\``);
+    plan = narrowed;
+  }
+  if (!plan.tiers.some((t) => t.workflows.some((w) => w.fired))) {
+    out.err(`no workflow fires for '${opts.event}'; see \`tierci plan --event ${opts.event}\` for why`);
+    return 0;
+  }
+  out.err(style.dim("note: jobs run directly on this host: runs-on is not honoured, and container jobs, services and Docker actions need a container engine"));
+
+  const store = openRunStore(repo.root, opts.db);
+  const repository = (plan.payload["repository"] as { full_name?: string } | undefined)?.full_name ?? "local/repository";
+  const actor = opts.actor ?? process.env["USER"] ?? "local";
+  const run = store.createRun({ repoRoot: repo.root, event: plan.event, ref: plan.ref, sha: plan.sha, actor });
+  const progress: Progress = process.stdout.isTTY && opts.json !== "-" ? new TreeProgress(process.stdout) : new PlainProgress(opts.json === "-" ? { log: out.err, err: out.err } : out);
+  const details = new Map<string, JobDetails>();
+  const workflowNames = new Map(plan.tiers.flatMap((t) => t.workflows.map((w) => [w.file, w.name] as const)));
+
+  const cancel = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      out.err(style.yellow("cancelling the run (Ctrl-C again to stop at once)"));
+      cancel.abort();
+    } else process.exit(130);
+  };
+  process.on("SIGINT", onSigint);
+
+  const executor = async (attempt: JobAttempt): Promise<JobExecution> => {
+    const row = store.addJob({ runId: run.id, tier: attempt.tier, workflow: attempt.ref.workflow, jobId: attempt.ref.jobId, name: attempt.ref.name, matrix: attempt.ref.matrix, startedAt: Date.now() });
+    const record: JobDetails = { steps: [], annotations: [] };
+    details.set(jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers), record);
+    const collect: JobSink = {
+      stepStart: () => {},
+      stepEnd: (r: StepRecord) => record.steps.push(r),
+      log: () => {},
+      annotation: (_i, a: Annotation) => record.annotations.push(a),
+    };
+    const sink = fanOut(new RecordingSink(store, run.id, row.id), collect, progress.jobSink(attempt.ref, workflowNames.get(attempt.ref.workflow) ?? attempt.workflow.name));
+    const result = await runJob({
+      tier: attempt.tier,
+      workflow: attempt.workflow,
+      job: attempt.job,
+      needs: attempt.needs,
+      strategy: { ...attempt.strategy },
+      event: { name: plan.event, payload: plan.payload, sha: plan.sha, ref: plan.ref, actor, repository },
+      run: { id: String(run.number), number: run.number, attempt: 1 },
+      signal: attempt.signal,
+      options: {
+        repoRoot: repo.root,
+        reuseWorkspace: opts.reuseWorkspace,
+        keepWorkspace: opts.keepWorkspace,
+        actionDirs: [...opts.actionDir.map((d) => resolve(d)), defaultActionCache()],
+        offline: opts.offline,
+        env: opts.env,
+        secrets: secretsForCallee(attempt.callers, secrets),
+        vars: opts.var,
+        debug: opts.debug,
+      },
+      sink,
+    });
+    store.finishJob(row.id, result.conclusion);
+    return { conclusion: result.conclusion, outputs: result.outputs };
+  };
+
+  const onEvent = (e: SchedulerEvent): void => {
+    if (e.type === "job-end" && e.job.startedAt === null) {
+      const row = store.addJob({ runId: run.id, tier: e.job.tier, workflow: e.job.workflow, jobId: e.job.jobId, name: e.job.name, matrix: e.job.matrix });
+      store.finishJob(row.id, e.job.conclusion);
+    }
+    progress.event(e);
+  };
+
+  let outcome;
+  try {
+    outcome = await runPlan(plan, executor, {
+      maxJobs: jobsAtOnce,
+      gate: opts.gate,
+      enforceBudgets: opts.enforceBudgets,
+      signal: cancel.signal,
+      onEvent,
+      context: { actor, repository, vars: opts.var, runId: String(run.number), runNumber: run.number },
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+    progress.close();
+  }
+  const summary = buildRunSummary({ id: run.id, number: run.number, event: plan.event }, outcome, details);
+  store.finishRun(run.id, { conclusion: outcome.conclusion, summary });
+  store.close();
+  if (opts.json !== undefined) writeJson(opts.json, summary);
+  const say = opts.json === "-" ? out.err : out.log;
+  say("");
+  for (const t of outcome.tiers) {
+    const budget = t.budgetMs ? ` / budget ${formatDuration(t.budgetMs)}` : "";
+    say(`${mark(t.status)} tier ${t.name}: ${t.status} ${style.dim(`${formatDuration(t.durationMs)}${budget}`)}${t.reason ? style.dim(` (${t.reason})`) : ""}`);
+  }
+  for (const j of summary.jobs.filter((x) => x.conclusion === "failure")) {
+    const failed = j.steps.find((s) => s.outcome === "failure");
+    say(style.red(`✗ ${j.workflow} / ${j.name}${failed ? `: step '${failed.name}' failed` : ""}`));
+    for (const a of j.annotations.filter((x) => x.level === "error")) say(`    ${a.file ? `${a.file}${a.line ? `:${a.line}` : ""}: ` : ""}${a.message}`);
+  }
+  say(`${mark(outcome.conclusion)} run #${run.number} ${outcome.conclusion}; logs: tierci logs ${run.number}${opts.repo !== "." ? ` --repo ${opts.repo}` : ""}`);
+  return outcome.conclusion === "success" ? 0 : 1;
+}

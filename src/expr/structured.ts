@@ -1,0 +1,44 @@
+// Evaluation of expressions inside a YAML structure (a matrix, `with:` of a reusable
+// workflow call), with the template rules GitHub applies to structures.
+import { evaluateValue, type EvalOptions } from "./evaluate.js";
+import type { ExprContexts, ExprValue } from "./value.js";
+
+/** A mapping key written as `${{ insert }}` merges the mapping it holds into its parent. */
+const INSERT_KEY = /^\$\{\{\s*insert\s*\}\}$/i;
+const WHOLE_EXPRESSION = /^\s*\$\{\{[\s\S]*\}\}\s*$/;
+
+function isMapping(v: unknown): v is { [key: string]: ExprValue } {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export class StructureError extends Error {}
+
+/**
+ * Every `${{ }}` in a YAML value evaluated. A sequence item that is a single expression
+ * yielding a sequence is spliced into its parent, and `${{ insert }}` keys merge their
+ * mapping into the parent mapping.
+ */
+export function evaluateStructure(value: ExprValue, contexts: ExprContexts, options?: EvalOptions): ExprValue {
+  if (typeof value === "string") return value.includes("${{") ? evaluateValue(value, contexts, options) : value;
+  if (Array.isArray(value)) {
+    const out: ExprValue[] = [];
+    for (const item of value) {
+      const evaluated = evaluateStructure(item, contexts, options);
+      if (typeof item === "string" && WHOLE_EXPRESSION.test(item) && Array.isArray(evaluated)) out.push(...evaluated);
+      else out.push(evaluated);
+    }
+    return out;
+  }
+  if (isMapping(value)) {
+    const out: { [key: string]: ExprValue } = {};
+    for (const [k, v] of Object.entries(value)) {
+      const evaluated = evaluateStructure(v, contexts, options);
+      if (INSERT_KEY.test(k)) {
+        if (!isMapping(evaluated)) throw new StructureError(`'${k}' must hold a mapping, got ${JSON.stringify(evaluated)}`);
+        Object.assign(out, evaluated);
+      } else out[k] = evaluated;
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+// The `--json FILE` run summary of DESIGN.md. Field names and status words are a
+// contract with users' scripts; change them only with the design.
+import type { RunOutcome } from "../engine/scheduler.js";
+import type { Annotation, StepRecord } from "../runner/job-types.js";
+import type { YamlValue } from "../workflow/model.js";
+
+export interface SummaryStep {
+  name: string;
+  id: string | null;
+  outcome: string;
+  conclusion: string;
+  duration_ms: number;
+}
+
+export interface SummaryJob {
+  tier: string;
+  workflow: string;
+  job_id: string;
+  name: string;
+  matrix: Record<string, YamlValue> | null;
+  status: "completed";
+  conclusion: string;
+  duration_ms: number;
+  steps: SummaryStep[];
+  annotations: { level: string; file: string | null; line: number | null; message: string }[];
+}
+
+export interface RunSummary {
+  run_id: string;
+  run_number: number;
+  status: string;
+  event: string;
+  tiers: { name: string; status: string; started_at: string | null; duration_ms: number; budget_ms: number | null }[];
+  jobs: SummaryJob[];
+  artifacts: unknown[];
+  caches: { key: string; hit: boolean; restored_key: string | null }[];
+  /** null until test reports are ingested from the run. */
+  tests: { passed: number; failed: number; skipped: number } | null;
+  coverage: { line_rate: number } | null;
+}
+
+/** What the runner reported for one job, keyed like the scheduler's JobRef. */
+export interface JobDetails {
+  steps: StepRecord[];
+  annotations: Annotation[];
+}
+
+export function jobKey(workflow: string, key: string, callers: string[]): string {
+  return [...callers, `${workflow}#${key}`].join(" > ");
+}
+
+export function buildRunSummary(run: { id: string; number: number; event: string }, outcome: RunOutcome, details: ReadonlyMap<string, JobDetails>): RunSummary {
+  return {
+    run_id: run.id,
+    run_number: run.number,
+    status: outcome.conclusion,
+    event: run.event,
+    tiers: outcome.tiers.map((t) => ({
+      name: t.name,
+      status: t.status,
+      started_at: t.startedAt === null ? null : new Date(t.startedAt).toISOString(),
+      duration_ms: t.durationMs,
+      budget_ms: t.budgetMs,
+    })),
+    jobs: outcome.jobs.map((j): SummaryJob => {
+      const d = details.get(jobKey(j.workflow, j.key, j.callers));
+      return {
+        tier: j.tier,
+        workflow: j.workflow,
+        job_id: j.jobId,
+        name: j.name,
+        matrix: j.matrix,
+        status: "completed",
+        conclusion: j.conclusion,
+        duration_ms: j.durationMs,
+        steps: (d?.steps ?? []).map((s) => ({ name: s.name, id: s.id ?? null, outcome: s.outcome, conclusion: s.conclusion, duration_ms: s.durationMs })),
+        annotations: (d?.annotations ?? []).map((a) => ({ level: a.level, file: a.file ?? null, line: a.line ?? null, message: a.message })),
+      };
+    }),
+    artifacts: [],
+    caches: [],
+    tests: null,
+    coverage: null,
+  };
+}

@@ -1,0 +1,83 @@
+// The job runner's interface: what a job is given, what it reports as it goes, what it returns.
+import type { ExprValue } from "../expr/value.js";
+import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
+import type { RunEvent, RunIdentity } from "./run-context.js";
+
+export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
+
+export interface NeedResult {
+  result: Conclusion;
+  outputs: Record<string, string>;
+}
+
+export interface Annotation {
+  level: "error" | "warning" | "notice";
+  message: string;
+  title?: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+export interface StepInfo {
+  /** Position in the job's step list, pre and post steps included. */
+  index: number;
+  name: string;
+  id?: string;
+  stage: "pre" | "main" | "post";
+}
+
+export interface StepRecord extends StepInfo {
+  outcome: Conclusion;
+  conclusion: Conclusion;
+  startedAt: number;
+  durationMs: number;
+}
+
+export type LogStream = "stdout" | "stderr" | "system";
+
+/** Everything a job reports while it runs. Text reaching it is already masked. */
+export interface JobSink {
+  stepStart(step: StepInfo): void;
+  stepEnd(record: StepRecord): void;
+  log(stepIndex: number | null, stream: LogStream, line: string): void;
+  annotation(stepIndex: number | null, annotation: Annotation): void;
+}
+
+export interface JobOptions {
+  repoRoot: string;
+  reuseWorkspace: boolean;
+  keepWorkspace: boolean;
+  actionDirs: string[];
+  offline: boolean;
+  /** Environment variables given with --env; the lowest-precedence `env` values. */
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  debug: boolean;
+  /** Cancellation grace periods, shortened in tests. */
+  graceMs?: { interrupt: number; terminate: number };
+}
+
+export interface JobRequest {
+  tier: string;
+  workflow: PlannedWorkflow;
+  job: PlannedJob;
+  needs: Record<string, NeedResult>;
+  strategy: Record<string, ExprValue>;
+  event: RunEvent;
+  run: RunIdentity;
+  signal: AbortSignal;
+  options: JobOptions;
+  sink: JobSink;
+}
+
+export interface JobResult {
+  conclusion: Exclude<Conclusion, "skipped">;
+  outputs: Record<string, string>;
+  steps: StepRecord[];
+  /** GITHUB_STEP_SUMMARY contents of every step, in order, masked. */
+  summary: string;
+}

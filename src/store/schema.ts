@@ -1,0 +1,112 @@
+// The SQLite schema, as an ordered list of migrations. A migration is never edited once released:
+// a change is a new entry, so every database reaches the same shape whatever version it starts from.
+import type Database from "better-sqlite3";
+import { StoreError } from "./types.js";
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id           TEXT PRIMARY KEY,
+    number       INTEGER NOT NULL,
+    repo_root    TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    ref          TEXT NOT NULL,
+    sha          TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('queued', 'in_progress', 'completed')),
+    conclusion   TEXT CHECK (conclusion IN ('success', 'failure', 'cancelled', 'skipped')),
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    summary_json TEXT,
+    pid          INTEGER NOT NULL,
+    host         TEXT NOT NULL,
+    note         TEXT,
+    UNIQUE (repo_root, number)
+  );
+  CREATE INDEX runs_unfinished ON runs (status) WHERE status <> 'completed';
+
+  CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    tier        TEXT NOT NULL,
+    workflow    TEXT NOT NULL,
+    job_id      TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    matrix_json TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('queued', 'in_progress', 'completed')),
+    conclusion  TEXT CHECK (conclusion IN ('success', 'failure', 'cancelled', 'skipped')),
+    started_at  INTEGER,
+    finished_at INTEGER,
+    attempt     INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX jobs_run ON jobs (run_id);
+
+  CREATE TABLE steps (
+    id          INTEGER PRIMARY KEY,
+    job_row_id  INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    step_index  INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    step_id     TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('queued', 'in_progress', 'completed')),
+    outcome     TEXT CHECK (outcome IN ('success', 'failure', 'cancelled', 'skipped')),
+    conclusion  TEXT CHECK (conclusion IN ('success', 'failure', 'cancelled', 'skipped')),
+    started_at  INTEGER,
+    finished_at INTEGER,
+    UNIQUE (job_row_id, step_index)
+  );
+
+  -- Keyed by (job, seq) without a rowid: one b-tree per insert, and a job's lines are read back
+  -- in order from a single range of it.
+  CREATE TABLE logs (
+    job_row_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    step_index INTEGER,
+    ts         INTEGER NOT NULL,
+    stream     TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'system')),
+    text       TEXT NOT NULL,
+    PRIMARY KEY (job_row_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE annotations (
+    id         INTEGER PRIMARY KEY,
+    run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    job_row_id INTEGER REFERENCES jobs (id) ON DELETE CASCADE,
+    step_index INTEGER,
+    level      TEXT NOT NULL CHECK (level IN ('error', 'warning', 'notice')),
+    message    TEXT NOT NULL,
+    title      TEXT,
+    file       TEXT,
+    line       INTEGER,
+    col        INTEGER,
+    end_line   INTEGER,
+    end_col    INTEGER
+  );
+  CREATE INDEX annotations_run ON annotations (run_id);
+  CREATE INDEX annotations_job ON annotations (job_row_id);
+  `,
+];
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the database to SCHEMA_VERSION. Safe to run on every open and from several processes at
+ * once: the check and the migrations share one write transaction.
+ */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    const current = (db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version").pluck().get() as number | null) ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new StoreError(
+        `${db.name} has schema version ${current}, newer than the ${SCHEMA_VERSION} this tierci knows; upgrade tierci to use it`,
+        "schema-too-new",
+      );
+    }
+    const record = db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
+    MIGRATIONS.slice(current).forEach((sql, i) => {
+      db.exec(sql);
+      record.run(current + i + 1, Date.now());
+    });
+  }).immediate();
+}

@@ -1,0 +1,234 @@
+// What the rest of tierci sees of persistence: plain records and a small synchronous interface.
+// Nothing here names SQLite, so a Postgres (or any SQL) implementation can satisfy the same
+// contract. Times are milliseconds since the Unix epoch; absent values are null in records and
+// optional in inputs; JSON columns are exchanged as parsed values.
+
+/** GitHub's status words for a run, job or step. */
+export type Status = "queued" | "in_progress" | "completed";
+
+/** GitHub's conclusion words. */
+export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
+
+export type LogStream = "stdout" | "stderr" | "system";
+
+export type AnnotationLevel = "error" | "warning" | "notice";
+
+export interface NewRun {
+  repoRoot: string;
+  event: string;
+  ref: string;
+  sha: string;
+  actor: string;
+  /** Defaults to now. */
+  startedAt?: number;
+}
+
+export interface RunRecord {
+  /** Sortable: ordering ids orders runs by start time. Lowercase. */
+  id: string;
+  /** 1, 2, 3… per repository root, never reused. */
+  number: number;
+  repoRoot: string;
+  event: string;
+  ref: string;
+  sha: string;
+  actor: string;
+  status: Status;
+  conclusion: Conclusion | null;
+  startedAt: number;
+  finishedAt: number | null;
+  /** The run's final JSON summary, null until finishRun gave one. */
+  summary: unknown;
+  /** The tierci process that ran it, so a run left unfinished by a dead process can be told apart. */
+  pid: number;
+  host: string;
+  /** Why the store, not the run, decided the outcome (an interrupted run). */
+  note: string | null;
+}
+
+export interface RunResult {
+  conclusion: Conclusion;
+  /** Defaults to now. */
+  finishedAt?: number;
+  summary?: unknown;
+}
+
+export interface NewJob {
+  runId: string;
+  tier: string;
+  /** The workflow file, e.g. `ci.yml`. */
+  workflow: string;
+  /** The job's id in the workflow file. */
+  jobId: string;
+  /** Display name, e.g. `test (3.11)`. */
+  name: string;
+  matrix?: Readonly<Record<string, unknown>> | null;
+  /** Defaults to 1. */
+  attempt?: number;
+  /** Given: the job is recorded as already in progress; absent: queued. */
+  startedAt?: number;
+}
+
+export interface JobRecord {
+  /** The job row's id (a matrix instance or retry is its own row); `jobRowId` elsewhere. */
+  id: number;
+  runId: string;
+  tier: string;
+  workflow: string;
+  jobId: string;
+  name: string;
+  matrix: Readonly<Record<string, unknown>> | null;
+  status: Status;
+  conclusion: Conclusion | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  attempt: number;
+}
+
+export interface NewStep {
+  jobRowId: number;
+  /** Position in the job's step list, pre and post steps included; unique inside the job. */
+  index: number;
+  name: string;
+  /** The step's `id:`, when it has one. */
+  stepId?: string | null;
+  /** Given: the step is recorded as already in progress; absent: queued. */
+  startedAt?: number;
+}
+
+export interface StepRecord {
+  id: number;
+  jobRowId: number;
+  index: number;
+  name: string;
+  stepId: string | null;
+  status: Status;
+  /** The result before continue-on-error is applied. */
+  outcome: Conclusion | null;
+  conclusion: Conclusion | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface StepResult {
+  outcome: Conclusion;
+  conclusion: Conclusion;
+  /** Defaults to now. */
+  finishedAt?: number;
+}
+
+export interface NewLogLine {
+  jobRowId: number;
+  /** Null for lines of the job itself rather than one of its steps. */
+  stepIndex: number | null;
+  stream: LogStream;
+  /** One line, without its line terminator, already masked. */
+  text: string;
+  /** Defaults to now. */
+  ts?: number;
+}
+
+export interface LogLine {
+  jobRowId: number;
+  stepIndex: number | null;
+  /** Order of the line inside its job, from 1. */
+  seq: number;
+  ts: number;
+  stream: LogStream;
+  text: string;
+}
+
+export interface NewAnnotation {
+  runId: string;
+  jobRowId?: number | null;
+  stepIndex?: number | null;
+  level: AnnotationLevel;
+  message: string;
+  title?: string | null;
+  file?: string | null;
+  line?: number | null;
+  col?: number | null;
+  endLine?: number | null;
+  endCol?: number | null;
+}
+
+export interface AnnotationRecord {
+  id: number;
+  runId: string;
+  jobRowId: number | null;
+  stepIndex: number | null;
+  level: AnnotationLevel;
+  message: string;
+  title: string | null;
+  file: string | null;
+  line: number | null;
+  col: number | null;
+  endLine: number | null;
+  endCol: number | null;
+}
+
+export interface ListRunsOptions {
+  limit: number;
+  /** Only the runs of this repository root. */
+  repoRoot?: string;
+}
+
+/**
+ * Runs, jobs, steps, logs and annotations, written as a run goes. Every write is durable when
+ * the method returns, except log lines: appendLog buffers them and writes a batch when it is full,
+ * after a short interval, before any other write, and on flush(), close() and process exit.
+ */
+export interface RunStore {
+  /** Allocates the run's number and records it as in progress by this process. */
+  createRun(run: NewRun): RunRecord;
+  finishRun(runId: string, result: RunResult): void;
+
+  addJob(job: NewJob): JobRecord;
+  startJob(jobRowId: number, startedAt?: number): void;
+  finishJob(jobRowId: number, conclusion: Conclusion, finishedAt?: number): void;
+
+  addStep(step: NewStep): StepRecord;
+  startStep(stepRowId: number, startedAt?: number): void;
+  finishStep(stepRowId: number, result: StepResult): void;
+
+  /** Cheap: the line is buffered, not yet written (see the interface's description). */
+  appendLog(line: NewLogLine): void;
+  addAnnotation(annotation: NewAnnotation): AnnotationRecord;
+
+  /** Writes the buffered log lines now. */
+  flush(): void;
+  /** Flushes and releases the database; the store cannot be used afterwards. Idempotent. */
+  close(): void;
+
+  /** Newest first. */
+  listRuns(options: ListRunsOptions): RunRecord[];
+  /**
+   * A run by number (a number, or a string of digits), by id, or by a prefix of its id that
+   * matches one run only. A string of digits that is no run's number is tried as an id prefix.
+   * Throws StoreError "ambiguous-run" when more than one run matches.
+   */
+  getRun(ref: string | number, repoRoot?: string): RunRecord | undefined;
+  /** In the order they were added. */
+  jobsOf(runId: string): JobRecord[];
+  /** By index. */
+  stepsOf(jobRowId: number): StepRecord[];
+  /**
+   * In the order they were appended. stepIndex: a number for that step's lines, null for the
+   * job-level lines only, absent for all of the job's lines.
+   */
+  logsOf(jobRowId: number, stepIndex?: number | null): LogLine[];
+  /** In the order they were added. */
+  annotationsOf(runId: string): AnnotationRecord[];
+}
+
+export type StoreErrorKind = "not-found" | "ambiguous-run" | "schema-too-new" | "closed";
+
+export class StoreError extends Error {
+  override readonly name = "StoreError";
+  constructor(
+    message: string,
+    readonly kind: StoreErrorKind,
+  ) {
+    super(message);
+  }
+}
