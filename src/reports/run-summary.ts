@@ -23,6 +23,8 @@ export interface SummaryJob {
   duration_ms: number;
   steps: SummaryStep[];
   annotations: { level: string; file: string | null; line: number | null; message: string }[];
+  /** The job's GITHUB_STEP_SUMMARY Markdown, masked; empty when no step wrote one. */
+  step_summary: string;
 }
 
 export interface RunSummary {
@@ -43,6 +45,7 @@ export interface RunSummary {
 export interface JobDetails {
   steps: StepRecord[];
   annotations: Annotation[];
+  stepSummary: string;
 }
 
 export function jobKey(workflow: string, key: string, callers: string[]): string {
@@ -75,6 +78,7 @@ export function buildRunSummary(run: { id: string; number: number; event: string
         duration_ms: j.durationMs,
         steps: (d?.steps ?? []).map((s) => ({ name: s.name, id: s.id ?? null, outcome: s.outcome, conclusion: s.conclusion, duration_ms: s.durationMs })),
         annotations: (d?.annotations ?? []).map((a) => ({ level: a.level, file: a.file ?? null, line: a.line ?? null, message: a.message })),
+        step_summary: d?.stepSummary ?? "",
       };
     }),
     artifacts: [],

@@ -118,7 +118,7 @@ class JobExecution {
       inputs,
       steps,
       env: { ...this.envContext, ...scope.env, ...extraEnv },
-      job: { status: this.jobStatus },
+      job: { status: this.cancelled ? "cancelled" : this.jobStatus },
     };
   }
 
@@ -245,7 +245,8 @@ class JobExecution {
       return record("failure", "failure");
     }
     if (!run) {
-      this.system(`Skipped: ${step.if ? `if: ${step.if}` : "an earlier step failed"}`, index);
+      const why = step.if ? `if: ${step.if}` : this.cancelled ? "the job was cancelled" : "an earlier step failed";
+      this.system(`Skipped: ${why}`, index);
       return record("skipped", "skipped");
     }
 

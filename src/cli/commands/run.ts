@@ -86,7 +86,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
 
   const executor = async (attempt: JobAttempt): Promise<JobExecution> => {
     const row = store.addJob({ runId: run.id, tier: attempt.tier, workflow: attempt.ref.workflow, jobId: attempt.ref.jobId, name: attempt.ref.name, matrix: attempt.ref.matrix, startedAt: Date.now() });
-    const record: JobDetails = { steps: [], annotations: [] };
+    const record: JobDetails = { steps: [], annotations: [], stepSummary: "" };
     details.set(jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers), record);
     const collect: JobSink = {
       stepStart: () => {},
@@ -117,6 +117,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
       },
       sink,
     });
+    record.stepSummary = result.summary;
     store.finishJob(row.id, result.conclusion);
     return { conclusion: result.conclusion, outputs: result.outputs };
   };
