@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each printing its medians and the ratio to its baseline.
 import { benchLoadPlan } from "./load-plan.js";
+import { benchWorkspace } from "./workspace.js";
 
-const benches: Record<string, () => Promise<void>> = { "load-plan": benchLoadPlan };
+const benches: Record<string, () => Promise<void>> = { "load-plan": benchLoadPlan, workspace: benchWorkspace };
 const only = process.argv.slice(2);
 for (const [name, fn] of Object.entries(benches)) {
   if (only.length === 0 || only.includes(name)) await fn();

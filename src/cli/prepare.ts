@@ -4,7 +4,7 @@ import { synthesizeEvent } from "../plan/event-payload.js";
 import { buildPlan, type PlanResult } from "../plan/plan.js";
 import { loadRepository, type Repository } from "../workflow/load.js";
 import type { Out } from "./output.js";
-import { hasErrors, renderDiagnostics } from "./render-diagnostics.js";
+import { asRunWarnings, blocksRun, hasErrors, renderDiagnostics } from "./render-diagnostics.js";
 
 export interface CommonOptions {
   repo: string;
@@ -28,11 +28,12 @@ export class CommandExit extends Error {
 
 export async function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
   const repo = await loadRepository(opts.repo, { workflows: opts.workflows });
-  if (hasErrors(repo.diagnostics)) {
-    renderDiagnostics(out, repo.diagnostics);
+  if (blocksRun(repo.diagnostics)) {
+    renderDiagnostics(out, repo.diagnostics.filter((d) => !d.runtime));
     out.err("nothing was run: fix the errors above (or run `tierci lint` to see only them)");
     throw new CommandExit(2);
   }
+  renderDiagnostics(out, asRunWarnings(repo.diagnostics));
   return repo;
 }
 

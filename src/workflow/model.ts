@@ -160,4 +160,9 @@ export interface Diagnostic {
   hint?: string;
   /** A short stable id, e.g. `syntax`, `expression`, `needs`. */
   rule: string;
+  /**
+   * GitHub accepts the file and the problem shows only when the step runs: `lint`
+   * reports it as an error, `plan` and `run` warn and go ahead, as GitHub would.
+   */
+  runtime?: boolean;
 }

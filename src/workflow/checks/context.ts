@@ -37,14 +37,19 @@ export class CheckContext {
     this.report("warning", at, rule, message, hint);
   }
 
+  /** An error GitHub only meets when the step runs: lint reports it, a run still goes ahead. */
+  runtimeError(at: Node | SourcePos | undefined, rule: string, message: string, hint: string): void {
+    this.report("error", at, rule, message, hint, true);
+  }
+
   pos(at: Node | SourcePos | undefined): SourcePos {
     if (at !== undefined && "line" in at && "file" in at) return at;
     return posOf(this.src, at);
   }
 
-  private report(severity: Severity, at: Node | SourcePos | undefined, rule: string, message: string, hint: string): void {
+  private report(severity: Severity, at: Node | SourcePos | undefined, rule: string, message: string, hint: string, runtime = false): void {
     const p = this.pos(at);
-    this.out.push({ severity, file: this.workflow.path, line: p.line, col: p.col, message, hint, rule });
+    this.out.push({ severity, file: this.workflow.path, line: p.line, col: p.col, message, hint, rule, ...(runtime ? { runtime } : {}) });
   }
 }
 
