@@ -64,7 +64,8 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .option("--keep-workspace", "keep each job's workspace after the run")
     .option("--action-dir <dir>", "a directory of remote actions as owner/repo@ref (repeatable)", (v: string, prev: string[] = []) => [...prev, v], [])
     .option("--offline", "never fetch remote actions")
-    .option("--db <file>", "the run database (default: <repo>/.tierci/tierci.db)")
+    .option("--db <file>", "the run database (default: <state-dir>/tierci.db)")
+    .option("--state-dir <dir>", "where runs, caches and artifacts are kept (default: <repo>/.tierci)")
     .option("--debug", "show debug messages (ACTIONS_STEP_DEBUG)")
     .action(runAction((o) => runCommand(out, o as never)));
   program

@@ -1,5 +1,6 @@
 // The `--json FILE` run summary of DESIGN.md. Field names and status words are a
 // contract with users' scripts; change them only with the design.
+import type { BuiltinReport } from "../actions/builtin-types.js";
 import type { RunOutcome } from "../engine/scheduler.js";
 import type { Annotation, StepRecord } from "../runner/job-types.js";
 import type { YamlValue } from "../workflow/model.js";
@@ -34,7 +35,7 @@ export interface RunSummary {
   event: string;
   tiers: { name: string; status: string; started_at: string | null; duration_ms: number; budget_ms: number | null }[];
   jobs: SummaryJob[];
-  artifacts: unknown[];
+  artifacts: { name: string; job: string; files: number; bytes: number; retention_days: number }[];
   caches: { key: string; hit: boolean; restored_key: string | null }[];
   /** null until test reports are ingested from the run. */
   tests: { passed: number; failed: number; skipped: number } | null;
@@ -46,13 +47,26 @@ export interface JobDetails {
   steps: StepRecord[];
   annotations: Annotation[];
   stepSummary: string;
+  reports: BuiltinReport[];
 }
 
 export function jobKey(workflow: string, key: string, callers: string[]): string {
   return [...callers, `${workflow}#${key}`].join(" > ");
 }
 
+function coverageOf(reports: BuiltinReport[]): RunSummary["coverage"] {
+  let covered = 0;
+  let valid = 0;
+  for (const r of reports) {
+    if (r.kind !== "coverage") continue;
+    covered += r.linesCovered;
+    valid += r.linesValid;
+  }
+  return valid > 0 ? { line_rate: covered / valid } : null;
+}
+
 export function buildRunSummary(run: { id: string; number: number; event: string }, outcome: RunOutcome, details: ReadonlyMap<string, JobDetails>): RunSummary {
+  const reported = outcome.jobs.flatMap((j) => (details.get(jobKey(j.workflow, j.key, j.callers))?.reports ?? []).map((r) => ({ job: j.name, r })));
   return {
     run_id: run.id,
     run_number: run.number,
@@ -81,9 +95,9 @@ export function buildRunSummary(run: { id: string; number: number; event: string
         step_summary: d?.stepSummary ?? "",
       };
     }),
-    artifacts: [],
-    caches: [],
+    artifacts: reported.flatMap(({ job, r }) => (r.kind === "artifact" ? [{ name: r.name, job, files: r.files, bytes: r.bytes, retention_days: r.retentionDays }] : [])),
+    caches: reported.flatMap(({ r }) => (r.kind === "cache" ? [{ key: r.key, hit: r.hit, restored_key: r.restoredKey }] : [])),
     tests: null,
-    coverage: null,
+    coverage: coverageOf(reported.map(({ r }) => r)),
   };
 }

@@ -3,7 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
 import { builtin } from "../actions/builtins.js";
-import { BuiltinFailure } from "../actions/builtin-types.js";
+import { BuiltinFailure, type BuiltinAction, type BuiltinReport, type BuiltinRun } from "../actions/builtin-types.js";
 import type { ActionDefinition } from "../actions/action-file.js";
 import { resolveAction, type ActionSource } from "../actions/resolve.js";
 import { ProcessGroupTracker } from "./process-tree.js";
@@ -66,6 +66,7 @@ class JobExecution {
   private readonly records: StepRecord[] = [];
   private readonly posts: PostStep[] = [];
   private readonly summaries: string[] = [];
+  private readonly reports: BuiltinReport[] = [];
   private readonly envContext: Record<string, string> = {};
   private pathPrepends: string[] = [];
   private stopToken: string | undefined;
@@ -155,7 +156,7 @@ class JobExecution {
   }
 
   private finish(conclusion: Status, outputs: Record<string, string> = {}): JobResult {
-    return { conclusion, outputs, steps: this.records, summary: this.summaries.join("") };
+    return { conclusion, outputs, steps: this.records, summary: this.summaries.join(""), reports: this.reports };
   }
 
   private async prepare(): Promise<void> {
@@ -415,27 +416,8 @@ class JobExecution {
         throw new StepError(resolution.message);
       case "container":
         throw new StepError(`${resolution.reason}, which needs a container engine; tierci runs steps on the host without one`);
-      case "builtin": {
-        const action = builtin(resolution.name);
-        if (!action) throw new StepError(`unknown built-in action ${resolution.name}`);
-        const defs = Object.entries(action.inputs).map(([name, d]) => ({ name, default: d.default }));
-        const inputs = this.actionInputs({ inputs: defs }, step, contexts, status, index);
-        const outputs: Record<string, string> = {};
-        await action.main({
-          inputs,
-          workspace: this.workspace,
-          repoRoot: this.req.options.repoRoot,
-          repository: this.req.event.repository,
-          sha: this.req.event.sha,
-          ref: this.req.event.ref,
-          inPlace: this.req.options.reuseWorkspace,
-          log: (line) => this.system(line, index),
-          warning: (message) => this.annotate(index, { level: "warning", message }),
-          setOutput: (name, value) => (outputs[name] = value),
-          signal,
-        });
-        return { outcome: "success", outputs };
-      }
+      case "builtin":
+        return this.runBuiltin(step, resolution.name, scope, stepEnv, contexts, status, index, signal);
       case "action": {
         const { source } = resolution;
         const inputs = this.actionInputs(source.definition, step, contexts, status, index);
@@ -443,6 +425,57 @@ class JobExecution {
         return this.runNodeAction(step, source, inputs, scope, stepEnv, index, signal);
       }
     }
+  }
+
+  private builtinRun(action: BuiltinAction, inputs: Record<string, string>, scope: Scope, stepEnv: Record<string, string>, index: number, signal: AbortSignal, outputs: Record<string, string>, state: Record<string, string>): BuiltinRun {
+    const payload = this.req.event.payload as { repository?: { default_branch?: string } };
+    return {
+      inputs,
+      workspace: this.workspace,
+      repoRoot: this.req.options.repoRoot,
+      stateDir: this.req.options.stateDir,
+      repository: this.req.event.repository,
+      sha: this.req.event.sha,
+      ref: this.req.event.ref,
+      defaultBranch: payload.repository?.default_branch ?? "main",
+      runId: this.req.run.id,
+      runNumber: this.req.run.number,
+      jobKey: this.req.job.key,
+      inPlace: this.req.options.reuseWorkspace,
+      env: this.processEnv(scope, stepEnv),
+      jobStatus: this.cancelled ? "cancelled" : this.jobStatus,
+      state,
+      log: (line) => this.system(line, index),
+      warning: (message) => this.annotate(index, { level: "warning", message }),
+      setOutput: (name, value) => (outputs[name] = value),
+      addPath: (dir) => (this.pathPrepends = mergePrependPath(this.pathPrepends, [dir])),
+      exportVariable: (name, value) => (this.envContext[name] = value),
+      saveState: (name, value) => (state[name] = value),
+      report: (entry) => this.reports.push(entry),
+      signal,
+    };
+  }
+
+  private async runBuiltin(step: Step, name: string, scope: Scope, stepEnv: Record<string, string>, contexts: ExprContexts, status: JobStatusView, index: number, signal: AbortSignal): Promise<{ outcome: Conclusion; outputs: Record<string, string> }> {
+    const action = builtin(name);
+    if (!action) throw new StepError(`unknown built-in action ${name}`);
+    const defs = Object.entries(action.inputs).map(([input, d]) => ({ name: input, default: d.default, required: d.required }));
+    const inputs = this.actionInputs({ inputs: defs }, step, contexts, status, index);
+    const outputs: Record<string, string> = {};
+    const state: Record<string, string> = {};
+    await action.main(this.builtinRun(action, inputs, scope, stepEnv, index, signal, outputs, state));
+    const post = action.post;
+    if (post) {
+      this.posts.push({
+        name: `Post ${step.name ?? `Run ${step.uses ?? name}`}`,
+        condition: action.postIf ?? "always()",
+        run: async (at) => {
+          await post(this.builtinRun(action, inputs, scope, stepEnv, at, new AbortController().signal, {}, state));
+          return "success";
+        },
+      });
+    }
+    return { outcome: "success", outputs };
   }
 
   private nodeEnv(step: Step, source: ActionSource, inputs: Record<string, string>, state: Record<string, string>): Record<string, string> {
@@ -510,7 +543,13 @@ class JobExecution {
       const startedAt = Date.now();
       let conclusion: Conclusion = "skipped";
       const status = statusView(this.jobStatus, this.cancelled);
-      if (evaluateCondition(post.condition, this.scopeContexts(this.top), this.evalOptions(status))) conclusion = await post.run(index);
+      try {
+        if (evaluateCondition(post.condition, this.scopeContexts(this.top), this.evalOptions(status))) conclusion = await post.run(index);
+      } catch (err) {
+        const message = err instanceof BuiltinFailure ? err.message : `internal error: ${(err as Error).message}`;
+        this.annotate(index, { level: "error", message: `${post.name}: ${message}` });
+        conclusion = "failure";
+      }
       if (conclusion === "failure") this.jobStatus = "failure";
       const rec: StepRecord = { ...info, outcome: conclusion, conclusion, startedAt, durationMs: Date.now() - startedAt };
       this.records.push(rec);

@@ -1,4 +1,5 @@
 // The job runner's interface: what a job is given, what it reports as it goes, what it returns.
+import type { BuiltinReport } from "../actions/builtin-types.js";
 import type { ExprValue } from "../expr/value.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { RunEvent, RunIdentity } from "./run-context.js";
@@ -48,6 +49,8 @@ export interface JobSink {
 
 export interface JobOptions {
   repoRoot: string;
+  /** tierci's per-repository state: run database, caches, artifacts. */
+  stateDir: string;
   reuseWorkspace: boolean;
   keepWorkspace: boolean;
   actionDirs: string[];
@@ -80,4 +83,6 @@ export interface JobResult {
   steps: StepRecord[];
   /** GITHUB_STEP_SUMMARY contents of every step, in order, masked. */
   summary: string;
+  /** Caches, artifacts and coverage that built-in actions handled. */
+  reports: BuiltinReport[];
 }

@@ -28,7 +28,7 @@ const results: { name: string; ok: boolean; detail: string }[] = [];
 
 for (const c of manifest.cases) {
   test(`act case ${c.case} (${c.event}) ends ${c.expect}`, () => {
-    const args = ["run", "--repo", root, "-W", c.case, "--event", c.event, "--actor", manifest.actor, "--offline", "--db", join(scratch, "runs.db"), "--json", "-"];
+    const args = ["run", "--repo", root, "-W", c.case, "--event", c.event, "--actor", manifest.actor, "--offline", "--state-dir", scratch, "--json", "-"];
     for (const [k, v] of Object.entries(manifest.env)) args.push("--env", `${k}=${v}`);
     const eventFile = join(root, c.case, "event.json");
     if (existsSync(eventFile)) args.push("--event-path", eventFile);

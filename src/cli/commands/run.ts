@@ -8,7 +8,7 @@ import { selectJob } from "../../plan/select-jobs.js";
 import { buildRunSummary, jobKey, type JobDetails } from "../../reports/run-summary.js";
 import type { Annotation, JobSink, StepRecord } from "../../runner/job-types.js";
 import { runJob } from "../../runner/job-runner.js";
-import { defaultStorePath, openStore, type RunStore } from "../../store/index.js";
+import { defaultStorePath, openStore } from "../../store/index.js";
 import { fanOut, RecordingSink } from "../../store/recording-sink.js";
 import { formatDuration } from "../../workflow/duration.js";
 import { UsageError } from "../key-values.js";
@@ -31,6 +31,7 @@ export interface RunOptions extends EventOptions {
   actionDir: string[];
   offline: boolean;
   db?: string;
+  stateDir?: string;
   debug: boolean;
 }
 
@@ -41,12 +42,10 @@ function maxJobs(value: string | undefined): number {
   return n;
 }
 
-/** The store lives inside the repository; keep git (and the job snapshots) from seeing it. */
-function openRunStore(repoRoot: string, path: string | undefined): RunStore {
-  const dbPath = path ?? defaultStorePath(repoRoot);
-  mkdirSync(dirname(dbPath), { recursive: true });
-  if (path === undefined) writeFileSync(join(dirname(dbPath), ".gitignore"), "*\n");
-  return openStore(dbPath);
+/** tierci's state lives inside the repository by default; keep git (and job snapshots) from seeing it. */
+function prepareStateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, ".gitignore"), "*\n");
 }
 
 export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
@@ -65,7 +64,11 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
   }
   out.err(style.dim("note: jobs run directly on this host: runs-on is not honoured, and container jobs, services and Docker actions need a container engine"));
 
-  const store = openRunStore(repo.root, opts.db);
+  const stateDir = resolve(opts.stateDir ?? join(repo.root, ".tierci"));
+  prepareStateDir(stateDir);
+  const dbPath = opts.db ?? (opts.stateDir ? join(stateDir, "tierci.db") : defaultStorePath(repo.root));
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const store = openStore(dbPath);
   const repository = (plan.payload["repository"] as { full_name?: string } | undefined)?.full_name ?? "local/repository";
   const actor = opts.actor ?? process.env["USER"] ?? "local";
   const run = store.createRun({ repoRoot: repo.root, event: plan.event, ref: plan.ref, sha: plan.sha, actor });
@@ -86,7 +89,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
 
   const executor = async (attempt: JobAttempt): Promise<JobExecution> => {
     const row = store.addJob({ runId: run.id, tier: attempt.tier, workflow: attempt.ref.workflow, jobId: attempt.ref.jobId, name: attempt.ref.name, matrix: attempt.ref.matrix, startedAt: Date.now() });
-    const record: JobDetails = { steps: [], annotations: [], stepSummary: "" };
+    const record: JobDetails = { steps: [], annotations: [], stepSummary: "", reports: [] };
     details.set(jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers), record);
     const collect: JobSink = {
       stepStart: () => {},
@@ -106,6 +109,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
       signal: attempt.signal,
       options: {
         repoRoot: repo.root,
+        stateDir,
         reuseWorkspace: opts.reuseWorkspace,
         keepWorkspace: opts.keepWorkspace,
         actionDirs: [...opts.actionDir.map((d) => resolve(d)), defaultActionCache()],
@@ -113,11 +117,13 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
         env: opts.env,
         secrets: secretsForCallee(attempt.callers, secrets),
         vars: opts.var,
-        debug: opts.debug,
+        // ACTIONS_STEP_DEBUG as a secret or variable turns on debug logging, as on GitHub.
+        debug: opts.debug || secrets["ACTIONS_STEP_DEBUG"] === "true" || opts.var["ACTIONS_STEP_DEBUG"] === "true",
       },
       sink,
     });
     record.stepSummary = result.summary;
+    record.reports = result.reports;
     store.finishJob(row.id, result.conclusion);
     return { conclusion: result.conclusion, outputs: result.outputs };
   };
