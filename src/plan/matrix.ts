@@ -7,8 +7,7 @@
 // mapping in the combination when every key it lists matches, so `{os: macos}` matches
 // `{os: macos, fc: gfortran}`. Arrays match element by element and must have the same length.
 
-import { data } from "@actions/expressions";
-import { equals } from "@actions/expressions/result";
+import { filterMatches, scalarData } from "../expr/filter-match.js";
 import type { YamlValue } from "../workflow/model.js";
 
 export type MatrixCombination = { [key: string]: YamlValue };
@@ -38,26 +37,6 @@ function describe(v: YamlValue): string {
   return `the ${typeof v} ${JSON.stringify(v)}`;
 }
 
-function scalarData(v: null | boolean | number | string): data.ExpressionData {
-  if (v === null) return new data.Null();
-  if (typeof v === "boolean") return new data.BooleanData(v);
-  if (typeof v === "number") return new data.NumberData(v);
-  return new data.StringData(v);
-}
-
-/** Whether `actual` satisfies the filter value `wanted` (see the header for the rules). */
-function matches(wanted: YamlValue, actual: YamlValue | undefined): boolean {
-  if (actual === undefined) return false;
-  if (Array.isArray(wanted)) {
-    return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => matches(w, actual[i]));
-  }
-  if (isMapping(wanted)) {
-    return isMapping(actual) && Object.entries(wanted).every(([k, w]) => matches(w, actual[k]));
-  }
-  if (typeof actual === "object" && actual !== null) return false;
-  return equals(scalarData(wanted), scalarData(actual));
-}
-
 function readEntries(matrix: { readonly [key: string]: YamlValue }, key: "include" | "exclude", errors: string[]): Mapping[] {
   const value = matrix[key];
   if (value === undefined) return [];
@@ -85,7 +64,7 @@ function product(vectors: [string, YamlValue[]][], excludes: Mapping[], errors: 
       block /= values.length;
       combo[key] = values[Math.floor(index / block) % values.length] as YamlValue;
     }
-    if (excludes.some((ex) => matches(ex, combo))) continue;
+    if (excludes.some((ex) => filterMatches(ex, combo))) continue;
     kept.push(combo);
     // Includes never remove combinations, so the limit is already exceeded; stop before
     // enumerating a product that may be far larger.
@@ -146,7 +125,7 @@ export function expandMatrix(matrix: { readonly [key: string]: YamlValue }): Mat
   for (const entry of includes) {
     let merged = false;
     for (const combo of originals) {
-      const contradicts = Object.entries(entry).some(([key, value]) => vectorKeys.has(key) && !matches(value, combo[key]));
+      const contradicts = Object.entries(entry).some(([key, value]) => vectorKeys.has(key) && !filterMatches(value, combo[key]));
       if (contradicts) continue;
       merged = true;
       for (const [key, value] of Object.entries(entry)) {

@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { after } from "node:test";
 import { makeRepo, type TestRepo } from "../support/git-repo.js";
 
 const CLI = resolve("bin", "tierci.js");
@@ -87,4 +88,15 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A maker of temporary repositories that are all removed when the test file ends. */
+export function repoFactory(): (files: Record<string, string>) => TempRepo {
+  const made: TempRepo[] = [];
+  after(() => made.forEach((r) => r.remove()));
+  return (files) => {
+    const r = new TempRepo(files);
+    made.push(r);
+    return r;
+  };
 }

@@ -1,17 +1,10 @@
 // The real CLI on real temporary git repositories: what fires, what is refused.
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { PlanJson } from "../../src/plan/plan-json.js";
-import { TempRepo } from "./harness.js";
+import { repoFactory, type TempRepo } from "./harness.js";
 
-const repos: TempRepo[] = [];
-after(() => repos.forEach((r) => r.remove()));
-
-function repo(files: Record<string, string>): TempRepo {
-  const r = new TempRepo(files);
-  repos.push(r);
-  return r;
-}
+const repo = repoFactory();
 
 function planJson(r: TempRepo, ...args: string[]): PlanJson {
   const res = r.cli("plan", "--json", "-", ...args);

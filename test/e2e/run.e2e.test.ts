@@ -3,18 +3,11 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import type { RunSummary } from "../../src/reports/run-summary.js";
-import { alive, runCli, startCli, TempRepo, waitFor } from "./harness.js";
+import { alive, repoFactory, runCli, startCli, waitFor, type TempRepo } from "./harness.js";
 
-const repos: TempRepo[] = [];
-after(() => repos.forEach((r) => r.remove()));
-
-function repo(files: Record<string, string>): TempRepo {
-  const r = new TempRepo(files);
-  repos.push(r);
-  return r;
-}
+const repo = repoFactory();
 
 function summaryOf(r: TempRepo, ...args: string[]): { code: number; summary: RunSummary; output: string } {
   const res = r.cli("run", "--offline", "--json", "-", ...args);

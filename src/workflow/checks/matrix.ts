@@ -1,9 +1,8 @@
 // `strategy.matrix` written out in the file: empty vectors, and exclude entries that name
 // keys the matrix lacks (GitHub rejects those) or values no combination has (they exclude
 // nothing, which is never what the author meant).
-import { data } from "@actions/expressions";
-import { equals } from "@actions/expressions/result";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { filterMatches } from "../../expr/filter-match.js";
 import type { YamlValue } from "../model.js";
 import { entries, get, items, resolve, toValue } from "../yaml-tree.js";
 import { hasExpression, type CheckContext, type JobNodes } from "./context.js";
@@ -57,28 +56,6 @@ export function containsExpression(value: YamlValue): boolean {
   if (Array.isArray(value)) return value.some(containsExpression);
   if (value !== null && typeof value === "object") return Object.values(value).some(containsExpression);
   return false;
-}
-
-function scalarData(v: null | boolean | number | string): data.ExpressionData {
-  if (v === null) return new data.Null();
-  if (typeof v === "boolean") return new data.BooleanData(v);
-  if (typeof v === "number") return new data.NumberData(v);
-  return new data.StringData(v);
-}
-
-/** GitHub's filter match: mappings match on the keys the filter names, arrays element by element, scalars with `==`. */
-function filterMatches(wanted: YamlValue, actual: YamlValue | undefined): boolean {
-  if (actual === undefined) return false;
-  if (Array.isArray(wanted)) {
-    return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => filterMatches(w, actual[i]));
-  }
-  if (wanted !== null && typeof wanted === "object") {
-    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return false;
-    const lower = new Map(Object.entries(actual).map(([k, v]) => [k.toLowerCase(), v]));
-    return Object.entries(wanted).every(([k, w]) => filterMatches(w, lower.get(k.toLowerCase())));
-  }
-  if (actual !== null && typeof actual === "object") return false;
-  return equals(scalarData(wanted), scalarData(actual));
 }
 
 function show(value: YamlValue): string {
