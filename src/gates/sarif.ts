@@ -14,7 +14,6 @@ export function toSarif(report: GateReport, toolVersion: string): object {
           driver: {
             name: `tierci ${report.gate}`,
             version: toolVersion,
-            informationUri: "https://github.com/tierci/tierci",
             rules: report.rules.map((r) => ({
               id: r.id,
               shortDescription: { text: r.description },
