@@ -5,6 +5,7 @@ import { buildPlan } from "../plan/plan.js";
 import type { Plan } from "../plan/plan-types.js";
 import { buildWorkflow } from "../workflow/build-model.js";
 import type { Repository } from "../workflow/load.js";
+import { DEFAULT_REPORT_GLOBS } from "../workflow/tiers.js";
 import { parseYamlSource } from "../workflow/yaml-tree.js";
 import {
   JobCancellation,
@@ -46,6 +47,7 @@ function planOf(tiers: TierSpec[], called: Record<string, string> = {}): Plan {
     workflows: listed,
     byPath: new Map(all.map((w) => [w.path, w])),
     tiers: tiers.map((t) => ({ name: t.name, budgetMs: t.budgetMs, workflows: Object.keys(t.files) })),
+    reports: DEFAULT_REPORT_GLOBS,
     diagnostics: [],
   };
   const { plan, diagnostics } = buildPlan(repo, {

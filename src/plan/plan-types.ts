@@ -1,6 +1,6 @@
 // The plan: which workflows fire for an event, and their jobs in tiers. Pure data;
 // the engine runs it and the CLI prints it.
-import type { Job, Workflow, YamlValue } from "../workflow/model.js";
+import type { Job, ReportGlobs, Workflow, YamlValue } from "../workflow/model.js";
 
 export interface PlannedJob {
   /** The job id from the workflow file. */
@@ -37,6 +37,8 @@ export interface PlannedWorkflow {
 export interface PlannedTier {
   name: string;
   budgetMs?: number;
+  /** Where this tier's jobs leave test, coverage and SARIF reports. */
+  reports: ReportGlobs;
   workflows: PlannedWorkflow[];
 }
 

@@ -188,6 +188,7 @@ export function buildPlan(repo: Repository, ev: PlanEvent): PlanResult {
   const tiers: PlannedTier[] = repo.tiers.map((tier) => ({
     name: tier.name,
     budgetMs: tier.budgetMs,
+    reports: tier.reports ?? repo.reports,
     workflows: tier.workflows
       .map((f) => byFile.get(f))
       .filter((w): w is Workflow => w !== undefined)

@@ -14,6 +14,7 @@ import type { Step } from "../workflow/model.js";
 import type { Annotation, Conclusion, JobRequest, JobResult, StepInfo, StepRecord } from "./job-types.js";
 import { Masker } from "./masker.js";
 import { defaultVariables, jobGithubContext, runnerContext } from "./run-context.js";
+import { collectReports, type CollectedReport } from "./collect-reports.js";
 import { buildPath, mergePrependPath } from "./env-files.js";
 import { findExecutable, resolveShell, scriptContents, scriptFileName } from "./shell.js";
 import { allowsUnsecureCommands, allowsUnsecureStopTokens } from "./workflow-commands.js";
@@ -67,6 +68,7 @@ class JobExecution {
   private readonly posts: PostStep[] = [];
   private readonly summaries: string[] = [];
   private readonly reports: BuiltinReport[] = [];
+  private reportFiles: CollectedReport[] = [];
   private readonly envContext: Record<string, string> = {};
   private pathPrepends: string[] = [];
   private stopToken: string | undefined;
@@ -143,6 +145,7 @@ class JobExecution {
       await this.runSteps(job.steps, this.top, true);
       await this.runPosts();
       const outputs = this.jobOutputs();
+      await this.collectReportFiles(started);
       return this.finish(this.cancelled ? "cancelled" : this.jobStatus, outputs);
     } catch (err) {
       this.annotate(null, { level: "error", message: `the job could not run: ${err instanceof Error ? err.message : String(err)}` });
@@ -155,8 +158,19 @@ class JobExecution {
     }
   }
 
+  private async collectReportFiles(since: number): Promise<void> {
+    const wanted = this.req.options.reports;
+    if (!wanted) return;
+    try {
+      this.reportFiles = await collectReports(this.workspace, wanted.globs, since, wanted.dir);
+      for (const r of this.reportFiles) this.system(`Found ${r.kind} report ${r.source}`);
+    } catch (err) {
+      this.annotate(null, { level: "warning", message: `could not collect the job's reports: ${(err as Error).message}` });
+    }
+  }
+
   private finish(conclusion: Status, outputs: Record<string, string> = {}): JobResult {
-    return { conclusion, outputs, steps: this.records, summary: this.summaries.join(""), reports: this.reports };
+    return { conclusion, outputs, steps: this.records, summary: this.summaries.join(""), reports: this.reports, reportFiles: this.reportFiles };
   }
 
   private async prepare(): Promise<void> {

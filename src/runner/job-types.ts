@@ -1,6 +1,8 @@
 // The job runner's interface: what a job is given, what it reports as it goes, what it returns.
 import type { BuiltinReport } from "../actions/builtin-types.js";
 import type { ExprValue } from "../expr/value.js";
+import type { ReportGlobs } from "../workflow/model.js";
+import type { CollectedReport } from "./collect-reports.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { RunEvent, RunIdentity } from "./run-context.js";
 
@@ -60,6 +62,8 @@ export interface JobOptions {
   secrets: Record<string, string>;
   vars: Record<string, string>;
   debug: boolean;
+  /** Report globs of the job's tier, and where to keep the reports it wrote. */
+  reports?: { globs: ReportGlobs; dir: string };
   /** Cancellation grace periods, shortened in tests. */
   graceMs?: { interrupt: number; terminate: number };
 }
@@ -85,4 +89,6 @@ export interface JobResult {
   summary: string;
   /** Caches, artifacts and coverage that built-in actions handled. */
   reports: BuiltinReport[];
+  /** Test, coverage and SARIF report files the job wrote, copied out of its workspace. */
+  reportFiles: CollectedReport[];
 }

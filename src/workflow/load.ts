@@ -3,13 +3,13 @@ import { existsSync, statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve as resolvePath, sep } from "node:path";
 import { buildWorkflow } from "./build-model.js";
-import type { Diagnostic, Tier, Workflow } from "./model.js";
+import type { Diagnostic, ReportGlobs, Tier, Workflow } from "./model.js";
 import { validateNeeds } from "./dag.js";
 import { NO_ROOT_JOB, reconcileParserDiagnostics } from "./parser-divergences.js";
 import { checkReusableCalls } from "./reusable-check.js";
 import { semanticChecks } from "./semantic-checks.js";
 import { schemaDiagnostics } from "./schema-check.js";
-import { readTiers, singleTier } from "./tiers.js";
+import { DEFAULT_REPORT_GLOBS, readTiers, singleTier } from "./tiers.js";
 import { parseYamlSource, recursiveAliases } from "./yaml-tree.js";
 
 export const WORKFLOWS_DIR = ".github/workflows";
@@ -22,6 +22,8 @@ export interface Repository {
   /** Every workflow that parsed, by repository-relative path, for `uses: ./...` lookups. */
   byPath: ReadonlyMap<string, Workflow>;
   tiers: Tier[];
+  /** Report globs for jobs of tiers that set none. */
+  reports: ReportGlobs;
   tiersFile?: string;
   diagnostics: Diagnostic[];
 }
@@ -96,7 +98,7 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   const root = resolvePath(rootDir);
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    return { root, workflows: [], byPath: new Map(), tiers: [], diagnostics: [problem(rootDir, `repository directory '${rootDir}' does not exist`, "pass an existing directory with --repo")] };
+    return { root, workflows: [], byPath: new Map(), tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics: [problem(rootDir, `repository directory '${rootDir}' does not exist`, "pass an existing directory with --repo")] };
   }
 
   const all = await listYaml(join(root, WORKFLOWS_DIR));
@@ -126,17 +128,19 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   const fileNames = workflows.map((w) => w.fileName);
   let tiers = singleTier(fileNames);
   let tiersFile: string | undefined;
+  let reports = DEFAULT_REPORT_GLOBS;
   const tiersPath = join(root, TIERS_FILE);
   if (existsSync(tiersPath)) {
     tiersFile = TIERS_FILE;
     const allNames = [...byPath.values()].map((w) => w.fileName);
     const result = readTiers(parseYamlSource(TIERS_FILE, await readFile(tiersPath, "utf8")), allNames);
     diagnostics.push(...result.diagnostics);
+    reports = result.reports;
     const chosen = new Set(fileNames);
     tiers = result.tiers
       .map((t) => ({ ...t, workflows: t.workflows.filter((w) => chosen.has(w)) }))
       .filter((t) => t.workflows.length > 0 || options.workflows === undefined);
   }
   diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-  return { root, workflows, byPath, tiers, tiersFile, diagnostics };
+  return { root, workflows, byPath, tiers, reports, tiersFile, diagnostics };
 }

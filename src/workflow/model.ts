@@ -140,11 +140,20 @@ export interface Workflow {
   jobs: Job[];
 }
 
+/** Where a job's test, coverage and SARIF reports are found in its workspace (globs). */
+export interface ReportGlobs {
+  junit: string[];
+  coverage: string[];
+  sarif: string[];
+}
+
 export interface Tier {
   name: string;
   budgetMs?: number;
   /** File names of workflows, as listed. */
   workflows: string[];
+  /** Report globs of this tier's jobs, when the tier sets its own. */
+  reports?: ReportGlobs;
   pos?: SourcePos;
 }
 

@@ -55,3 +55,23 @@ test("a tiers.yml that is not a mapping with a list is refused, as is broken YAM
   assert.equal(read("tiers: [\n").diagnostics[0]?.rule, "syntax");
   assert.match(read("tiers:\n  - budget: 5m\n    workflows: [lint.yml]\n").diagnostics[0]?.message ?? "", /no name/);
 });
+
+test("report globs: top-level replaces the defaults per kind, a tier can set its own", () => {
+  const r = read(`reports:
+  junit: ["out/junit.xml"]
+tiers:
+  - name: fast
+    workflows: [lint.yml]
+  - name: core
+    workflows: [test.yml]
+    reports:
+      coverage: ["cov/*.xml"]
+`);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.reports.junit, ["out/junit.xml"]);
+  assert.ok(r.reports.coverage.includes("**/coverage.xml"), "kinds not given keep their defaults");
+  assert.equal(r.tiers[0]?.reports, undefined);
+  assert.deepEqual(r.tiers[1]?.reports?.coverage, ["cov/*.xml"]);
+  assert.deepEqual(r.tiers[1]?.reports?.junit, ["out/junit.xml"]);
+  assert.match(read("reports:\n  html: [x]\ntiers: []\n").diagnostics[0]?.message ?? "", /unknown report kind 'html'/);
+});

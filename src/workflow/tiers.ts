@@ -1,16 +1,27 @@
 // Reads and validates .github/tiers.yml against the workflows that exist.
 import { isMap, isScalar, isSeq } from "yaml";
 import { parseDuration } from "./duration.js";
-import type { Diagnostic, Tier } from "./model.js";
-import { entries, get, items, posOf, resolve, scalarText, toValue, type YamlSource } from "./yaml-tree.js";
+import type { Node } from "yaml";
+import type { Diagnostic, ReportGlobs, Tier } from "./model.js";
+import { entries, get, items, posOf, resolve, scalarText, toStringList, toValue, type YamlSource } from "./yaml-tree.js";
 
 export const DEFAULT_TIER = "default";
 export const UNLISTED_TIER = "unlisted";
 
-const TIER_KEYS = new Set(["name", "budget", "workflows"]);
+const TIER_KEYS = new Set(["name", "budget", "workflows", "reports"]);
+const REPORT_KINDS = ["junit", "coverage", "sarif"] as const;
+
+/** Where test tools write reports by default; files a job did not write are never picked up. */
+export const DEFAULT_REPORT_GLOBS: ReportGlobs = {
+  junit: ["**/junit*.xml", "**/TEST-*.xml", "**/test-results/**/*.xml", "**/*.junit.xml", "**/report.xml"],
+  coverage: ["**/coverage.xml", "**/cobertura*.xml", "**/lcov.info", "**/coverage-final.json", "**/coverage.json"],
+  sarif: ["**/*.sarif", "**/*.sarif.json"],
+};
 
 export interface TiersResult {
   tiers: Tier[];
+  /** Top-level `reports:`, or the defaults. */
+  reports: ReportGlobs;
   diagnostics: Diagnostic[];
 }
 
@@ -20,21 +31,37 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
     const p = posOf(src, node);
     diagnostics.push({ severity: "error", file: src.file, line: p.line, col: p.col, message, hint, rule: "tiers" });
   };
+  const readReports = (node: Node | undefined, base: ReportGlobs): ReportGlobs => {
+    const out: ReportGlobs = { ...base };
+    const n = resolve(src, node);
+    if (!isMap(n)) {
+      error(n, "`reports:` must be a mapping of junit, coverage and sarif to lists of globs", "write `reports: {junit: ['**/junit.xml'], coverage: ['coverage.xml']}`");
+      return out;
+    }
+    for (const e of entries(src, n)) {
+      const kind = REPORT_KINDS.find((k) => k === e.key);
+      if (!kind) error(e.keyNode, `unknown report kind '${e.key}'`, "use junit, coverage or sarif");
+      else out[kind] = toStringList(src, e.value);
+    }
+    return out;
+  };
   for (const e of src.doc.errors) {
     const p = e.linePos?.[0];
     diagnostics.push({ severity: "error", file: src.file, line: p?.line ?? 1, col: p?.col ?? 1, message: e.message, hint: "fix the YAML syntax", rule: "syntax" });
   }
-  if (src.doc.errors.length > 0) return { tiers: [], diagnostics };
+  if (src.doc.errors.length > 0) return { tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics };
 
   const root = resolve(src, src.doc.contents);
   const list = get(src, root, "tiers");
   if (!isMap(root) || !isSeq(resolve(src, list))) {
     error(root, "tiers.yml must be a mapping with a `tiers:` list", "write `tiers: [{name: fast, budget: 5m, workflows: [lint.yml]}]`");
-    return { tiers: [], diagnostics };
+    return { tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics };
   }
   for (const e of entries(src, root)) {
-    if (e.key !== "tiers") error(e.keyNode, `unknown key '${e.key}' in tiers.yml`, "the only top-level key is `tiers`");
+    if (e.key !== "tiers" && e.key !== "reports") error(e.keyNode, `unknown key '${e.key}' in tiers.yml`, "the top-level keys are `tiers` and `reports`");
   }
+  const reportsNode = get(src, root, "reports");
+  const reports = reportsNode === undefined ? DEFAULT_REPORT_GLOBS : readReports(reportsNode, DEFAULT_REPORT_GLOBS);
 
   const known = new Set(workflowFiles);
   const owner = new Map<string, string>();
@@ -46,7 +73,7 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
       continue;
     }
     for (const e of entries(src, node)) {
-      if (!TIER_KEYS.has(e.key)) error(e.keyNode, `unknown key '${e.key}' in a tier`, "a tier has `name`, `budget` and `workflows`");
+      if (!TIER_KEYS.has(e.key)) error(e.keyNode, `unknown key '${e.key}' in a tier`, "a tier has `name`, `budget`, `workflows` and `reports`");
     }
     const nameNode = get(src, node, "name");
     const name = nameNode === undefined ? "" : scalarText(toValue(src, nameNode)).trim();
@@ -58,6 +85,8 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
     names.add(name);
 
     const tier: Tier = { name, workflows: [], pos: posOf(src, node) };
+    const tierReports = get(src, node, "reports");
+    if (tierReports !== undefined) tier.reports = readReports(tierReports, reports);
     const budgetNode = get(src, node, "budget");
     if (budgetNode !== undefined) {
       const text = scalarText(toValue(src, budgetNode));
@@ -90,7 +119,7 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
   }
   const unlisted = workflowFiles.filter((f) => !owner.has(f));
   if (unlisted.length > 0) tiers.push({ name: UNLISTED_TIER, workflows: unlisted });
-  return { tiers, diagnostics };
+  return { tiers, reports, diagnostics };
 }
 
 /** Without tiers.yml every workflow shares one tier, as on GitHub. */

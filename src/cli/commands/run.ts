@@ -75,6 +75,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
   const progress: Progress = process.stdout.isTTY && opts.json !== "-" ? new TreeProgress(process.stdout) : new PlainProgress(opts.json === "-" ? { log: out.err, err: out.err } : out);
   const details = new Map<string, JobDetails>();
   const workflowNames = new Map(plan.tiers.flatMap((t) => t.workflows.map((w) => [w.file, w.name] as const)));
+  const tierReports = new Map(plan.tiers.map((t) => [t.name, t.reports]));
 
   const cancel = new AbortController();
   let interrupts = 0;
@@ -110,6 +111,10 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
       options: {
         repoRoot: repo.root,
         stateDir,
+        reports: {
+          globs: tierReports.get(attempt.tier) ?? repo.reports,
+          dir: join(stateDir, "reports", String(run.number), `${row.id}-${attempt.ref.key.replace(/[^A-Za-z0-9._-]+/g, "_")}`),
+        },
         reuseWorkspace: opts.reuseWorkspace,
         keepWorkspace: opts.keepWorkspace,
         actionDirs: [...opts.actionDir.map((d) => resolve(d)), defaultActionCache()],
