@@ -3,12 +3,21 @@
 import { Command, CommanderError, Option } from "commander";
 import { GitError } from "../git/git.js";
 import { EventPayloadError } from "../plan/event-payload.js";
+import { artifactsGetCommand, artifactsLsCommand } from "./commands/artifacts.js";
+import { auditCommand } from "./commands/audit.js";
+import { cacheLsCommand, cachePruneCommand, cacheRmCommand } from "./commands/cache.js";
+import { coverageCommand } from "./commands/coverage.js";
+import { registerDepsCommands } from "./commands/deps.js";
 import { graphCommand } from "./commands/graph.js";
+import { healthCommand } from "./commands/health.js";
 import { lintCommand } from "./commands/lint.js";
 import { listCommand } from "./commands/list.js";
 import { planCommand } from "./commands/plan.js";
+import { POLICY_EXIT_HELP, policyCheckCommand } from "./commands/policy.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { logsCommand, runsCommand } from "./commands/runs.js";
+import { secretsScanCommand } from "./commands/secrets.js";
 import { collectKeyValue, UsageError } from "./key-values.js";
 import { stdio, type Out } from "./output.js";
 import { CommandExit } from "./prepare.js";
@@ -50,7 +59,34 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
   common(program.command("graph").description("show the tiers and the job DAG"))
     .addOption(new Option("--format <format>", "output format").choices(["text", "mermaid", "dot"]).default("text"))
     .action(runAction((o) => graphCommand(out, o as never)));
-  jsonOption(common(program.command("lint").description("validate workflow files and .github/tiers.yml"))).action(runAction((o) => lintCommand(out, o as never)));
+  jsonOption(common(program.command("lint").description("validate workflow files and .github/tiers.yml, then check them against the workflow policy")))
+    .option("--sarif <file>", "write validation problems and policy findings as SARIF to FILE ('-' for standard output)")
+    .option("--strict", "report policy findings as errors")
+    .addHelpText("after", "\nExit status: 0 valid and no policy findings, 1 policy findings, 2 invalid workflows.\nSilence a policy finding with '# tierci: ignore[rule-id]' on its line, the line above, or at the top of the file.")
+    .action(runAction((o) => lintCommand(out, o as never)));
+  const policy = program.command("policy").description("change policy: rules on the lines a change adds and removes");
+  policy
+    .command("check")
+    .description("evaluate a policy pack on the change from the merge base of --base to --head (or to the working tree)")
+    .option("--repo <dir>", "repository directory", ".")
+    .requiredOption("--base <ref>", "the branch or commit the change is compared with")
+    .option("--head <ref>", "the commit of the change (default: the working tree, untracked files included)")
+    .option("--pack <file>", "the policy pack (default: <repo>/.github/tierci-policy.yml)")
+    .option("--context <file|text>", "text that may justify the change, or a file holding it (a pull request description also counts in workflows)")
+    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .option("--sarif <file>", "write SARIF to FILE ('-' for standard output)")
+    .addHelpText("after", POLICY_EXIT_HELP)
+    .action(runAction((o) => policyCheckCommand(out, o as never)));
+  program
+    .command("audit")
+    .description("repository hygiene: hidden Unicode characters, ignored files that are tracked, large files, report formats")
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--max-size <size>", "largest file allowed, e.g. 500KB, 5MB", "5MB")
+    .option("--report-schema <file>", "Markdown report schema (default: <repo>/.github/tierci-reports.yml when present)")
+    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .option("--sarif <file>", "write SARIF to FILE ('-' for standard output)")
+    .addHelpText("after", "\nExit status: 0 no findings, 1 findings, 2 bad usage.")
+    .action(runAction((o) => auditCommand(out, o as never)));
   const run = program.command("run").description("run the pipeline: tiers in order, jobs on this host");
   jsonOption(eventOptions(common(run)))
     .option("-j, --job <id>", "run only this job and the jobs it needs")
@@ -83,6 +119,75 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .option("--db <file>", "the run database")
     .option("--json <file>", "write JSON to FILE ('-' for standard output)")
     .action(async (runRef: string, job: string | undefined, o: object) => setCode(logsCommand(out, runRef, job, o as never)));
+  registerDepsCommands(program, out, setCode);
+  const artifacts = program.command("artifacts").description("the artifacts runs uploaded (kept under <state-dir>/artifacts)");
+  const artifactOptions = (cmd: Command): Command =>
+    cmd
+      .option("--repo <dir>", "repository directory", ".")
+      .option("--state-dir <dir>", "where runs, caches and artifacts are kept (default: <repo>/.tierci)")
+      .option("--db <file>", "the run database, to name a run by id")
+      .option("--json <file>", "write JSON to FILE ('-' for standard output)");
+  artifactOptions(artifacts.command("ls <run>").description("list a run's artifacts: name, size, files, expiry, job")).action(
+    async (runRef: string, o: object) => setCode(await artifactsLsCommand(out, runRef, o as never)),
+  );
+  artifactOptions(artifacts.command("get <run> <name>").description("copy an artifact's files to a directory"))
+    .option("--to <dir>", "the directory to put the files in (default: ./<name>)")
+    .action(async (runRef: string, name: string, o: object) => setCode(await artifactsGetCommand(out, runRef, name, o as never)));
+  const cache = program.command("cache").description("the entries actions/cache saved (kept under <state-dir>/cache)");
+  const cacheOptions = (cmd: Command): Command =>
+    cmd
+      .option("--repo <dir>", "repository directory", ".")
+      .option("--state-dir <dir>", "where runs, caches and artifacts are kept (default: <repo>/.tierci)")
+      .option("--json <file>", "write JSON to FILE ('-' for standard output)");
+  cacheOptions(cache.command("ls").description("list entries: key, scope, size, age, last use"))
+    .option("--prefix <prefix>", "only keys starting with PREFIX")
+    .option("--scope <ref>", "only entries saved on this ref (e.g. refs/heads/main)")
+    .action(runAction((o) => cacheLsCommand(out, o as never)));
+  cacheOptions(cache.command("rm [key]").description("remove the entries with this exact key (or --prefix)"))
+    .option("--prefix <prefix>", "remove every entry whose key starts with PREFIX")
+    .option("--scope <ref>", "only entries saved on this ref")
+    .action(async (key: string | undefined, o: object) => setCode(await cacheRmCommand(out, key, o as never)));
+  cacheOptions(cache.command("prune").description("apply the size cap (least recently used first) and idle expiry; delete unreferenced blobs"))
+    .option("--max-size <size>", "the size cap, e.g. 2G (default: TIERCI_CACHE_MAX_BYTES or 10G)")
+    .option("--max-idle-days <n>", "remove entries not used for N days (default: 7, as GitHub)")
+    .action(runAction((o) => cachePruneCommand(out, o as never)));
+  program
+    .command("report <run>")
+    .description("write a self-contained HTML report of a recorded run")
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--db <file>", "the run database")
+    .option("--html <file>", "where to write the report")
+    .action(async (runRef: string, o: object) => setCode(reportCommand(out, runRef, o as never)));
+  jsonOption(program.command("health").description("test health over the recorded runs: flaky, newly failing and slowest tests, per suite and job"))
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--db <file>", "the run database")
+    .option("--runs <n>", "the newest N runs with test results (default: 50)")
+    .option("-j, --job <id>", "only this job's tests (its id or name)")
+    .option("--suite <name>", "only this suite's tests")
+    .option("--flaky-clear-after <n>", "clean passes in a row that clear a flaky test (default: 10)")
+    .option("--trend-runs <n>", "runs in each window of the duration trend (default: 5)")
+    .option("--slowest <n>", "how many of the slowest tests to list (default: 10)")
+    .action(runAction(async (o) => healthCommand(out, o as never)));
+  jsonOption(program.command("coverage [run]").description("coverage of a run (default: the latest with coverage), per file, and of the lines changed against the base branch"))
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--db <file>", "the run database")
+    .option("--file <report>", "read a coverage report (Cobertura, lcov, coverage.py or Istanbul JSON) instead of a run")
+    .option("--base <ref>", "the branch or commit the change is measured against (default: the default branch)")
+    .option("--fail-under <pct>", "exit 1 when line coverage is under PCT")
+    .option("--fail-under-patch <pct>", "exit 1 when patch coverage is under PCT")
+    .action(async (runRef: string | undefined, o: object) => setCode(await coverageCommand(out, runRef, o as never)));
+  const secrets = program.command("secrets").description("native secret scanning (gitleaks-compatible rules)");
+  jsonOption(secrets.command("scan [path]").description("scan the working tree (or PATH, relative to --repo), the index (--staged) or the full history (--history) for credentials"))
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--history", "scan every commit of every ref (one git log -p stream)")
+    .option("--staged", "scan the lines added in the index (git diff --cached)")
+    .option("--range <revisions>", "scan the history of these revisions only, e.g. main..feature (implies --history)")
+    .option("--config <file>", "gitleaks-format TOML rules (default: <repo>/.gitleaks.toml, else the built-in rules)")
+    .option("--baseline <file>", "accept the findings of an earlier --json report")
+    .option("--write-baseline <file>", "write every finding of this scan as a baseline")
+    .option("--sarif <file>", "write SARIF 2.1.0 to FILE ('-' for standard output)")
+    .option("--redact <n>", "characters of each secret shown at each end", "4")
+    .action(async (path: string | undefined, o: object) => setCode(await secretsScanCommand(out, path, o as never)));
   return program;
 }
 

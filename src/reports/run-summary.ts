@@ -21,6 +21,8 @@ export interface SummaryJob {
   matrix: Record<string, YamlValue> | null;
   status: "completed";
   conclusion: string;
+  /** null for a job that never started. */
+  started_at: string | null;
   duration_ms: number;
   steps: SummaryStep[];
   annotations: { level: string; file: string | null; line: number | null; message: string }[];
@@ -33,11 +35,12 @@ export interface RunSummary {
   run_number: number;
   status: string;
   event: string;
+  repository: string;
   tiers: { name: string; status: string; started_at: string | null; duration_ms: number; budget_ms: number | null }[];
   jobs: SummaryJob[];
   artifacts: { name: string; job: string; files: number; bytes: number; retention_days: number }[];
   caches: { key: string; hit: boolean; restored_key: string | null }[];
-  /** null until test reports are ingested from the run. */
+  /** null when no job wrote a test report. */
   tests: { passed: number; failed: number; skipped: number } | null;
   coverage: { line_rate: number } | null;
 }
@@ -54,7 +57,15 @@ export function jobKey(workflow: string, key: string, callers: string[]): string
   return [...callers, `${workflow}#${key}`].join(" > ");
 }
 
-function coverageOf(reports: BuiltinReport[]): RunSummary["coverage"] {
+/** What the record stage made of the reports the jobs wrote. */
+export interface RecordedResults {
+  tests: { passed: number; failed: number; skipped: number } | null;
+  lineRate: number | null;
+}
+
+/** Coverage from the ingested reports, else from what coverage actions parsed themselves. */
+function coverageOf(reports: BuiltinReport[], recorded: RecordedResults): RunSummary["coverage"] {
+  if (recorded.lineRate !== null) return { line_rate: recorded.lineRate };
   let covered = 0;
   let valid = 0;
   for (const r of reports) {
@@ -65,13 +76,19 @@ function coverageOf(reports: BuiltinReport[]): RunSummary["coverage"] {
   return valid > 0 ? { line_rate: covered / valid } : null;
 }
 
-export function buildRunSummary(run: { id: string; number: number; event: string }, outcome: RunOutcome, details: ReadonlyMap<string, JobDetails>): RunSummary {
+export function buildRunSummary(
+  run: { id: string; number: number; event: string; repository: string },
+  outcome: RunOutcome,
+  details: ReadonlyMap<string, JobDetails>,
+  recorded: RecordedResults,
+): RunSummary {
   const reported = outcome.jobs.flatMap((j) => (details.get(jobKey(j.workflow, j.key, j.callers))?.reports ?? []).map((r) => ({ job: j.name, r })));
   return {
     run_id: run.id,
     run_number: run.number,
     status: outcome.conclusion,
     event: run.event,
+    repository: run.repository,
     tiers: outcome.tiers.map((t) => ({
       name: t.name,
       status: t.status,
@@ -89,6 +106,7 @@ export function buildRunSummary(run: { id: string; number: number; event: string
         matrix: j.matrix,
         status: "completed",
         conclusion: j.conclusion,
+        started_at: j.startedAt === null ? null : new Date(j.startedAt).toISOString(),
         duration_ms: j.durationMs,
         steps: (d?.steps ?? []).map((s) => ({ name: s.name, id: s.id ?? null, outcome: s.outcome, conclusion: s.conclusion, duration_ms: s.durationMs })),
         annotations: (d?.annotations ?? []).map((a) => ({ level: a.level, file: a.file ?? null, line: a.line ?? null, message: a.message })),
@@ -97,7 +115,7 @@ export function buildRunSummary(run: { id: string; number: number; event: string
     }),
     artifacts: reported.flatMap(({ job, r }) => (r.kind === "artifact" ? [{ name: r.name, job, files: r.files, bytes: r.bytes, retention_days: r.retentionDays }] : [])),
     caches: reported.flatMap(({ r }) => (r.kind === "cache" ? [{ key: r.key, hit: r.hit, restored_key: r.restoredKey }] : [])),
-    tests: null,
-    coverage: coverageOf(reported.map(({ r }) => r)),
+    tests: recorded.tests,
+    coverage: coverageOf(reported.map(({ r }) => r), recorded),
   };
 }

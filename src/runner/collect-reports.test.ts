@@ -1,30 +1,29 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { DEFAULT_REPORT_GLOBS } from "../workflow/tiers.js";
-import { collectReports } from "./collect-reports.js";
+import { collectReports, reportBaseline } from "./collect-reports.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierci-reports-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test("only reports the job wrote are collected, outside dependency trees, by kind", async () => {
+test("only reports the job wrote or changed are collected, outside dependency trees, by kind", async () => {
   const ws = join(dir, "ws");
   const write = (p: string, text = "<x/>"): void => {
     mkdirSync(join(ws, p, ".."), { recursive: true });
     writeFileSync(join(ws, p), text);
   };
   write("committed/junit.xml");
-  const old = new Date(Date.now() - 3_600_000);
-  utimesSync(join(ws, "committed/junit.xml"), old, old);
-  const since = Date.now();
+  write("coverage.xml", "<old/>");
+  const baseline = await reportBaseline(ws, DEFAULT_REPORT_GLOBS);
   write("reports/junit-unit.xml", "<testsuite/>");
-  write("coverage.xml");
+  write("coverage.xml", "<coverage/>");
   write("scan/results.sarif");
   write("node_modules/pkg/junit.xml");
   write("src/app.py", "print(1)");
-  const found = await collectReports(ws, DEFAULT_REPORT_GLOBS, since, join(dir, "out"));
+  const found = await collectReports(ws, DEFAULT_REPORT_GLOBS, baseline, join(dir, "out"));
   assert.deepEqual(found.map((f) => [f.kind, f.source]).sort(), [
     ["coverage", "coverage.xml"],
     ["junit", "reports/junit-unit.xml"],

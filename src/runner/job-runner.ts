@@ -14,7 +14,7 @@ import type { Step } from "../workflow/model.js";
 import type { Annotation, Conclusion, JobRequest, JobResult, StepInfo, StepRecord } from "./job-types.js";
 import { Masker } from "./masker.js";
 import { defaultVariables, jobGithubContext, runnerContext } from "./run-context.js";
-import { collectReports, type CollectedReport } from "./collect-reports.js";
+import { collectReports, reportBaseline, type CollectedReport, type ReportBaseline } from "./collect-reports.js";
 import { buildPath, mergePrependPath } from "./env-files.js";
 import { findExecutable, resolveShell, scriptContents, scriptFileName } from "./shell.js";
 import { allowsUnsecureCommands, allowsUnsecureStopTokens } from "./workflow-commands.js";
@@ -142,10 +142,12 @@ class JobExecution {
         return this.finish("failure");
       }
       await this.prepare();
+      const wanted = req.options.reports;
+      const baseline = wanted ? await reportBaseline(this.workspace, wanted.globs) : new Map<string, string>();
       await this.runSteps(job.steps, this.top, true);
       await this.runPosts();
       const outputs = this.jobOutputs();
-      await this.collectReportFiles(started);
+      await this.collectReportFiles(baseline);
       return this.finish(this.cancelled ? "cancelled" : this.jobStatus, outputs);
     } catch (err) {
       this.annotate(null, { level: "error", message: `the job could not run: ${err instanceof Error ? err.message : String(err)}` });
@@ -158,11 +160,11 @@ class JobExecution {
     }
   }
 
-  private async collectReportFiles(since: number): Promise<void> {
+  private async collectReportFiles(baseline: ReportBaseline): Promise<void> {
     const wanted = this.req.options.reports;
     if (!wanted) return;
     try {
-      this.reportFiles = await collectReports(this.workspace, wanted.globs, since, wanted.dir);
+      this.reportFiles = await collectReports(this.workspace, wanted.globs, baseline, wanted.dir);
       for (const r of this.reportFiles) this.system(`Found ${r.kind} report ${r.source}`);
     } catch (err) {
       this.annotate(null, { level: "warning", message: `could not collect the job's reports: ${(err as Error).message}` });
@@ -170,7 +172,7 @@ class JobExecution {
   }
 
   private finish(conclusion: Status, outputs: Record<string, string> = {}): JobResult {
-    return { conclusion, outputs, steps: this.records, summary: this.summaries.join(""), reports: this.reports, reportFiles: this.reportFiles };
+    return { conclusion, outputs, steps: this.records, summary: this.summaries.join(""), reports: this.reports, reportFiles: this.reportFiles, mask: (text) => this.masker.mask(text) };
   }
 
   private async prepare(): Promise<void> {

@@ -91,4 +91,6 @@ export interface JobResult {
   reports: BuiltinReport[];
   /** Test, coverage and SARIF report files the job wrote, copied out of its workspace. */
   reportFiles: CollectedReport[];
+  /** Masks the job's secrets and `add-mask` values in text that came from it later (its reports). */
+  mask(text: string): string;
 }

@@ -84,6 +84,41 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX annotations_run ON annotations (run_id);
   CREATE INDEX annotations_job ON annotations (job_row_id);
   `,
+  `
+  CREATE TABLE test_results (
+    id             INTEGER PRIMARY KEY,
+    job_row_id     INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    suite          TEXT NOT NULL,
+    classname      TEXT,
+    name           TEXT NOT NULL,
+    file           TEXT,
+    line           INTEGER,
+    status         TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'skipped', 'error')),
+    duration_ms    REAL NOT NULL,
+    message        TEXT,
+    attempts       INTEGER NOT NULL,
+    -- Comma-separated, oldest first; null when the test ran once.
+    retry_statuses TEXT
+  );
+  CREATE INDEX test_results_job ON test_results (job_row_id);
+
+  -- One row per file of one coverage report. Lines are range lists such as "1-4,9": which lines
+  -- ran is what file and patch coverage need, and it stays small where hit counts per line would
+  -- not, over a long history of large projects.
+  CREATE TABLE coverage_files (
+    id               INTEGER PRIMARY KEY,
+    job_row_id       INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    format           TEXT NOT NULL,
+    path             TEXT NOT NULL,
+    lines_valid      INTEGER NOT NULL,
+    lines_covered    INTEGER NOT NULL,
+    branches_valid   INTEGER,
+    branches_covered INTEGER,
+    covered_lines    TEXT NOT NULL,
+    uncovered_lines  TEXT NOT NULL
+  );
+  CREATE INDEX coverage_files_job ON coverage_files (job_row_id);
+  `,
 ];
 
 /** The schema version this code reads and writes. */

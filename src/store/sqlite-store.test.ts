@@ -6,6 +6,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { defaultStorePath, openStore, StoreError, type NewRun, type RunStore } from "./index.js";
+import { SCHEMA_VERSION } from "./schema.js";
 
 const RUN: NewRun = { repoRoot: "/repo", event: "push", ref: "refs/heads/main", sha: "a".repeat(40), actor: "dev" };
 
@@ -360,13 +361,13 @@ test("migrating is idempotent, and a database from a newer tierci is refused", (
   t.after(() => raw.close());
   assert.deepEqual(
     raw.prepare("SELECT version FROM schema_version").pluck().all(),
-    [1],
+    [1, 2],
   );
   assert.deepEqual(
     raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(),
-    ["annotations", "jobs", "logs", "runs", "schema_version", "steps"],
+    ["annotations", "coverage_files", "jobs", "logs", "runs", "schema_version", "steps", "test_results"],
   );
-  raw.prepare("INSERT INTO schema_version (version, applied_at) VALUES (2, 0)").run();
+  raw.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, 0)").run(SCHEMA_VERSION + 1);
   assert.throws(
     () => openStore(path),
     (err: unknown) => err instanceof StoreError && err.kind === "schema-too-new",

@@ -5,6 +5,8 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
+import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from "../reports/types.js";
+import { decodeLines, encodeLines } from "./line-ranges.js";
 import { isRunIdPrefix, newRunId } from "./run-id.js";
 import { migrate } from "./schema.js";
 import {
@@ -27,6 +29,9 @@ import {
   type Status,
   type StepRecord,
   type StepResult,
+  type TestHistoryOptions,
+  type TestHistoryRow,
+  type TestTotals,
 } from "./types.js";
 
 export interface StoreOptions {
@@ -167,6 +172,40 @@ interface AnnotationRow {
   end_col: number | null;
 }
 
+interface TestHistorySqlRow {
+  run_id: string;
+  run_number: number;
+  sha: string;
+  ref: string;
+  run_started_at: number;
+  job_row_id: number;
+  workflow: string;
+  job_id: string;
+  job_name: string;
+  matrix_json: string | null;
+  job_attempt: number;
+  suite: string;
+  classname: string | null;
+  name: string;
+  file: string | null;
+  line: number | null;
+  status: TestStatus;
+  duration_ms: number;
+  message: string | null;
+  attempts: number;
+  retry_statuses: string | null;
+}
+
+interface CoverageFileRow {
+  path: string;
+  lines_valid: number;
+  lines_covered: number;
+  branches_valid: number | null;
+  branches_covered: number | null;
+  covered_lines: string;
+  uncovered_lines: string;
+}
+
 function toRun(row: RunRow): RunRecord {
   return {
     id: row.id,
@@ -240,6 +279,67 @@ function toAnnotation(row: AnnotationRow): AnnotationRecord {
   };
 }
 
+function toTestHistoryRow(row: TestHistorySqlRow): TestHistoryRow {
+  return {
+    runId: row.run_id,
+    runNumber: row.run_number,
+    sha: row.sha,
+    ref: row.ref,
+    runStartedAt: row.run_started_at,
+    jobRowId: row.job_row_id,
+    workflow: row.workflow,
+    jobId: row.job_id,
+    jobName: row.job_name,
+    matrix: row.matrix_json === null ? null : (JSON.parse(row.matrix_json) as Record<string, unknown>),
+    jobAttempt: row.job_attempt,
+    suite: row.suite,
+    classname: row.classname,
+    name: row.name,
+    file: row.file,
+    line: row.line,
+    status: row.status,
+    durationMs: row.duration_ms,
+    message: row.message,
+    attempts: row.attempts,
+    retryStatuses: row.retry_statuses === null ? [] : (row.retry_statuses.split(",") as TestStatus[]),
+  };
+}
+
+function lineHits(row: CoverageFileRow): Map<number, number> {
+  const hits = new Map<number, number>();
+  for (const n of decodeLines(row.uncovered_lines)) hits.set(n, 0);
+  for (const n of decodeLines(row.covered_lines)) hits.set(n, 1);
+  return hits;
+}
+
+/** Rows of one path, in the order they were added, as one file: see RunStore.coverageOf. */
+function mergeCoverage(path: string, rows: CoverageFileRow[]): FileCoverage {
+  const [only] = rows;
+  if (only !== undefined && rows.length === 1) {
+    const file: FileCoverage = { path, linesValid: only.lines_valid, linesCovered: only.lines_covered, lines: lineHits(only) };
+    if (only.branches_valid !== null) file.branchesValid = only.branches_valid;
+    if (only.branches_covered !== null) file.branchesCovered = only.branches_covered;
+    return file;
+  }
+  const lines = new Map<number, number>();
+  for (const row of rows) {
+    for (const [n, hit] of lineHits(row)) lines.set(n, Math.max(hit, lines.get(n) ?? 0));
+  }
+  const covered = [...lines.values()].filter((hit) => hit > 0).length;
+  // Reports without line detail can only be combined by taking the best of them.
+  const file: FileCoverage = {
+    path,
+    linesValid: lines.size > 0 ? lines.size : Math.max(...rows.map((r) => r.lines_valid)),
+    linesCovered: lines.size > 0 ? covered : Math.max(...rows.map((r) => r.lines_covered)),
+    lines,
+  };
+  const branchesValid = rows.flatMap((r) => (r.branches_valid === null ? [] : [r.branches_valid]));
+  const branchesCovered = rows.flatMap((r) => (r.branches_covered === null ? [] : [r.branches_covered]));
+  if (branchesValid.length > 0) file.branchesValid = Math.max(...branchesValid);
+  if (branchesCovered.length > 0) file.branchesCovered = Math.max(...branchesCovered);
+  return file;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -280,6 +380,52 @@ function sqlStatements(db: Database.Database) {
     ),
     listRuns: db.prepare<[number], RunRow>("SELECT * FROM runs ORDER BY id DESC LIMIT ?"),
     listRepoRuns: db.prepare<[string, number], RunRow>("SELECT * FROM runs WHERE repo_root = ? ORDER BY id DESC LIMIT ?"),
+    listRecordedRuns: db.prepare<{ repo: string | null; recorded: "tests" | "coverage"; limit: number }, RunRow>(
+      `SELECT * FROM runs r WHERE (@repo IS NULL OR r.repo_root = @repo) AND CASE @recorded
+         WHEN 'tests' THEN EXISTS (SELECT 1 FROM jobs j JOIN test_results t ON t.job_row_id = j.id WHERE j.run_id = r.id)
+         ELSE EXISTS (SELECT 1 FROM jobs j JOIN coverage_files c ON c.job_row_id = j.id WHERE j.run_id = r.id)
+       END
+       ORDER BY r.id DESC LIMIT @limit`,
+    ),
+    jobExists: db.prepare<[number], number>("SELECT 1 FROM jobs WHERE id = ?").pluck(),
+    insertTestResult: db.prepare(
+      `INSERT INTO test_results (job_row_id, suite, classname, name, file, line, status, duration_ms, message, attempts, retry_statuses)
+       VALUES (@jobRowId, @suite, @classname, @name, @file, @line, @status, @durationMs, @message, @attempts, @retryStatuses)`,
+    ),
+    insertCoverageFile: db.prepare(
+      `INSERT INTO coverage_files (job_row_id, format, path, lines_valid, lines_covered, branches_valid, branches_covered, covered_lines, uncovered_lines)
+       VALUES (@jobRowId, @format, @path, @linesValid, @linesCovered, @branchesValid, @branchesCovered, @coveredLines, @uncoveredLines)`,
+    ),
+    testHistory: db.prepare<{ repo: string; since: number | null; limit: number }, TestHistorySqlRow>(
+      `WITH picked AS (
+         SELECT r.id FROM runs r
+         WHERE r.repo_root = @repo AND (@since IS NULL OR r.started_at >= @since)
+           AND EXISTS (SELECT 1 FROM jobs j JOIN test_results t ON t.job_row_id = j.id WHERE j.run_id = r.id)
+         ORDER BY r.id DESC LIMIT @limit
+       )
+       SELECT r.id AS run_id, r.number AS run_number, r.sha, r.ref, r.started_at AS run_started_at,
+              j.id AS job_row_id, j.workflow, j.job_id, j.name AS job_name, j.matrix_json, j.attempt AS job_attempt,
+              t.suite, t.classname, t.name, t.file, t.line, t.status, t.duration_ms, t.message, t.attempts, t.retry_statuses
+       FROM picked p JOIN runs r ON r.id = p.id JOIN jobs j ON j.run_id = r.id JOIN test_results t ON t.job_row_id = j.id
+       ORDER BY r.id, j.id, t.id`,
+    ),
+    coverageOfRun: db.prepare<[string], CoverageFileRow>(
+      "SELECT c.* FROM coverage_files c JOIN jobs j ON c.job_row_id = j.id WHERE j.run_id = ? ORDER BY c.path, c.id",
+    ),
+    coverageOfJob: db.prepare<[string, number], CoverageFileRow>(
+      "SELECT c.* FROM coverage_files c JOIN jobs j ON c.job_row_id = j.id WHERE j.run_id = ? AND j.id = ? ORDER BY c.path, c.id",
+    ),
+    // A job run again (a higher attempt of the same job and matrix) replaces the results of the
+    // earlier attempts, as on GitHub.
+    testTotals: db.prepare<[string], TestTotals>(
+      `SELECT COALESCE(SUM(t.status = 'passed'), 0) AS passed,
+              COALESCE(SUM(t.status IN ('failed', 'error')), 0) AS failed,
+              COALESCE(SUM(t.status = 'skipped'), 0) AS skipped
+       FROM test_results t JOIN jobs j ON t.job_row_id = j.id
+       WHERE j.run_id = ? AND NOT EXISTS (
+         SELECT 1 FROM jobs k WHERE k.run_id = j.run_id AND k.workflow = j.workflow AND k.job_id = j.job_id
+           AND k.matrix_json IS j.matrix_json AND k.attempt > j.attempt)`,
+    ),
     runsByNumber: db.prepare<{ number: number; repo: string | null }, RunRow>(
       "SELECT * FROM runs WHERE number = @number AND (@repo IS NULL OR repo_root = @repo) ORDER BY id LIMIT 2",
     ),
@@ -554,7 +700,10 @@ class SqliteRunStore implements RunStore {
 
   listRuns(options: ListRunsOptions): RunRecord[] {
     this.usable();
-    const rows = options.repoRoot === undefined ? this.sql.listRuns.all(options.limit) : this.sql.listRepoRuns.all(options.repoRoot, options.limit);
+    let rows: RunRow[];
+    if (options.recorded !== undefined) rows = this.sql.listRecordedRuns.all({ repo: options.repoRoot ?? null, recorded: options.recorded, limit: options.limit });
+    else if (options.repoRoot === undefined) rows = this.sql.listRuns.all(options.limit);
+    else rows = this.sql.listRepoRuns.all(options.repoRoot, options.limit);
     return rows.map(toRun);
   }
 
@@ -599,6 +748,79 @@ class SqliteRunStore implements RunStore {
   annotationsOf(runId: string): AnnotationRecord[] {
     this.usable();
     return this.sql.annotationsOf.all(runId).map(toAnnotation);
+  }
+
+  addTestResults(jobRowId: number, results: readonly TestCaseResult[]): void {
+    this.write(() => {
+      this.jobMustExist(jobRowId);
+      for (const r of results) {
+        const retries = r.retries ?? [];
+        this.sql.insertTestResult.run({
+          jobRowId,
+          suite: r.suite,
+          classname: r.classname ?? null,
+          name: r.name,
+          file: r.file ?? null,
+          line: r.line ?? null,
+          status: r.status,
+          durationMs: r.durationMs,
+          message: r.message ?? null,
+          attempts: 1 + retries.length,
+          retryStatuses: retries.length === 0 ? null : retries.map((a) => a.status).join(","),
+        });
+      }
+    });
+  }
+
+  addCoverage(jobRowId: number, report: CoverageReport): void {
+    this.write(() => {
+      this.jobMustExist(jobRowId);
+      for (const f of report.files) {
+        const covered: number[] = [];
+        const uncovered: number[] = [];
+        for (const [n, hits] of f.lines) (hits > 0 ? covered : uncovered).push(n);
+        this.sql.insertCoverageFile.run({
+          jobRowId,
+          format: report.format,
+          path: f.path,
+          linesValid: f.linesValid,
+          linesCovered: f.linesCovered,
+          branchesValid: f.branchesValid ?? null,
+          branchesCovered: f.branchesCovered ?? null,
+          coveredLines: encodeLines(covered),
+          uncoveredLines: encodeLines(uncovered),
+        });
+      }
+    });
+  }
+
+  /** An empty batch for a job that does not exist is an error too, as for any other write. */
+  private jobMustExist(jobRowId: number): void {
+    if (this.sql.jobExists.get(jobRowId) === undefined) throw new StoreError(`job row ${jobRowId} is not in the run store`, "not-found");
+  }
+
+  testHistory(options: TestHistoryOptions): TestHistoryRow[] {
+    this.usable();
+    // SQLite reads a negative LIMIT as no limit.
+    const rows = this.sql.testHistory.all({ repo: options.repoRoot, since: options.since ?? null, limit: options.limit ?? -1 });
+    return rows.map(toTestHistoryRow);
+  }
+
+  coverageOf(runId: string, jobRowId?: number): FileCoverage[] {
+    this.usable();
+    const rows = jobRowId === undefined ? this.sql.coverageOfRun.all(runId) : this.sql.coverageOfJob.all(runId, jobRowId);
+    const byPath = new Map<string, CoverageFileRow[]>();
+    for (const row of rows) {
+      const same = byPath.get(row.path);
+      if (same === undefined) byPath.set(row.path, [row]);
+      else same.push(row);
+    }
+    return [...byPath].map(([path, same]) => mergeCoverage(path, same));
+  }
+
+  testTotals(runId: string): TestTotals {
+    this.usable();
+    return this.sql.testTotals.get(runId) ?? { passed: 0, failed: 0, skipped: 0 };
   }
 
   /** See openStore. Runs of other hosts are left alone: their pids mean nothing here. */

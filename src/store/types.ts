@@ -2,6 +2,7 @@
 // Nothing here names SQLite, so a Postgres (or any SQL) implementation can satisfy the same
 // contract. Times are milliseconds since the Unix epoch; absent values are null in records and
 // optional in inputs; JSON columns are exchanged as parsed values.
+import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from "../reports/types.js";
 
 /** GitHub's status words for a run, job or step. */
 export type Status = "queued" | "in_progress" | "completed";
@@ -171,10 +172,55 @@ export interface ListRunsOptions {
   limit: number;
   /** Only the runs of this repository root. */
   repoRoot?: string;
+  /** Only the runs that recorded test results, or coverage. */
+  recorded?: "tests" | "coverage";
+}
+
+export interface TestHistoryOptions {
+  repoRoot: string;
+  /** Only the newest this many runs that recorded test results. */
+  limit?: number;
+  /** Only the runs started at or after this time. */
+  since?: number;
+}
+
+/** One test result of one job, with the run and job it belongs to. */
+export interface TestHistoryRow {
+  runId: string;
+  runNumber: number;
+  sha: string;
+  ref: string;
+  runStartedAt: number;
+  jobRowId: number;
+  workflow: string;
+  jobId: string;
+  jobName: string;
+  matrix: Readonly<Record<string, unknown>> | null;
+  /** The job's attempt (a rerun of the job), not the test's. */
+  jobAttempt: number;
+  suite: string;
+  classname: string | null;
+  name: string;
+  file: string | null;
+  line: number | null;
+  status: TestStatus;
+  durationMs: number;
+  message: string | null;
+  /** Runs of the test inside its report: 1, plus one per retry listed. */
+  attempts: number;
+  /** The statuses of the earlier attempts, oldest first. */
+  retryStatuses: TestStatus[];
+}
+
+/** Final statuses; an error counts as failed. */
+export interface TestTotals {
+  passed: number;
+  failed: number;
+  skipped: number;
 }
 
 /**
- * Runs, jobs, steps, logs and annotations, written as a run goes. Every write is durable when
+ * Runs, jobs, steps, logs, annotations, test results and coverage, written as a run goes. Every write is durable when
  * the method returns, except log lines: appendLog buffers them and writes a batch when it is full,
  * after a short interval, before any other write, and on flush(), close() and process exit.
  */
@@ -219,6 +265,26 @@ export interface RunStore {
   logsOf(jobRowId: number, stepIndex?: number | null): LogLine[];
   /** In the order they were added. */
   annotationsOf(runId: string): AnnotationRecord[];
+
+  /**
+   * A job's test results, all in one transaction. Messages are stored as given (mask them first);
+   * failure details are not kept.
+   */
+  addTestResults(jobRowId: number, results: readonly TestCaseResult[]): void;
+  /**
+   * A job's coverage report, in one transaction. Which lines ran is kept, not how often: files
+   * read back with hits of 1 or 0. A job may add several reports.
+   */
+  addCoverage(jobRowId: number, report: CoverageReport): void;
+  /** Oldest run first, then in the order the jobs and their results were added. */
+  testHistory(options: TestHistoryOptions): TestHistoryRow[];
+  /**
+   * A run's coverage by file (sorted by path), merged over its jobs and reports: a line counts as
+   * covered when any of them covered it. With jobRowId, that job's only. Empty without coverage.
+   */
+  coverageOf(runId: string, jobRowId?: number): FileCoverage[];
+  /** Over the latest attempt of each job: a job run again replaces its earlier results. */
+  testTotals(runId: string): TestTotals;
 }
 
 export type StoreErrorKind = "not-found" | "ambiguous-run" | "schema-too-new" | "closed";

@@ -5,10 +5,11 @@ import { dirname, join, resolve } from "node:path";
 import { defaultActionCache } from "../../actions/resolve.js";
 import { runPlan, type JobAttempt, type JobExecution, type SchedulerEvent } from "../../engine/scheduler.js";
 import { selectJob } from "../../plan/select-jobs.js";
-import { buildRunSummary, jobKey, type JobDetails } from "../../reports/run-summary.js";
+import { ingestJobReports } from "../../reports/ingest-job.js";
+import { buildRunSummary, jobKey, type JobDetails, type RecordedResults } from "../../reports/run-summary.js";
 import type { Annotation, JobSink, StepRecord } from "../../runner/job-types.js";
 import { runJob } from "../../runner/job-runner.js";
-import { defaultStorePath, openStore } from "../../store/index.js";
+import { defaultStorePath, openStore, type RunStore } from "../../store/index.js";
 import { fanOut, RecordingSink } from "../../store/recording-sink.js";
 import { formatDuration } from "../../workflow/duration.js";
 import { UsageError } from "../key-values.js";
@@ -46,6 +47,18 @@ function maxJobs(value: string | undefined): number {
 function prepareStateDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, ".gitignore"), "*\n");
+}
+
+/** Test totals and merged coverage of the reports the run's jobs wrote, when there were any. */
+function recordedResults(store: RunStore, runId: string): RecordedResults {
+  const totals = store.testTotals(runId);
+  const files = store.coverageOf(runId);
+  const valid = files.reduce((n, f) => n + f.linesValid, 0);
+  const covered = files.reduce((n, f) => n + f.linesCovered, 0);
+  return {
+    tests: totals.passed + totals.failed + totals.skipped > 0 ? totals : null,
+    lineRate: valid > 0 ? covered / valid : null,
+  };
 }
 
 export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
@@ -129,6 +142,9 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
     });
     record.stepSummary = result.summary;
     record.reports = result.reports;
+    const ingested = await ingestJobReports({ store, jobRowId: row.id, files: result.reportFiles, repoRoot: repo.root, mask: result.mask });
+    const reportSink = fanOut(new RecordingSink(store, run.id, row.id), collect);
+    for (const a of ingested.annotations) reportSink.annotation(null, a);
     store.finishJob(row.id, result.conclusion);
     return { conclusion: result.conclusion, outputs: result.outputs };
   };
@@ -155,7 +171,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
     process.off("SIGINT", onSigint);
     progress.close();
   }
-  const summary = buildRunSummary({ id: run.id, number: run.number, event: plan.event }, outcome, details);
+  const summary = buildRunSummary({ id: run.id, number: run.number, event: plan.event, repository }, outcome, details, recordedResults(store, run.id));
   store.finishRun(run.id, { conclusion: outcome.conclusion, summary });
   store.close();
   if (opts.json !== undefined) writeJson(opts.json, summary);

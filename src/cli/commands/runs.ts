@@ -12,7 +12,7 @@ export interface StoreOptions {
   json?: string;
 }
 
-function withStore<T>(opts: StoreOptions, fn: (store: RunStore, root: string) => T): T {
+export function withStore<T>(opts: StoreOptions, fn: (store: RunStore, root: string) => T): T {
   const root = resolve(opts.repo);
   const path = opts.db ?? defaultStorePath(root);
   if (!existsSync(path)) throw new UsageError(`no runs recorded for ${root} yet (no ${path}); start one with \`tierci run\``);

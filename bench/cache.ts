@@ -1,0 +1,123 @@
+// The cache store against tar + zstd -T0 (what actions/cache runs) on a ~300 MB tree of
+// mixed files, in the same run: saving, restoring, and saving the unchanged tree again.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findItems } from "../src/actions/cache/index.js";
+import { compilePaths } from "../src/actions/cache/paths.js";
+import { CacheStore } from "../src/actions/cache/store.js";
+import { median, report, timeRuns } from "./stats.js";
+
+const RUNS = 5;
+
+/** Source-like small files plus MB-sized binaries, half random and half compressible. */
+function makeTree(root: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const write = (path: string, data: Buffer | string): void => {
+    writeFileSync(path, data);
+    files++;
+    bytes += Buffer.byteLength(data);
+  };
+  for (let i = 0; i < 12_000; i++) {
+    const dir = join(root, "src", `pkg${i % 40}`, `mod${i % 9}`);
+    mkdirSync(dir, { recursive: true });
+    const body = `def f${i}(x):\n    return x * ${i} + ${i % 17}\n`.repeat(40 + (i % 160));
+    write(join(dir, `file${i}.py`), `# module ${i}\nimport os\n${body}`);
+  }
+  mkdirSync(join(root, "bin"), { recursive: true });
+  for (let i = 0; i < 64; i++) {
+    const size = (1 + (i % 6)) * 1024 * 1024;
+    const data = i % 2 === 0 ? randomBytes(size) : Buffer.from(`${randomBytes(48).toString("hex")}\n`.repeat(size / 97 + 1)).subarray(0, size);
+    write(join(root, "bin", `blob${i}.bin`), data);
+  }
+  return { files, bytes };
+}
+
+function sh(cmd: string): void {
+  const r = spawnSync("sh", ["-c", cmd], { stdio: ["ignore", "ignore", "pipe"] });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr.toString().trim()}`);
+}
+
+export async function benchCache(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), "tierci-bench-cache-"));
+  try {
+    const workspace = join(base, "ws");
+    const tree = join(workspace, "tree");
+    mkdirSync(tree, { recursive: true });
+    const { files, bytes } = makeTree(tree);
+    const zstd = spawnSync("sh", ["-c", "command -v zstd"]).status === 0;
+    const compress = zstd ? "zstd -T0 -q" : "gzip";
+    const baselineName = zstd ? "tar | zstd -T0" : "tar -czf (zstd is not installed)";
+    console.log(`cache: ${files} files, ${(bytes / 1024 / 1024).toFixed(0)} MB; baseline ${baselineName}`);
+    if (!zstd) console.log("cache: zstd is missing on this machine; comparing against tar -czf instead");
+
+    const lines = ["tree"];
+    const ctxFor = (ws: string) => ({ workspace: ws, home: base });
+    let n = 0;
+    const save = async (store: CacheStore, key: string): Promise<void> => {
+      const compiled = compilePaths(lines, ctxFor(workspace));
+      const items = await findItems(lines, ctxFor(workspace));
+      const result = await store.save({ key, scope: "refs/heads/main", version: "bench", paths: lines, roots: compiled.roots.map((r) => r.spec), items });
+      if (!result.saved) throw new Error(result.message);
+    };
+
+    const stores: string[] = [];
+    const archive = join(base, zstd ? "cache.tzst" : "cache.tgz");
+    const oursSave: number[] = [];
+    const tarSave: number[] = [];
+    // Interleaved, each after a sync, so that neither side pays for the other's writeback
+    // and a noisy moment hurts both alike.
+    for (let i = 0; i < RUNS; i++) {
+      const dir = join(base, `store${n++}`);
+      stores.push(dir);
+      sh("sync");
+      oursSave.push(...(await timeRuns(1, () => save(new CacheStore(dir), "k"))));
+      rmSync(archive, { force: true });
+      sh("sync");
+      tarSave.push(...(await timeRuns(1, () => sh(zstd ? `tar -cf - -C ${workspace} tree | ${compress} -o ${archive}` : `tar -czf ${archive} -C ${workspace} tree`))));
+    }
+    report("cache save (first)", "tierci store", oursSave, baselineName, tarSave);
+
+    const store = new CacheStore(stores[0] as string);
+    for (const dir of stores.slice(1)) rmSync(dir, { recursive: true, force: true });
+    const resaveKeys = Array.from({ length: RUNS }, (_, i) => `again-${i}`);
+    const oursResave: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      sh("sync");
+      oursResave.push(...(await timeRuns(1, () => save(store, resaveKeys.shift() as string))));
+    }
+    console.log(`cache save (unchanged tree again): tierci store median ${median(oursResave).toFixed(1)} ms; ${(median(oursResave) / median(tarSave) * 100).toFixed(1)}% of a ${baselineName} save`);
+
+    const entry = await store.get("refs/heads/main", "bench", "k");
+    if (!entry) throw new Error("the saved entry is missing");
+    const targets: string[] = [];
+    const fresh = (): string => {
+      const dir = join(base, `restore${n++}`);
+      mkdirSync(dir);
+      targets.push(dir);
+      return dir;
+    };
+    const clean = (): void => {
+      for (const t of targets.splice(0)) rmSync(t, { recursive: true, force: true });
+    };
+    const oursRestore: number[] = [];
+    const tarRestore: number[] = [];
+    // Interleaved, so that a noisy moment hurts both sides alike.
+    for (let i = 0; i < RUNS; i++) {
+      const ws = fresh();
+      const { roots } = compilePaths(lines, ctxFor(ws));
+      sh("sync");
+      oursRestore.push(...(await timeRuns(1, () => store.restore(entry, roots))));
+      const dir = fresh();
+      sh("sync");
+      tarRestore.push(...(await timeRuns(1, () => sh(zstd ? `zstd -dc -q ${archive} | tar -xf - -C ${dir}` : `tar -xzf ${archive} -C ${dir}`))));
+      clean();
+    }
+    report("cache restore", "tierci store", oursRestore, baselineName.replace("tar | zstd -T0", "zstd -dc | tar -x"), tarRestore);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,370 @@
+// The artifact store: `<stateDir>/artifacts/<run number>/<name>/` holds `manifest.json` and the
+// artifact's files under `files/`, as plain files. GitHub zips an artifact to send it over the
+// network; here nothing travels, so plain files make uploads and downloads a copy, and leave every
+// artifact readable with ordinary tools. compression-level is validated and recorded, not applied.
+//
+// An artifact appears at once or not at all: it is assembled under `.tmp/` and renamed into
+// place, and the rename fails when the name is already taken, which is how two jobs uploading the
+// same name in one run are told apart. Ids come from `.ids/`, where each upload creates the file
+// one above the highest with O_EXCL. Expired artifacts are swept whenever the store is listed or
+// written.
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+
+export const DEFAULT_RETENTION_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Leftovers of an upload or sweep that died are removed after this long. */
+const STALE_TMP_MS = DAY_MS;
+
+export interface ArtifactFile {
+  /** Relative, `/`-separated. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ArtifactManifest {
+  name: string;
+  id: number;
+  run: number;
+  job: string;
+  /** ISO 8601. */
+  created: string;
+  expires: string;
+  retentionDays: number;
+  compressionLevel: number;
+  /** sha256 of the file list as `sha256sum` prints it (`<sha256>  <path>\n`, sorted by path). */
+  digest: string;
+  size: number;
+  files: ArtifactFile[];
+}
+
+/** A refusal of the store, with a message meant for the user. */
+export class ArtifactError extends Error {}
+
+export function artifactsRoot(stateDir: string): string {
+  return join(stateDir, "artifacts");
+}
+
+function artifactDir(stateDir: string, run: number, name: string): string {
+  return join(artifactsRoot(stateDir), String(run), name);
+}
+
+/** Where an artifact's files are, as the artifact-url output gives it. */
+export function artifactUrl(stateDir: string, manifest: ArtifactManifest): string {
+  return pathToFileURL(join(artifactDir(stateDir, manifest.run, manifest.name), "files")).href;
+}
+
+const PATH_CHARACTERS: [string, string][] = [
+  ['"', ' Double quote "'],
+  [":", " Colon :"],
+  ["<", " Less than <"],
+  [">", " Greater than >"],
+  ["|", " Vertical bar |"],
+  ["*", " Asterisk *"],
+  ["?", " Question mark ?"],
+  ["\r", " Carriage return \\r"],
+  ["\n", " Line feed \\n"],
+];
+const NAME_CHARACTERS: [string, string][] = [...PATH_CHARACTERS, ["\\", " Backslash \\"], ["/", " Forward slash /"]];
+
+/** The artifact client's check, word for word; `.` and `..` are refused too, as directory names. */
+export function validateArtifactName(name: string): void {
+  if (!name) throw new ArtifactError("Provided artifact name input during validation is empty");
+  for (const [character, description] of NAME_CHARACTERS) {
+    if (name.includes(character)) {
+      throw new ArtifactError(
+        `The artifact name is not valid: ${name}. Contains the following character: ${description}\n\nInvalid characters include: ${NAME_CHARACTERS.map(([, d]) => d).toString()}\n\nThese characters are not allowed in the artifact name due to limitations with certain file systems such as NTFS. To maintain file system agnostic behavior, these characters are intentionally not allowed to prevent potential problems with downloads on different file systems.`,
+      );
+    }
+  }
+  if (name === "." || name === "..") throw new ArtifactError(`The artifact name is not valid: ${name}. It names a directory, not an artifact.`);
+}
+
+/** The artifact client's check of a file's path inside the artifact. */
+export function validateFilePath(path: string): void {
+  for (const [character, description] of PATH_CHARACTERS) {
+    if (path.includes(character)) {
+      throw new ArtifactError(
+        `The path for one of the files in artifact is not valid: ${path}. Contains the following character: ${description}\n\nInvalid characters include: ${PATH_CHARACTERS.map(([, d]) => d).toString()}\n\nThe following characters are not allowed in files that are uploaded due to limitations with certain file systems such as NTFS. To maintain file system agnostic behavior, these characters are intentionally not allowed to prevent potential problems with downloads on different file systems.`,
+      );
+    }
+  }
+}
+
+/** A stored path that stays inside whatever directory it is extracted to. */
+function isSafeEntry(path: string): boolean {
+  if (path === "" || path.startsWith("/") || path.includes("\\") || path.includes("\0")) return false;
+  return path.split("/").every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+export const CONFLICT_MESSAGE = "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run";
+
+export interface NewArtifact {
+  stateDir: string;
+  run: number;
+  job: string;
+  name: string;
+  /** Each file's absolute source and its path inside the artifact. */
+  files: { source: string; path: string }[];
+  retentionDays: number;
+  compressionLevel: number;
+  /** Replace an artifact of the same name in the run instead of failing. */
+  overwrite: boolean;
+  now?: number;
+}
+
+export interface SavedArtifact {
+  manifest: ArtifactManifest;
+  /** The artifact it replaced (overwrite). */
+  replaced?: ArtifactManifest;
+}
+
+export async function saveArtifact(spec: NewArtifact): Promise<SavedArtifact> {
+  validateArtifactName(spec.name);
+  for (const f of spec.files) {
+    if (!isSafeEntry(f.path)) throw new ArtifactError(`'${f.path}' cannot be a path inside an artifact`);
+    validateFilePath(`/${f.path}`);
+  }
+  const now = spec.now ?? Date.now();
+  await sweepExpired(spec.stateDir, now);
+  const target = artifactDir(spec.stateDir, spec.run, spec.name);
+  const existing = await readManifest(target);
+  if (existing && !spec.overwrite) throw new ArtifactError(CONFLICT_MESSAGE);
+
+  const staging = await stagingDir(spec.stateDir);
+  try {
+    const files: ArtifactFile[] = [];
+    for (const f of [...spec.files].sort((a, b) => compare(a.path, b.path))) {
+      const dest = join(staging, "files", f.path);
+      await mkdir(dirname(dest), { recursive: true });
+      files.push({ path: f.path, ...(await copyHashing(f.source, dest)) });
+    }
+    const manifest: ArtifactManifest = {
+      name: spec.name,
+      id: await allocateId(spec.stateDir),
+      run: spec.run,
+      job: spec.job,
+      created: new Date(now).toISOString(),
+      expires: new Date(now + spec.retentionDays * DAY_MS).toISOString(),
+      retentionDays: spec.retentionDays,
+      compressionLevel: spec.compressionLevel,
+      digest: digestOf(files),
+      size: files.reduce((n, f) => n + f.size, 0),
+      files,
+    };
+    await writeFile(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const replaced = await moveIntoPlace(spec.stateDir, staging, target, spec.overwrite);
+    return replaced ? { manifest, replaced } : { manifest };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Renames the staged artifact to its name; with overwrite, the one there is moved away first. */
+async function moveIntoPlace(stateDir: string, staging: string, target: string, overwrite: boolean): Promise<ArtifactManifest | undefined> {
+  let replaced: ArtifactManifest | undefined;
+  // Another job may put the same name back between the two renames; the real action retries too.
+  for (let attempt = 0; ; attempt++) {
+    if (overwrite) {
+      const previous = await readManifest(target);
+      if (previous) {
+        const trash = await stagingDir(stateDir);
+        await rename(target, join(trash, "old")).catch(missing);
+        await rm(trash, { recursive: true, force: true });
+        replaced ??= previous;
+      }
+    }
+    // A sweep in another job removes run directories it finds empty, this one included.
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(staging, target);
+      return replaced;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && attempt < 3) continue;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+      if (!overwrite || attempt >= 3) throw new ArtifactError(CONFLICT_MESSAGE);
+    }
+  }
+}
+
+async function stagingDir(stateDir: string): Promise<string> {
+  const dir = join(artifactsRoot(stateDir), ".tmp", `${Date.now()}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Copies a file, hashing what it reads. Files are stored without their permission bits, like
+ * the zip GitHub makes: a downloaded file is never executable.
+ */
+async function copyHashing(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  await pipeline(
+    createReadStream(source),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        size += chunk.length;
+        yield chunk;
+      }
+    },
+    createWriteStream(dest, { flags: "wx", mode: 0o644 }),
+  );
+  return { size, sha256: hash.digest("hex") };
+}
+
+function digestOf(files: ArtifactFile[]): string {
+  const hash = createHash("sha256");
+  for (const f of files) hash.update(`${f.sha256}  ${f.path}\n`);
+  return hash.digest("hex");
+}
+
+async function allocateId(stateDir: string): Promise<number> {
+  const dir = join(artifactsRoot(stateDir), ".ids");
+  await mkdir(dir, { recursive: true });
+  for (let id = (await highestId(dir)) + 1; ; id++) {
+    try {
+      await (await open(join(dir, String(id)), "wx")).close();
+      return id;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+}
+
+async function highestId(dir: string): Promise<number> {
+  const ids = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^\d+$/.test(n)).map(Number);
+  return ids.length > 0 ? Math.max(...ids) : 0;
+}
+
+function missing(err: NodeJS.ErrnoException): undefined {
+  if (err.code === "ENOENT") return undefined;
+  throw err;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The manifest in an artifact directory, or undefined when there is none or it is not one. */
+export async function readManifest(dir: string): Promise<ArtifactManifest | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+  return isManifest(value) ? value : undefined;
+}
+
+function isManifest(v: unknown): v is ArtifactManifest {
+  if (typeof v !== "object" || v === null) return false;
+  const m = v as Record<string, unknown>;
+  const strings = ["name", "job", "created", "expires", "digest"].every((k) => typeof m[k] === "string");
+  const numbers = ["id", "run", "retentionDays", "compressionLevel", "size"].every((k) => typeof m[k] === "number");
+  const files =
+    Array.isArray(m["files"]) &&
+    m["files"].every((f: unknown) => typeof f === "object" && f !== null && typeof (f as ArtifactFile).path === "string" && typeof (f as ArtifactFile).size === "number" && typeof (f as ArtifactFile).sha256 === "string");
+  return strings && numbers && files && !Number.isNaN(Date.parse(m["expires"] as string));
+}
+
+/** The run's artifacts that have not expired, oldest first; expired ones anywhere are removed. */
+export async function listArtifacts(stateDir: string, run: number, now = Date.now()): Promise<ArtifactManifest[]> {
+  await sweepExpired(stateDir, now);
+  const runDir = join(artifactsRoot(stateDir), String(run));
+  const names = await readdir(runDir).catch(() => [] as string[]);
+  const result: ArtifactManifest[] = [];
+  for (const name of names) {
+    const manifest = await readManifest(join(runDir, name));
+    // A directory whose manifest names another artifact was not put there by the store.
+    if (manifest && manifest.name === name && manifest.run === run) result.push(manifest);
+  }
+  return result.sort((a, b) => compare(a.created, b.created) || compare(a.name, b.name));
+}
+
+/** Whether the store holds anything for the run, expired or not. */
+export async function hasRun(stateDir: string, run: number): Promise<boolean> {
+  return (await stat(join(artifactsRoot(stateDir), String(run))).catch(() => undefined))?.isDirectory() === true;
+}
+
+/** Removes expired artifacts, emptied run directories and leftovers of dead uploads. */
+export async function sweepExpired(stateDir: string, now = Date.now()): Promise<ArtifactManifest[]> {
+  const root = artifactsRoot(stateDir);
+  const removed: ArtifactManifest[] = [];
+  for (const run of await readdir(root).catch(() => [] as string[])) {
+    if (!/^\d+$/.test(run)) continue;
+    const runDir = join(root, run);
+    for (const name of await readdir(runDir).catch(() => [] as string[])) {
+      const manifest = await readManifest(join(runDir, name));
+      if (!manifest || Date.parse(manifest.expires) > now) continue;
+      // Renamed away first, so that no reader sees it half removed.
+      const trash = await stagingDir(stateDir);
+      if (await rename(join(runDir, name), join(trash, "old")).then(() => true, () => false)) removed.push(manifest);
+      await rm(trash, { recursive: true, force: true });
+    }
+    await rmdir(runDir).catch(() => undefined);
+  }
+  for (const entry of await readdir(join(root, ".tmp")).catch(() => [] as string[])) {
+    const started = Number(entry.split("-")[0]);
+    if (Number.isFinite(started) && now - started > STALE_TMP_MS) await rm(join(root, ".tmp", entry), { recursive: true, force: true });
+  }
+  await pruneIds(join(root, ".ids"));
+  return removed;
+}
+
+/** Ids only ever go up from the highest file, so every other one can go. */
+async function pruneIds(dir: string): Promise<void> {
+  const highest = await highestId(dir);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (/^\d+$/.test(name) && Number(name) < highest) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+export interface Extracted {
+  files: number;
+  bytes: number;
+  /** Files whose contents no longer match the manifest's sha256. */
+  mismatched: string[];
+}
+
+/**
+ * Copies an artifact's files into `target`. Every entry is checked before anything is written:
+ * one that would land outside `target` (an absolute path, `..`, or a symbolic link on the way
+ * that leads out of it) refuses the whole artifact.
+ */
+export async function extractArtifact(stateDir: string, manifest: ArtifactManifest, target: string): Promise<Extracted> {
+  const dir = artifactDir(stateDir, manifest.run, manifest.name);
+  const base = resolve(target);
+  for (const f of manifest.files) {
+    const dest = resolve(base, f.path);
+    if (!isSafeEntry(f.path) || !inside(base, dest)) throw new ArtifactError(`artifact '${manifest.name}' has an entry that leads outside ${base}: '${f.path}'; refusing to extract it`);
+    const source = join(dir, "files", f.path);
+    const info = await lstat(source).catch(() => undefined);
+    if (!info?.isFile()) throw new ArtifactError(`artifact '${manifest.name}' is damaged: its file '${f.path}' is ${info ? "not a regular file" : "missing"} in ${dir}`);
+  }
+  await mkdir(base, { recursive: true });
+  const realBase = await realpath(base);
+  const result: Extracted = { files: 0, bytes: 0, mismatched: [] };
+  for (const f of manifest.files) {
+    const dest = join(base, f.path);
+    await mkdir(dirname(dest), { recursive: true });
+    if (!inside(realBase, await realpath(dirname(dest)))) throw new ArtifactError(`artifact '${manifest.name}': '${f.path}' would be written through a symbolic link that leads outside ${base}; refusing it`);
+    // A link or file in the way is replaced, not written through.
+    await rm(dest, { force: true });
+    const copied = await copyHashing(join(dir, "files", f.path), dest);
+    if (copied.sha256 !== f.sha256) result.mismatched.push(f.path);
+    result.files++;
+    result.bytes += copied.size;
+  }
+  return result;
+}
+
+function inside(base: string, path: string): boolean {
+  const rel = relative(base, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}

@@ -1,0 +1,106 @@
+// Worker threads for the cache's file work. Node's asynchronous fs API pays a trip through
+// libuv's four-thread pool for every call; a tree of thousands of small files is far
+// faster as synchronous calls spread over a few threads.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { FinishDirJob, IngestJob, RestoreJob } from "./blobs.js";
+import type { FoundItem, PathContext } from "./paths.js";
+
+export type Task =
+  | { op: "walk"; lines: string[]; ctx: PathContext }
+  | { op: "ingest"; storeDir: string; jobs: IngestJob[] }
+  | { op: "restore"; storeDir: string; jobs: RestoreJob[] }
+  | { op: "dirs"; dirs: { dir: string; root: string }[] }
+  | { op: "finish-dirs"; dirs: FinishDirJob[] };
+
+interface Results {
+  walk: FoundItem[];
+  ingest: string[];
+  restore: undefined;
+  dirs: undefined;
+  "finish-dirs": undefined;
+}
+
+interface Waiting {
+  task: Task;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+// The work waits on the disk as much as on the CPU, so more threads than cores still help.
+const SIZE = Math.min(8, Math.max(4, availableParallelism() * 2));
+
+class FilePool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Waiting>();
+  private readonly queue: Waiting[] = [];
+
+  run<O extends Task["op"]>(task: Extract<Task, { op: O }>): Promise<Results[O]> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.queue.push({ task, resolve, reject });
+      this.dispatch();
+    }) as Promise<Results[O]>;
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL("./worker.js", import.meta.url));
+    worker.on("message", (msg: { result?: unknown; error?: { message: string; code?: string } }) => {
+      const job = this.busy.get(worker);
+      this.busy.delete(worker);
+      worker.unref();
+      this.idle.push(worker);
+      if (job) {
+        if (msg.error) job.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+        else job.resolve(msg.result);
+      }
+      this.dispatch();
+    });
+    const lost = (err: Error): void => {
+      const job = this.busy.get(worker);
+      this.busy.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at >= 0) this.idle.splice(at, 1);
+      job?.reject(err);
+      this.dispatch();
+    };
+    worker.on("error", lost);
+    worker.on("exit", (code) => lost(new Error(`a cache worker thread exited with code ${code}`)));
+    return worker;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.busy.size < SIZE ? this.spawn() : undefined);
+      if (!worker) return;
+      const job = this.queue.shift() as Waiting;
+      this.busy.set(worker, job);
+      worker.ref();
+      worker.postMessage(job.task);
+    }
+  }
+}
+
+let shared: FilePool | undefined;
+
+export function filePool(): FilePool {
+  shared ??= new FilePool();
+  return shared;
+}
+
+/** Splits work into pieces of at most `count` items or about `bytes` bytes, for the pool. */
+export function chunks<T>(items: T[], count: number, bytes: number, size: (item: T) => number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    if (current.length > 0 && (current.length >= count || total + size(item) > bytes)) {
+      out.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += size(item);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}

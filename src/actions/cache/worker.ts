@@ -1,0 +1,29 @@
+// A worker thread of the cache's file pool: runs one synchronous task per message.
+import { parentPort } from "node:worker_threads";
+import { finishDirsSync, ingestSync, prepareDirsSync, restoreSync } from "./blobs.js";
+import { walkSync } from "./paths.js";
+import type { Task } from "./pool.js";
+
+function handle(task: Task): unknown {
+  switch (task.op) {
+    case "walk":
+      return walkSync(task.lines, task.ctx);
+    case "ingest":
+      return ingestSync(task.storeDir, task.jobs);
+    case "restore":
+      return restoreSync(task.storeDir, task.jobs);
+    case "dirs":
+      return prepareDirsSync(task.dirs);
+    case "finish-dirs":
+      return finishDirsSync(task.dirs);
+  }
+}
+
+parentPort?.on("message", (task: Task) => {
+  try {
+    parentPort?.postMessage({ result: handle(task) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    parentPort?.postMessage({ error: { message: e.message, code: e.code } });
+  }
+});
