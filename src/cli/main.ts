@@ -186,7 +186,7 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .option("--baseline <file>", "accept the findings of an earlier --json report")
     .option("--write-baseline <file>", "write every finding of this scan as a baseline")
     .option("--sarif <file>", "write SARIF 2.1.0 to FILE ('-' for standard output)")
-    .option("--redact <n>", "characters of each secret shown at each end", "4")
+    .option("--redact <n>", "characters of each secret shown at each end (default: 4; at most a quarter of the secret)")
     .action(async (path: string | undefined, o: object) => setCode(await secretsScanCommand(out, path, o as never)));
   return program;
 }

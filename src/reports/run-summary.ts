@@ -40,6 +40,8 @@ export interface RunSummary {
   jobs: SummaryJob[];
   artifacts: { name: string; job: string; files: number; bytes: number; retention_days: number }[];
   caches: { key: string; hit: boolean; restored_key: string | null }[];
+  /** Exact hits over cache restores; null when no cache was restored. */
+  cache_hit_rate: number | null;
   /** null when no job wrote a test report. */
   tests: { passed: number; failed: number; skipped: number } | null;
   coverage: { line_rate: number } | null;
@@ -83,6 +85,7 @@ export function buildRunSummary(
   recorded: RecordedResults,
 ): RunSummary {
   const reported = outcome.jobs.flatMap((j) => (details.get(jobKey(j.workflow, j.key, j.callers))?.reports ?? []).map((r) => ({ job: j.name, r })));
+  const caches = reported.flatMap(({ r }) => (r.kind === "cache" ? [{ key: r.key, hit: r.hit, restored_key: r.restoredKey }] : []));
   return {
     run_id: run.id,
     run_number: run.number,
@@ -114,7 +117,8 @@ export function buildRunSummary(
       };
     }),
     artifacts: reported.flatMap(({ job, r }) => (r.kind === "artifact" ? [{ name: r.name, job, files: r.files, bytes: r.bytes, retention_days: r.retentionDays }] : [])),
-    caches: reported.flatMap(({ r }) => (r.kind === "cache" ? [{ key: r.key, hit: r.hit, restored_key: r.restoredKey }] : [])),
+    caches,
+    cache_hit_rate: caches.length ? caches.filter((c) => c.hit).length / caches.length : null,
     tests: recorded.tests,
     coverage: coverageOf(reported.map(({ r }) => r), recorded),
   };

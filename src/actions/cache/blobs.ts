@@ -3,10 +3,10 @@
 // back out as independent files.
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, constants as fsc, copyFileSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** Mode every blob is stored with, so that restoring a file of this mode needs no chmod. */
-export const BLOB_MODE = 0o644;
+const BLOB_MODE = 0o644;
 const SMALL_FILE = 4 * 1024 * 1024;
 
 export function blobPath(storeDir: string, hash: string): string {
@@ -28,6 +28,10 @@ function place(storeDir: string, tmp: string, digest: string): void {
   }
 }
 
+function writeAll(fd: number, data: Buffer): void {
+  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+}
+
 function writeBlob(tmp: string, write: (fd: number) => void): void {
   const fd = openSync(tmp, "wx", BLOB_MODE);
   try {
@@ -40,15 +44,25 @@ function writeBlob(tmp: string, write: (fd: number) => void): void {
 
 /** Stores a file's content and returns its SHA-256; the digest is of exactly the bytes stored. */
 function ingestFile(storeDir: string, path: string, size: number): string {
-  const tmp = tempPath(storeDir);
   if (size <= SMALL_FILE) {
     const data = readFileSync(path);
     const digest = createHash("sha256").update(data).digest("hex");
-    if (existsSync(blobPath(storeDir, digest))) return digest;
-    writeBlob(tmp, (fd) => writeSync(fd, data));
-    place(storeDir, tmp, digest);
+    const target = blobPath(storeDir, digest);
+    if (existsSync(target)) return digest;
+    // Written beside its final name: a rename within one directory does not queue behind
+    // the file system's lock for renames across directories, which ext4 takes for those.
+    const tmp = join(dirname(target), `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    try {
+      writeBlob(tmp, (fd) => writeAll(fd, data));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      mkdirSync(dirname(target), { recursive: true });
+      writeBlob(tmp, (fd) => writeAll(fd, data));
+    }
+    renameSync(tmp, target);
     return digest;
   }
+  const tmp = tempPath(storeDir);
   const hash = createHash("sha256");
   const src = openSync(path, "r");
   try {
@@ -56,7 +70,7 @@ function ingestFile(storeDir: string, path: string, size: number): string {
       const buf = Buffer.allocUnsafe(1024 * 1024);
       for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) {
         hash.update(buf.subarray(0, n));
-        writeSync(fd, buf, 0, n);
+        writeAll(fd, buf.subarray(0, n));
       }
     });
   } finally {

@@ -1,7 +1,7 @@
 // Restoring and saving caches for built-in actions: actions/cache and the `cache:` input of
 // the setup actions. Messages are @actions/cache's, so logs read as they do on GitHub.
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
 import { compilePaths, type FoundItem, type PathContext } from "./paths.js";
 import { filePool } from "./pool.js";
@@ -55,8 +55,8 @@ export function isExactKeyMatch(key: string, matched: string | null | undefined)
   return !!matched && matched.localeCompare(key, undefined, { sensitivity: "accent" }) === 0;
 }
 
-function pathContext(run: Pick<BuiltinRun, "workspace" | "env">): PathContext {
-  return { workspace: run.workspace, home: run.env["HOME"] ?? "" };
+function pathContext(run: Pick<BuiltinRun, "workspace" | "env" | "stateDir">): PathContext {
+  return { workspace: run.workspace, home: run.env["HOME"] ?? "", skip: [resolve(run.stateDir)] };
 }
 
 /** The files the path patterns select, found on a worker thread. */

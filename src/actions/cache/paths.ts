@@ -23,6 +23,8 @@ export function pathLines(input: string): string[] {
 export interface PathContext {
   workspace: string;
   home: string;
+  /** Never cached: tierci's own state, which lies inside the workspace when a job runs in place. */
+  skip?: string[];
 }
 
 interface Pattern {
@@ -196,9 +198,10 @@ export function walkSync(lines: string[], ctx: PathContext): FoundItem[] {
     found.set(abs, { abs, root, rel: abs.slice(base === "/" ? 1 : base.length + 1), type, stat });
   };
 
+  const skip = new Set(ctx.skip);
   const visit = (abs: string, s: Stats, inherited: boolean): void => {
     const type = typeOf(s);
-    if (type === null) return;
+    if (type === null || skip.has(abs)) return;
     const selected = decide(patterns, abs, type === "dir") ?? inherited;
     if (selected) record(abs, type, s);
     if (type !== "dir" || walked.has(abs) || !(selected || mayMatchBelow(abs))) return;

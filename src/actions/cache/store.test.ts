@@ -369,3 +369,13 @@ test("a lock left by a process that died is taken over", async (t) => {
   assert.equal((await saveCache(l.run(ws), { key: "k", paths: ["deps"] })).saved, true);
   assert.ok(!existsSync(join(l.stateDir, "cache", "lock")));
 });
+
+test("a job running in place never caches tierci's own state", async (t) => {
+  const l = lab(t);
+  const ws = l.workspace({ "src/a.py": "a" });
+  const run = fakeRun(cacheAction, { workspace: ws, stateDir: join(ws, ".tierci"), env: { HOME: join(ws, "home") } });
+  assert.equal((await saveCache(run, { key: "k1", paths: ["."] })).saved, true);
+  assert.equal((await saveCache(run, { key: "k2", paths: ["."] })).saved, true);
+  const entry = (await cacheStore(run).list()).find((e) => e.key === "k2");
+  assert.equal(entry?.files, 3, "the workspace itself, src and src/a.py, not .tierci");
+});

@@ -77,6 +77,12 @@ export interface PruneResult {
 /** size, mtime, ctime (milliseconds with a fraction), blob. */
 type StatRow = [number, number, number, string];
 
+interface StatCache {
+  generation: number;
+  /** By `dev:inode`, oldest first. */
+  entries: Map<string, StatRow>;
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The size cap from TIERCI_CACHE_MAX_BYTES (bytes, or with a K/M/G/T suffix), else 10 GB. */
@@ -111,7 +117,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Runs fn over items with at most `limit` at once; the first failure is thrown after all settle. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: unknown;
   const worker = async (): Promise<void> => {
@@ -140,7 +146,7 @@ function alive(pid: number): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Rejects what would leave its root: absolute paths, `..`, empty segments, NUL. */
-export function checkItemPath(path: string): void {
+function checkItemPath(path: string): void {
   if (path === "" || path.includes("\0") || path.startsWith("/") || path.split("/").some((s) => s === "" || s === "." || s === "..")) {
     throw new CacheStoreError(`refusing to restore '${path}': it is not a plain path inside its root`);
   }
@@ -290,7 +296,7 @@ export class CacheStore {
     return { header: JSON.parse(text.slice(0, nl)) as EntryHeader, manifest: JSON.parse(text.slice(nl + 1)) as Manifest };
   }
 
-  private async loadStatCache(): Promise<{ generation: number; entries: Map<string, StatRow> }> {
+  private async loadStatCache(): Promise<StatCache> {
     try {
       const data = JSON.parse(await readFile(join(this.dir, "stat-cache.json"), "utf8")) as { generation: number; entries: [string, StatRow][] };
       return { generation: data.generation, entries: new Map(data.entries) };
@@ -299,13 +305,18 @@ export class CacheStore {
     }
   }
 
-  private async writeStatCache(generation: number, fresh: Map<string, StatRow>): Promise<void> {
-    const old = await this.loadStatCache();
-    const merged = old.generation === generation ? old.entries : new Map<string, StatRow>();
+  /** Adds this save's rows; a save that saw nothing new leaves the file as it is. */
+  private async writeStatCache(generation: number, loaded: StatCache, fresh: Map<string, StatRow>): Promise<void> {
+    const merged = loaded.generation === generation ? loaded.entries : new Map<string, StatRow>();
+    let changed = merged !== loaded.entries;
     for (const [k, v] of fresh) {
+      const old = merged.get(k);
+      if (old && old.every((x, n) => x === v[n])) continue;
       merged.delete(k);
       merged.set(k, v);
+      changed = true;
     }
+    if (!changed) return;
     const rows = [...merged].slice(-STAT_CACHE_LIMIT);
     const tmp = await this.tempPath();
     await writeFile(tmp, JSON.stringify({ generation, entries: rows }));
@@ -391,7 +402,7 @@ export class CacheStore {
     });
     // Stamped with the generation the blobs were checked at: a later collection makes the
     // next save check them again.
-    if (result.saved) await this.writeStatCache(commitGeneration, fresh);
+    if (result.saved) await this.writeStatCache(commitGeneration, statCache, fresh);
     return result;
   }
 
@@ -514,7 +525,7 @@ export class CacheStore {
     for (const shard of shards) {
       const files = await readdir(join(blobDir, shard)).catch(() => [] as string[]);
       await pool(files, 32, async (f) => {
-        if (referenced.has(f)) return;
+        if (referenced.has(f) || (f.startsWith(".tmp-") && alive(Number(f.split("-")[1])))) return;
         const p = join(blobDir, shard, f);
         const st = await lstat(p).catch(() => null);
         await rm(p, { force: true });

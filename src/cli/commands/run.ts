@@ -75,7 +75,7 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
     out.err(`no workflow fires for '${opts.event}'; see \`tierci plan --event ${opts.event}\` for why`);
     return 0;
   }
-  out.err(style.dim("note: jobs run directly on this host: runs-on is not honoured, and container jobs, services and Docker actions need a container engine"));
+  out.err(style.dim("note: jobs run directly on this host: runs-on is not honoured, and container jobs, services and Docker actions need a container engine; caches and artifacts stay on this machine"));
 
   const stateDir = resolve(opts.stateDir ?? join(repo.root, ".tierci"));
   prepareStateDir(stateDir);
