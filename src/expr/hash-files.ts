@@ -9,22 +9,9 @@ import { createHash } from "node:crypto";
 import { closeSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import picomatch from "picomatch";
+import { compileSegment, GLOBSTAR, MATCH_FILE, matchKind, partiallyMatches, type Segment, type SegmentPattern } from "../glob/segments.js";
 
-const GLOBSTAR = Symbol("**");
-type Segment = string | typeof GLOBSTAR | ((name: string) => boolean);
-
-interface Pattern {
-  negate: boolean;
-  segments: Segment[];
-  /** Written with a trailing slash: names directories only. */
-  directoryOnly: boolean;
-}
-
-const MATCH_DIRECTORY = 1;
-const MATCH_FILE = 2;
-
-const GLOB_OPTIONS = { dot: true, nobrace: true, noextglob: true, nonegate: true, posix: true, windows: false };
+type Pattern = SegmentPattern;
 
 export function hashFiles(workspace: string, args: string[]): string {
   let follow = false;
@@ -125,51 +112,10 @@ function parsePattern(line: string, workspace: string[]): Pattern {
   return { negate, segments, directoryOnly: text.endsWith("/") };
 }
 
-function compileSegment(text: string): Segment {
-  if (text === "**") return GLOBSTAR;
-  if (!/[*?[\\]/.test(text)) return text;
-  // @actions/glob turns braces and extglobs off in minimatch, so those characters are literal;
-  // minimatch negates a bracket set with "[!", picomatch only with "[^".
-  const source = text.replace(/[(){}+@|]/g, "\\$&").replace(/(^|[^\\])\[!/g, "$1[^");
-  return picomatch(source, GLOB_OPTIONS);
-}
 
-function segmentMatches(segment: Segment, name: string): boolean {
-  return typeof segment === "string" ? segment === name : segment !== GLOBSTAR && segment(name);
-}
 
-function matches(pattern: Segment[], path: string[], from: number, at: number): boolean {
-  for (let i = from; i < pattern.length; i++, at++) {
-    const segment = pattern[i] as Segment;
-    if (segment === GLOBSTAR) {
-      for (let rest = at; rest <= path.length; rest++) if (matches(pattern, path, i + 1, rest)) return true;
-      return false;
-    }
-    const name = path[at];
-    if (name === undefined || !segmentMatches(segment, name)) return false;
-  }
-  return at === path.length;
-}
 
-/** Whether something below `path` could match: minimatch's partial match as @actions/glob uses it. */
-function partiallyMatches(pattern: Segment[], path: string[]): boolean {
-  for (const [i, name] of path.entries()) {
-    const segment = pattern[i];
-    if (segment === undefined) return false;
-    if (segment === GLOBSTAR) return true;
-    if (!segmentMatches(segment, name)) return false;
-  }
-  return true;
-}
 
-function matchKind(patterns: Pattern[], path: string[]): number {
-  let result = 0;
-  for (const pattern of patterns) {
-    const kind = matches(pattern.segments, path, 0, 0) ? (pattern.directoryOnly ? MATCH_DIRECTORY : MATCH_DIRECTORY | MATCH_FILE) : 0;
-    result = pattern.negate ? result & ~kind : result | kind;
-  }
-  return result;
-}
 
 /** The literal directories the patterns start from, in pattern order, without ones below another. */
 function searchPaths(patterns: Pattern[]): string[][] {

@@ -7,25 +7,11 @@
 // @actions/glob itself is not used: it prints `::debug::` commands on standard output.
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import picomatch from "picomatch";
+import { compileSegment, GLOBSTAR, MATCH_FILE, matchKind, partiallyMatches, type Segment, type SegmentPattern } from "../../glob/segments.js";
 
-const GLOBSTAR = Symbol("**");
-type Segment = string | typeof GLOBSTAR | ((name: string) => boolean);
-
-interface Pattern {
-  negate: boolean;
-  segments: Segment[];
-  /** Written with a trailing slash: names directories only. */
-  directoryOnly: boolean;
+interface Pattern extends SegmentPattern {
   searchPath: string;
 }
-
-const MATCH_DIRECTORY = 1;
-const MATCH_FILE = 2;
-const MATCH_ALL = MATCH_DIRECTORY | MATCH_FILE;
-
-// The minimatch options @actions/glob uses; picomatch spells a negated bracket set "[^".
-const GLOB_OPTIONS = { dot: true, nobrace: true, noextglob: true, nonegate: true, posix: true, windows: false };
 
 export interface SearchOptions {
   /** Relative patterns start here (the action's working directory, the workspace). */
@@ -109,13 +95,6 @@ function parsePattern(line: string, opts: SearchOptions): Pattern {
   return { negate, segments, directoryOnly: text.endsWith("/"), searchPath: joinPath(literal) };
 }
 
-function compileSegment(text: string): Segment {
-  if (text === "**") return GLOBSTAR;
-  if (!/[*?[]/.test(text)) return text.replace(/\\(.)/g, "$1");
-  // minimatch with nobrace/noext reads these characters literally; picomatch would not.
-  const source = text.replace(/[(){}+@|]/g, "\\$&").replace(/(^|[^\\])\[!/g, "$1[^");
-  return picomatch(source, GLOB_OPTIONS);
-}
 
 /** A pattern also matches everything below what it names (implicitDescendants). */
 function withDescendants(patterns: Pattern[]): Pattern[] {
@@ -176,43 +155,9 @@ function missing(err: NodeJS.ErrnoException): undefined {
   throw err;
 }
 
-function segmentMatches(segment: Segment, name: string): boolean {
-  return typeof segment === "string" ? segment === name : segment !== GLOBSTAR && segment(name);
-}
 
-function matches(pattern: Segment[], path: string[], from: number, at: number): boolean {
-  for (let i = from; i < pattern.length; i++, at++) {
-    const segment = pattern[i] as Segment;
-    if (segment === GLOBSTAR) {
-      for (let rest = at; rest <= path.length; rest++) if (matches(pattern, path, i + 1, rest)) return true;
-      return false;
-    }
-    const name = path[at];
-    if (name === undefined || !segmentMatches(segment, name)) return false;
-  }
-  return at === path.length;
-}
 
-/** Whether something below `path` could match the pattern. */
-function partiallyMatches(pattern: Segment[], path: string[]): boolean {
-  for (const [i, name] of path.entries()) {
-    const segment = pattern[i];
-    if (segment === undefined) return false;
-    if (segment === GLOBSTAR) return true;
-    if (!segmentMatches(segment, name)) return false;
-  }
-  return true;
-}
 
-/** Later patterns win: a negated one takes away what earlier ones matched. */
-function matchKind(patterns: Pattern[], path: string[]): number {
-  let result = 0;
-  for (const p of patterns) {
-    const kind = matches(p.segments, path, 0, 0) ? (p.directoryOnly ? MATCH_DIRECTORY : MATCH_ALL) : 0;
-    result = p.negate ? result & ~kind : result | kind;
-  }
-  return result;
-}
 
 function leastCommonAncestor(paths: string[]): string {
   const split = paths.map(splitPath);
