@@ -13,7 +13,7 @@ import { copySnapshot } from "../git/snapshot.js";
 import type { Step } from "../workflow/model.js";
 import type { Annotation, Conclusion, JobRequest, JobResult, StepInfo, StepRecord } from "./job-types.js";
 import { Masker } from "./masker.js";
-import { defaultVariables, jobGithubContext, runnerContext } from "./run-context.js";
+import { defaultVariables, inheritedEnvironment, jobGithubContext, runnerContext } from "./run-context.js";
 import { collectReports, reportBaseline, type CollectedReport, type ReportBaseline } from "./collect-reports.js";
 import { buildPath, mergePrependPath } from "./env-files.js";
 import { findExecutable, resolveShell, scriptContents, scriptFileName } from "./shell.js";
@@ -47,9 +47,6 @@ interface PostStep {
 }
 
 const DEFAULT_STEP_TIMEOUT_MIN = 360;
-
-/** Variables of tierci's own shell session that a job must not inherit. */
-const SESSION_VARIABLES = new Set(["NODE_OPTIONS", "SHELL", "OLDPWD", "PWD"]);
 
 function statusView(status: Status, jobCancelled: boolean): JobStatusView {
   return { success: status === "success" && !jobCancelled, failure: status === "failure", cancelled: jobCancelled };
@@ -202,9 +199,7 @@ class JobExecution {
       env: {},
       job: { status: "success" },
     };
-    // Not the runner's own session: bash sets SHELL itself when it starts, sh steps see none.
-    const hostEnv = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !SESSION_VARIABLES.has(e[0]));
-    this.baseEnv = { ...Object.fromEntries(hostEnv), ...defaultVariables(github, runner, this.dirs), GITHUB_WORKSPACE: this.workspace };
+    this.baseEnv = { ...inheritedEnvironment(), ...defaultVariables(github, runner, this.dirs), GITHUB_WORKSPACE: this.workspace };
     // Workflow env, then job env, each evaluated against what is defined before it.
     const levels = [req.options.env, req.workflow.workflow.env, req.job.job.env];
     for (const level of levels) {

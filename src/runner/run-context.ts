@@ -61,6 +61,21 @@ export function runnerContext(dirs: JobDirs, debug: boolean): Record<string, Exp
   };
 }
 
+/**
+ * Variables of tierci's own invocation that a job must not inherit: its shell session
+ * (bash sets SHELL itself when it starts, sh steps see none), and npm's lifecycle
+ * variables when tierci runs under `npm test` or `npx`, which would point a job's npm at
+ * the caller's cache and configuration.
+ */
+function isSessionVariable(name: string): boolean {
+  return ["NODE_OPTIONS", "SHELL", "OLDPWD", "PWD", "INIT_CWD"].includes(name) || /^npm_/i.test(name);
+}
+
+/** The host environment a job starts from, as a self-hosted runner's service would pass it. */
+export function inheritedEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !isSessionVariable(e[0])));
+}
+
 const s = (v: ExprValue | undefined): string => (v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
 
 /** The GITHUB_* and RUNNER_* variables of a job, from its github and runner contexts. */

@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import { fakeRun, type FakeRun } from "../../../test/support/fake-builtin-run.js";
 import { BuiltinFailure } from "../builtin-types.js";
 import { setupNodeAction } from "./setup-node.js";
+import { inheritedEnvironment } from "../../runner/run-context.js";
 
 const root = mkdtempSync(join(tmpdir(), "tierci-setup-node-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -29,7 +30,7 @@ function job(inputs: Record<string, string>, files: Record<string, string> = {},
     workspace,
     stateDir: join(root, "state"),
     inputs,
-    env: { ...(process.env as Record<string, string>), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_OS: "Linux" },
+    env: { ...inheritedEnvironment(), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_OS: "Linux" },
   });
   const j: Job = { run, paths: [], exported: {}, state };
   run.addPath = (d) => j.paths.push(d);

@@ -7,6 +7,7 @@ import { fakeRun, type FakeRun } from "../../../test/support/fake-builtin-run.js
 import { BuiltinFailure } from "../builtin-types.js";
 import { installedPythons } from "./python-interpreters.js";
 import { setupPythonAction } from "./setup-python.js";
+import { inheritedEnvironment } from "../../runner/run-context.js";
 
 const root = mkdtempSync(join(tmpdir(), "tierci-setup-python-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -28,7 +29,7 @@ function job(inputs: Record<string, string>, files: Record<string, string> = {})
     workspace,
     stateDir: join(root, "state"),
     inputs,
-    env: { ...(process.env as Record<string, string>), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_OS: "Linux" },
+    env: { ...inheritedEnvironment(), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_OS: "Linux" },
   });
   const j: Job = { run, paths: [], exported: {} };
   run.addPath = (d) => j.paths.push(d);
