@@ -10,6 +10,8 @@ import { coverageCommand } from "./commands/coverage.js";
 import { registerDepsCommands } from "./commands/deps.js";
 import { graphCommand } from "./commands/graph.js";
 import { healthCommand } from "./commands/health.js";
+import { hookInstallCommand, hookRunCommand, hookUninstallCommand } from "./commands/hook.js";
+import { initCommand } from "./commands/init.js";
 import { lintCommand } from "./commands/lint.js";
 import { listCommand } from "./commands/list.js";
 import { planCommand } from "./commands/plan.js";
@@ -188,6 +190,32 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .option("--sarif <file>", "write SARIF 2.1.0 to FILE ('-' for standard output)")
     .option("--redact <n>", "characters of each secret shown at each end (default: 4; at most a quarter of the secret)")
     .action(async (path: string | undefined, o: object) => setCode(await secretsScanCommand(out, path, o as never)));
+  program
+    .command("init")
+    .description("detect the project and write its three-tier GitHub Actions pipeline, .github/tiers.yml and docs/CI.md")
+    .option("--repo <dir>", "repository directory", ".")
+    .addOption(new Option("--template <name>", "the pipeline to write (default: detected)").choices(["python", "node"]))
+    .option("--force", "overwrite files that exist and differ")
+    .option("--dry-run", "print what would be written, write nothing")
+    .addHelpText("after", "\nExit status: 0 done (files that exist and differ are skipped with a diff unless --force), 2 bad usage.")
+    .action(runAction(async (o) => initCommand(out, o as never)));
+  const hook = program.command("hook").description("a git pre-push hook that runs tier 1 (skip it once with git push --no-verify)");
+  hook
+    .command("install")
+    .description("write the pre-push hook (core.hooksPath is respected)")
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--force", "replace a pre-push hook tierci did not write")
+    .action(runAction(async (o) => hookInstallCommand(out, o as never)));
+  hook
+    .command("uninstall")
+    .description("remove the pre-push hook, if tierci wrote it")
+    .option("--repo <dir>", "repository directory", ".")
+    .action(runAction(async (o) => hookUninstallCommand(out, o as never)));
+  hook
+    .command("run")
+    .description("run the first tier's workflows offline, as the hook does")
+    .option("--repo <dir>", "repository directory", ".")
+    .action(runAction((o) => hookRunCommand(out, o as never)));
   return program;
 }
 
