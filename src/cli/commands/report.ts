@@ -26,7 +26,7 @@ export function reportCommand(out: Out, runRef: string, opts: ReportOptions): nu
     if (!summary) throw new UsageError(`run #${run.number} has no summary yet (${run.note ?? run.status}); a report needs a finished run`);
     const jobs = new Map(store.jobsOf(run.id).map((j) => [j.id, j.name]));
     const failingTests = store
-      .testHistory({ repoRoot: root })
+      .testHistory({ repoRoot: root, since: run.startedAt })
       .filter((t) => t.runId === run.id && (t.status === "failed" || t.status === "error"))
       .map((t) => ({ job: jobs.get(t.jobRowId) ?? t.jobName, suite: t.classname ?? t.suite, name: t.name, ...(t.message ? { message: t.message } : {}) }));
     const html = renderHtmlReport({
