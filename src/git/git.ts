@@ -81,6 +81,11 @@ function git(dir: string, args: readonly string[], allowed: readonly number[] = 
   return { status, stdout: result.stdout };
 }
 
+/** git's standard output, paths unquoted; a status other than 0 is a GitError. */
+export function gitOutput(dir: string, args: readonly string[]): string {
+  return git(dir, ["-c", "core.quotePath=false", ...args]).stdout;
+}
+
 function nulList(stdout: string): string[] {
   return stdout.split("\0").filter((s) => s !== "");
 }

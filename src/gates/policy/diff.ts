@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GitError, mergeBase, repoRoot, resolveCommit } from "../../git/git.js";
-import { gitOutput, untrackedFiles } from "./git.js";
+import { gitOutput } from "../../git/git.js";
+import { untrackedFiles } from "./git.js";
 
 export interface ChangedLine {
   line: number;
