@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { makeRepo, type TestRepo } from "../../../test/support/git-repo.js";
-import { changesSince, parseUnifiedDiff } from "./diff.js";
+import { parseUnifiedDiff } from "../../git/unified-diff.js";
+import { changesSince } from "./diff.js";
 
 const repos: TestRepo[] = [];
 after(() => repos.forEach((r) => r.remove()));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import type { FileChange } from "./diff.js";
+import type { FileChange } from "../../git/unified-diff.js";
 import { decisionExitCode, evaluatePack, isJustified } from "./evaluate.js";
 import { parsePack } from "./pack.js";
 

@@ -2,7 +2,7 @@
 // justification in the context satisfies, and what that means for the change as a whole.
 import { matchesFilters } from "../../plan/filter-pattern.js";
 import type { Finding } from "../finding.js";
-import type { FileChange } from "./diff.js";
+import type { FileChange } from "../../git/unified-diff.js";
 import type { PackRule, PolicyPack, PolicySeverity } from "./pack.js";
 
 export type Decision = "ALLOW" | "REVIEW_REQUIRED" | "BLOCK";

@@ -1,10 +1,9 @@
 // The lines a change adds against a base branch: the commits since the merge base, staged and
 // unstaged edits, and untracked files, all in the working tree's line numbers, which is what a
 // coverage report of the working tree uses.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { branchCommit, defaultBranch, GitError, mergeBase, repoRoot, resolveCommit } from "../../git/git.js";
+import { branchCommit, defaultBranch, GitError, gitOutput, mergeBase, repoRoot, resolveCommit } from "../../git/git.js";
 import { addedLines } from "./diff.js";
 
 export interface ChangedLines {
@@ -17,28 +16,14 @@ export interface ChangedLines {
 
 // Settings that would change the shape of file names in the diff are pinned, whatever the
 // user's configuration says.
-const CONFIG = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"];
+const CONFIG = ["-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"];
 
 // One diff from the merge base to the working tree rather than base...HEAD plus HEAD to the
 // working tree: the second would number its lines differently from the first.
 const DIFF = ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--src-prefix=a/", "--dst-prefix=b/"];
 
-// As in src/git/git.ts: variables a hook may have exported would point git at another repository.
-const INHERITED = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|PREFIX)$/;
-
 function run(root: string, args: string[]): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED.test(name)));
-  const result = spawnSync("git", [...CONFIG, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    maxBuffer: 512 * 1024 * 1024,
-    env: { ...env, LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0" },
-  });
-  if (result.error !== undefined || result.status !== 0) {
-    const why = result.error?.message ?? (result.stderr.trim() || `exit status ${String(result.status)}`);
-    throw new GitError(`git ${args.join(" ")} failed in ${root}: ${why}`, "failed", root, result.stderr);
-  }
-  return result.stdout;
+  return gitOutput(root, [...CONFIG, ...args]);
 }
 
 /** Every line of a new text file is added; binary files (a NUL byte) have none to cover. */
