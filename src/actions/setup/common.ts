@@ -1,7 +1,7 @@
 // What the setup actions share: reading inputs as @actions/core does, running a tool of
 // the machine, finding executables, and the OS facts that go into their cache keys.
 import { execFile } from "node:child_process";
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
@@ -82,6 +82,25 @@ export function findExecutable(name: string, pathValue: string): string | undefi
  * The home of the user running tierci. A job's HOME is a private directory, but the tools
  * installed on the machine (pyenv, nvm, uv's Pythons) live under the real one.
  */
+/**
+ * Candidates in priority order, each installation once: the first path that resolves to it
+ * wins, and paths that resolve to nothing (dangling links) are dropped.
+ */
+export function uniqueInstalls<T extends { path: string }>(candidates: T[]): T[] {
+  const seen = new Set<string>();
+  return candidates.filter((c) => {
+    let real: string;
+    try {
+      real = realpathSync(c.path);
+    } catch {
+      return false;
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
+}
+
 export function machineHome(): string {
   return process.env["HOME"] || homedir();
 }

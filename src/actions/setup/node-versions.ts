@@ -2,10 +2,10 @@
 // version files read as actions/setup-node reads them, LTS aliases and `latest` answered
 // from the installations themselves (there is no release manifest offline), and versions
 // matched as @actions/tool-cache matches its directory of versions.
-import { existsSync, readFileSync, readdirSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { execTool, isExecutable, machineHome } from "./common.js";
+import { execTool, isExecutable, machineHome, uniqueInstalls } from "./common.js";
 import { compareVersions, findVersion, parseVersion, type SemVer } from "./version-spec.js";
 
 export interface NodeInstall {
@@ -143,18 +143,7 @@ export function nodeCandidates(env: NodeJS.ProcessEnv = process.env, home = mach
     const path = join(dir, "node");
     if (isExecutable(path)) candidates.push({ path, source: "PATH" });
   }
-  const seen = new Set<string>();
-  return candidates.filter((c) => {
-    let real: string;
-    try {
-      real = realpathSync(c.path);
-    } catch {
-      return false;
-    }
-    if (seen.has(real)) return false;
-    seen.add(real);
-    return true;
-  });
+  return uniqueInstalls(candidates);
 }
 
 const PROBE = "process.stdout.write(JSON.stringify([process.version, process.release.lts || '', process.arch]))";

@@ -1,9 +1,9 @@
 // The CPython interpreters installed on this machine: pyenv's versions, uv-managed ones,
 // /usr/local/bin and /usr/bin, then whatever else is on PATH. Each distinct binary is asked
 // once for its exact version and layout; the answer holds for the life of the process.
-import { readdirSync, realpathSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { execTool, isExecutable, machineHome } from "./common.js";
+import { execTool, isExecutable, machineHome, uniqueInstalls } from "./common.js";
 import type { PythonInterpreter } from "./python-versions.js";
 
 export interface InstalledPython extends PythonInterpreter {
@@ -66,18 +66,7 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, home = ma
     if (dir === "" || /(^|\/)shims\/?$/.test(dir)) continue;
     candidates.push(...binaries(dir, "PATH"));
   }
-  const seen = new Set<string>();
-  return candidates.filter((c) => {
-    let real: string;
-    try {
-      real = realpathSync(c.path);
-    } catch {
-      return false;
-    }
-    if (seen.has(real)) return false;
-    seen.add(real);
-    return true;
-  });
+  return uniqueInstalls(candidates);
 }
 
 // Run with -S: the answer needs no site-packages, and skipping their .pth files makes the
