@@ -2,22 +2,13 @@
 // Every check is a plain run step so the same files run on GitHub, where tierci's own gates do not exist.
 import type { ProjectFacts } from "./detect.js";
 import { installProject, REPORT_PYTHON } from "./python.js";
+import { policyWorkflow, repositoryAuditJob } from "./shared-jobs.js";
 import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, upload } from "./yaml-parts.js";
-
-const LARGE_FILE_BYTES = 5 * 1024 * 1024;
 
 function audit(facts: ProjectFacts): string {
   return render([
     ...header("Audit", "audit", PR_AND_MAIN, "Tier 3: repository hygiene and a strict dependency audit."),
-    ...job("repository", "Repository audit", 10),
-    ...checkout(),
-    ...run("Tracked files under 5 MB", [
-      "status=0",
-      "while IFS= read -r -d '' f; do",
-      `  if [ -f "$f" ] && [ "$(wc -c < "$f")" -gt ${LARGE_FILE_BYTES} ]; then echo "::error file=$f::larger than 5 MB; use Git LFS or keep it out of the repository"; status=1; fi`,
-      "done < <(git ls-files -z)",
-      'exit "$status"',
-    ]),
+    ...repositoryAuditJob(),
     "",
     ...job("dependencies", "Strict dependency audit", 10),
     ...checkout(),
@@ -25,25 +16,6 @@ function audit(facts: ProjectFacts): string {
     ...run("Install dependencies", installProject(facts, ["pip-audit"])),
     ...run("pip-audit --strict", ["mkdir -p reports", "pip-audit --strict --desc | tee reports/pip-audit-strict.txt"]),
     ...upload("audit-report", ["reports/"], 30, "always()"),
-  ]);
-}
-
-function policy(): string {
-  return render([
-    ...header("Policy", "policy", ["  pull_request:"], "Tier 3: rules on the lines a pull request adds (conflict markers, debugger calls)."),
-    ...job("policy", "Policy critic", 5),
-    ...checkout(true),
-    ...run(
-      "Check the added lines",
-      [
-        'base=$(git merge-base "origin/$BASE_REF" HEAD 2>/dev/null || git merge-base "$BASE_REF" HEAD)',
-        "added=$(git diff --unified=0 \"$base\" HEAD -- . ':!.github/workflows' | grep -E '^\\+[^+]' || true)",
-        "hits=$(printf '%s\\n' \"$added\" | grep -nE '^\\+(<{7}|>{7})( |$)|breakpoint\\(\\)|pdb\\.set_trace\\(' || true)",
-        'if [ -n "$hits" ]; then echo "$hits"; echo "::error::the change adds conflict markers or debugger calls"; exit 1; fi',
-        'echo "no policy finding on the added lines"',
-      ],
-      ["        env:", "          BASE_REF: ${{ github.base_ref }}"],
-    ),
   ]);
 }
 
@@ -96,5 +68,5 @@ function nightly(facts: ProjectFacts): string {
 }
 
 export function deepWorkflows(facts: ProjectFacts): Record<string, string> {
-  return { "audit.yml": audit(facts), "policy.yml": policy(), "test-health.yml": testHealth(facts), "nightly.yml": nightly(facts) };
+  return { "audit.yml": audit(facts), "policy.yml": policyWorkflow(), "test-health.yml": testHealth(facts), "nightly.yml": nightly(facts) };
 }

@@ -1,69 +1,19 @@
 // Everything `tierci init` writes, as repository-relative path -> text.
 import { deepWorkflows } from "./deep.js";
 import type { ProjectFacts } from "./detect.js";
+import { pythonCiDoc } from "./python-doc.js";
 import { pythonWorkflows } from "./python.js";
+import { tiersYaml } from "./tiers-file.js";
 
-export const TIERS = [
-  { name: "fast-gates", budget: "5m", workflows: ["lint.yml", "security.yml"] },
-  { name: "core-ci", budget: "15m", workflows: ["unit-tests.yml", "integration.yml", "smoke.yml"] },
-  { name: "deep-validation", budget: "20m", workflows: ["audit.yml", "policy.yml", "test-health.yml", "nightly.yml"] },
-];
-
-function tiersYaml(): string {
-  const lines = ["# Written by `tierci init`: a tier starts only when the one before it passed.", "tiers:"];
-  for (const t of TIERS) lines.push(`  - name: ${t.name}`, `    budget: ${t.budget}`, `    workflows: [${t.workflows.join(", ")}]`);
-  return `${lines.join("\n")}\n`;
-}
-
-function ciDoc(facts: ProjectFacts): string {
-  return `# CI for ${facts.name}
-
-The pipeline is plain GitHub Actions under \`.github/workflows/\`: it runs unchanged on GitHub, and
-on this machine with [tierci](https://github.com/) as three tiers (\`.github/tiers.yml\`). A tier
-starts only when every job of the tier before it passed.
-
-| tier | budget | workflows | what it checks |
-|---|---|---|---|
-| fast-gates | 5 min | lint.yml, security.yml | ruff, black, isort, mypy (non-blocking); gitleaks over the full history, pip-audit, bandit (reports kept 30 days) |
-| core-ci | 15 min | unit-tests.yml, integration.yml, smoke.yml | pytest on Python 3.10/3.11/3.12 with \`-n auto -m "not integration and not slow"\` (coverage + JUnit on 3.11); \`-m integration\` (reports kept 7 days on failure); import + \`-m smoke\` |
-| deep-validation | 20 min | audit.yml, policy.yml, test-health.yml, nightly.yml | large tracked files and a strict pip-audit; conflict markers and debugger calls on a pull request's added lines; weekly JUnit history; nightly \`-m slow\` |
-
-Triggers: pull requests, pushes to \`main\`, manual dispatch; test-health and nightly run on a
-schedule (UTC). Every workflow reads the repository only (\`permissions: contents: read\`), has a
-timeout on every job and cancels the previous run of the same ref.
-
-## Running it locally
-
-\`\`\`sh
-tierci lint                          # the workflows are valid and meet the workflow policy
-tierci plan --event push             # what would run, and why
-tierci run --event push              # all three tiers, in order
-tierci run -W .github/workflows/lint.yml
-tierci hook install                  # run tier 1 before every git push (skip once: git push --no-verify)
-\`\`\`
-
-## Troubleshooting
-
-- **Missing Python version.** The unit-test matrix needs Python 3.10, 3.11 and 3.12. tierci uses
-  the interpreters it finds on this machine (\`python3.10\`, ...); install the missing one (pyenv,
-  uv, the system package manager); the other jobs do not need it.
-- **pip index offline.** Installs and pip-audit need the package index. Behind a proxy set
-  \`PIP_INDEX_URL\` (\`tierci run --env PIP_INDEX_URL=...\`); offline, a warm pip cache lets the
-  installs pass, but pip-audit cannot fetch advisories and fails.
-- **Cache misses.** The pip cache is keyed on ${facts.dependencyFiles.map((f) => `\`${f}\``).join(", ")};
-  any change to them starts a new cache. \`tierci cache ls\` shows the keys saved.
-- **A tier never starts.** Tiers are gates: when lint fails, core-ci is reported as skipped. Fix
-  the first failure, or use \`tierci run --no-gate\` to start every tier at once, as GitHub does.
-- **Reading the results.** \`tierci runs\` lists runs; \`tierci logs <run> [job]\` prints a job's
-  log; \`tierci report <run>\` writes a single-file HTML report with tests, coverage and artifacts.
-`;
-}
-
-export function initFiles(facts: ProjectFacts): Record<string, string> {
+function pythonFiles(facts: ProjectFacts): Record<string, string> {
   const workflows = { ...pythonWorkflows(facts), ...deepWorkflows(facts) };
   const out: Record<string, string> = {};
   for (const [name, text] of Object.entries(workflows)) out[`.github/workflows/${name}`] = text;
   out[".github/tiers.yml"] = tiersYaml();
-  out["docs/CI.md"] = ciDoc(facts);
+  out["docs/CI.md"] = pythonCiDoc(facts);
   return out;
+}
+
+export function initFiles(facts: ProjectFacts): Record<string, string> {
+  return pythonFiles(facts);
 }
