@@ -6,6 +6,7 @@ import { uploadArtifactAction } from "./artifacts/upload.js";
 import { cacheAction, cacheRestoreAction, cacheSaveAction } from "./cache/actions.js";
 import { checkoutAction } from "./checkout.js";
 import { depsAuditAction } from "../gates/deps/action.js";
+import { pipAuditAction } from "../gates/deps/pip-audit-action.js";
 import { auditAction } from "../gates/audit/action.js";
 import { policyCheckAction } from "../gates/policy/action.js";
 import { codecovAction } from "./codecov/codecov.js";
@@ -19,6 +20,7 @@ const BUILTINS = new Map<string, BuiltinAction>([
   [gitleaksAction.name, gitleaksAction],
   [checkoutAction.name, checkoutAction],
   [depsAuditAction.name, depsAuditAction],
+  [pipAuditAction.name, pipAuditAction],
   [policyCheckAction.name, policyCheckAction],
   [auditAction.name, auditAction],
   [uploadArtifactAction.name, uploadArtifactAction],

@@ -2,7 +2,7 @@
 // database. Advisories that are aliases of one another (a PYSEC and a GHSA record for one CVE)
 // make one finding. A missing, incomplete or stale database is an error, never a clean pass.
 import type { Finding, GateReport, RuleInfo } from "../finding.js";
-import { collectDependencies } from "./collect.js";
+import { collectDependencies, type Collected } from "./collect.js";
 import type { AuditNote, Dependency } from "./manifest.js";
 import { missingEcosystemMessage, OsvDatabase, OsvDatabaseError, staleMessage, type EcosystemStatus, type StoredAdvisory } from "./osv-db.js";
 import { normalizeName, type Severity } from "./osv-record.js";
@@ -15,6 +15,8 @@ export interface AuditOptions {
   /** Advisory ids or aliases (CVE-..., GHSA-...) to leave out. */
   ignore: string[];
   now?: number;
+  /** What to audit instead of every dependency file under `root` (named files, an installed environment). */
+  collected?: Collected;
 }
 
 export interface AuditResult {
@@ -144,7 +146,7 @@ function checkDatabase(db: OsvDatabase, needed: Ecosystem[], maxAgeDays: number,
 
 export function auditDependencies(opts: AuditOptions): AuditResult {
   const now = opts.now ?? Date.now();
-  const collected = collectDependencies(opts.root);
+  const collected = opts.collected ?? collectDependencies(opts.root);
   const needed = ECOSYSTEMS.filter((e) => collected.dependencies.some((d) => d.ecosystem === e));
   const db = OsvDatabase.open(opts.dbDir, needed.length > 0 ? needed : ECOSYSTEMS);
   try {

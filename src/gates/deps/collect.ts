@@ -43,39 +43,49 @@ function walk(root: string, dir: string, out: string[]): void {
   }
 }
 
-/** Every dependency file under `root`, the repository's own trees only. */
 function findDependencyFiles(root: string): string[] {
   const files: string[] = [];
   walk(root, "", files);
   return files;
 }
 
-export function collectDependencies(root: string): Collected {
-  const collected: Collected = { files: [], dependencies: [], notes: [] };
-  const visited = new Set<string>();
+function collectFile(root: string, file: string, collected: Collected, visited: Set<string>): void {
   const take = (files: string[], result: ParseResult): void => {
     collected.files.push(...files);
     collected.dependencies.push(...result.dependencies);
     collected.notes.push(...result.notes);
   };
-  for (const file of findDependencyFiles(root)) {
-    const name = basename(file);
-    if (isRequirementsFile(file)) {
-      // Includes are read with the file that includes them, and only once.
-      const before = visited.size;
-      const result = parseRequirements(root, file, visited);
-      take([...visited].slice(before).map((p) => relative(root, p).split("\\").join("/")), result);
-      continue;
-    }
-    const text = readFileSync(join(root, file), "utf8");
-    if (name === "pyproject.toml") {
-      const lock = PYPROJECT_LOCKS.find((l) => existsSync(join(root, dirname(file), l)));
-      if (lock) collected.notes.push({ file, message: `pinned versions are read from ${lock} beside it` });
-      else take([file], parsePyproject(text, file));
-      continue;
-    }
-    const parse = LOCKFILES[name];
-    if (parse) take([file], parse(text, file));
+  const name = basename(file);
+  if (name.endsWith(".txt")) {
+    // Includes are read with the file that includes them, and only once.
+    const before = visited.size;
+    const result = parseRequirements(root, file, visited);
+    take([...visited].slice(before).map((p) => relative(root, p).split("\\").join("/")), result);
+    return;
   }
+  const text = readFileSync(join(root, file), "utf8");
+  if (name === "pyproject.toml") {
+    const lock = PYPROJECT_LOCKS.find((l) => existsSync(join(root, dirname(file), l)));
+    if (lock) collected.notes.push({ file, message: `pinned versions are read from ${lock} beside it` });
+    else take([file], parsePyproject(text, file));
+    return;
+  }
+  const parse = LOCKFILES[name];
+  if (parse) take([file], parse(text, file));
+}
+
+/** Every dependency file under `root`, the repository's own trees only. */
+export function collectDependencies(root: string): Collected {
+  return collectFiles(root, findDependencyFiles(root));
+}
+
+/**
+ * The named files (repository-relative), as a dependency file of their kind; a `.txt` file is read
+ * as a requirements file whatever its name, since a user who names it means it as one.
+ */
+export function collectFiles(root: string, files: string[]): Collected {
+  const collected: Collected = { files: [], dependencies: [], notes: [] };
+  const visited = new Set<string>();
+  for (const file of files) collectFile(root, file, collected, visited);
   return collected;
 }
