@@ -24,6 +24,12 @@ export interface ProjectFacts {
   scripts: Record<string, string>;
   /** Node: package-lock.json exists, so `npm ci` and the npm cache work. */
   lockfile: boolean;
+  /** Node: package.json `engines.node`, the range the test matrix must stay inside. */
+  engines?: string;
+  /** Node: names in devDependencies; which linters and test reporters the project already has. */
+  devDependencies?: string[];
+  /** Node: package.json `main`, the entry the smoke test imports. */
+  main?: string;
 }
 
 export class DetectError extends Error {}
@@ -88,7 +94,7 @@ function pythonFacts(root: string): ProjectFacts {
 }
 
 function nodeFacts(root: string): ProjectFacts {
-  let pkg: { name?: unknown; scripts?: unknown };
+  let pkg: { name?: unknown; scripts?: unknown; engines?: { node?: unknown }; devDependencies?: unknown; main?: unknown };
   try {
     pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as typeof pkg;
   } catch (err) {
@@ -107,6 +113,9 @@ function nodeFacts(root: string): ProjectFacts {
     testDirs: ["test", "tests", "__tests__"].filter((d) => isDir(join(root, d))),
     scripts,
     lockfile,
+    ...(typeof pkg.engines?.node === "string" ? { engines: pkg.engines.node } : {}),
+    devDependencies: typeof pkg.devDependencies === "object" && pkg.devDependencies !== null ? Object.keys(pkg.devDependencies).sort() : [],
+    ...(typeof pkg.main === "string" ? { main: pkg.main } : {}),
   };
 }
 

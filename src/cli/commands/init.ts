@@ -13,19 +13,25 @@ export interface InitOptions {
   dryRun?: boolean;
 }
 
+const TEMPLATES: readonly Template[] = ["python", "node"];
+
+function templateOption(value: string | undefined): Template | undefined {
+  if (value === undefined) return undefined;
+  const known = TEMPLATES.find((t) => t === value);
+  if (known === undefined) throw new UsageError(`--template ${value}: unknown template; choose ${TEMPLATES.join("|")}`);
+  return known;
+}
+
 export function initCommand(out: Out, opts: InitOptions): number {
-  if (opts.template !== undefined && opts.template !== "python") {
-    throw new UsageError(`--template ${opts.template}: only the python template is available so far`);
-  }
+  const template = templateOption(opts.template);
   const root = resolve(opts.repo);
   let facts;
   try {
-    facts = detectProject(root, opts.template as Template | undefined);
+    facts = detectProject(root, template);
   } catch (err) {
     if (err instanceof DetectError) throw new UsageError(err.message);
     throw err;
   }
-  if (facts.template !== "python") throw new UsageError("only the python template is available so far; this looks like a Node project");
   const files = initFiles(facts);
   const planned = planWrites(root, files, opts.force === true);
   const verb = opts.dryRun === true ? "would " : "";
