@@ -3,6 +3,8 @@
 // and where the tests and the importable package live.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { pythonMatrix, RequiresPythonError } from "./python-matrix.js";
 
 export type Template = "python" | "node";
 
@@ -20,8 +22,10 @@ export interface ProjectFacts {
   installable: boolean;
   /** Test directories that exist, e.g. tests/. */
   testDirs: string[];
-  /** Node: package.json scripts by name. */
+  /** Node: package.json scripts by name; Python: console scripts ([project.scripts]) by name. */
   scripts: Record<string, string>;
+  /** Python: pyproject's `requires-python`, which bounds the test matrix. */
+  requiresPython?: string;
   /** Node: package-lock.json exists, so `npm ci` and the npm cache work. */
   lockfile: boolean;
   /** Node: package.json `engines.node`, the range the test matrix must stay inside. */
@@ -58,10 +62,37 @@ export function detectTemplates(root: string): Template[] {
   return found;
 }
 
-function pyprojectName(text: string): string | undefined {
-  const project = /^\[(project|tool\.poetry)\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(text);
-  const name = project?.[2] !== undefined ? /^name\s*=\s*["']([^"']+)["']/m.exec(project[2]) : null;
-  return name?.[1];
+interface Pyproject {
+  name?: string;
+  requiresPython?: string;
+  /** [project.scripts]: console script name -> entry point. */
+  scripts: Record<string, string>;
+  /** A [project], [build-system] or [tool.poetry] table: pip can install it. */
+  installable: boolean;
+}
+
+function table(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function readPyproject(path: string): Pyproject {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new DetectError(`pyproject.toml is not valid TOML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+  }
+  const project = table(doc["project"]);
+  const poetry = table(table(doc["tool"])?.["poetry"]);
+  const name = project?.["name"] ?? poetry?.["name"];
+  const requiresPython = project?.["requires-python"];
+  const scripts = Object.entries(table(project?.["scripts"]) ?? {}).filter((e): e is [string, string] => typeof e[1] === "string");
+  return {
+    ...(typeof name === "string" ? { name } : {}),
+    ...(typeof requiresPython === "string" ? { requiresPython } : {}),
+    scripts: Object.fromEntries(scripts),
+    installable: project !== undefined || poetry !== undefined || table(doc["build-system"]) !== undefined,
+  };
 }
 
 function findModule(root: string, name: string): { module: string; sourceDir: string } | undefined {
@@ -78,7 +109,14 @@ function findModule(root: string, name: string): { module: string; sourceDir: st
 
 function pythonFacts(root: string): ProjectFacts {
   const pyproject = join(root, "pyproject.toml");
-  const name = (isFile(pyproject) ? pyprojectName(readFileSync(pyproject, "utf8")) : undefined) ?? basename(root);
+  const meta: Pyproject = isFile(pyproject) ? readPyproject(pyproject) : { scripts: {}, installable: false };
+  const name = meta.name ?? basename(root);
+  try {
+    pythonMatrix(meta.requiresPython);
+  } catch (err) {
+    if (err instanceof RequiresPythonError) throw new DetectError(`pyproject.toml: ${err.message}`);
+    throw err;
+  }
   const dependencyFiles = [...requirementFiles(root), ...PYTHON_MARKERS.filter((f) => isFile(join(root, f)))];
   const module = findModule(root, name);
   return {
@@ -86,9 +124,10 @@ function pythonFacts(root: string): ProjectFacts {
     name,
     dependencyFiles,
     ...(module ?? {}),
-    installable: isFile(join(root, "setup.py")) || (isFile(pyproject) && /^\[(project|build-system|tool\.poetry)\]/m.test(readFileSync(pyproject, "utf8"))),
+    ...(meta.requiresPython !== undefined ? { requiresPython: meta.requiresPython } : {}),
+    installable: isFile(join(root, "setup.py")) || meta.installable,
     testDirs: ["tests", "test"].filter((d) => isDir(join(root, d))),
-    scripts: {},
+    scripts: meta.scripts,
     lockfile: false,
   };
 }

@@ -1,10 +1,25 @@
 // The Python pipeline: one builder per workflow, parameterized by the detected facts.
 import type { ProjectFacts } from "./detect.js";
+import { pythonMatrix } from "./python-matrix.js";
 import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, upload } from "./yaml-parts.js";
 
-export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12"];
-/** The one matrix version that writes coverage and JUnit, so reports are not tripled. */
-export const REPORT_PYTHON = "3.11";
+export const PIP_AUDIT = "pypa/gh-action-pip-audit@v1.1.0";
+
+/** The one version every single-version job uses, and the matrix leg that writes coverage and JUnit. */
+export function reportPython(facts: ProjectFacts): string {
+  return pythonMatrix(facts.requiresPython).report;
+}
+
+/** A third-party action by tag: init cannot look up its commit SHA offline, so the policy finding is waived here. */
+export function thirdPartyStep(name: string, uses: string, with_: string[]): string[] {
+  return [
+    `      - name: ${name}`,
+    "        # A tag, not a SHA: init cannot look one up offline. Pin it to the tag's commit SHA when you can.",
+    "        # tierci: ignore[unpinned-action]",
+    `        uses: ${uses}`,
+    ...(with_.length > 0 ? ["        with:", ...with_.map((l) => `          ${l}`)] : []),
+  ];
+}
 
 export function installProject(facts: ProjectFacts, tools: string[]): string[] {
   const reqs = facts.dependencyFiles.filter((f) => f.endsWith(".txt"));
@@ -29,7 +44,7 @@ function lint(facts: ProjectFacts): string {
     ...header("Lint", "lint", PR_AND_MAIN, "Tier 1: formatting and static checks; mypy reports but does not block."),
     ...job("lint", "ruff, black, isort, mypy", 10),
     ...checkout(),
-    ...setup(facts, `"${REPORT_PYTHON}"`),
+    ...setup(facts, `"${reportPython(facts)}"`),
     ...install(facts, ["ruff", "black", "isort", "mypy"]),
     ...run("ruff", "ruff check ."),
     ...run("black", "black --check --diff ."),
@@ -38,59 +53,70 @@ function lint(facts: ProjectFacts): string {
   ]);
 }
 
-function security(facts: ProjectFacts): string {
+/** What pip-audit reads: the requirement files, else the project itself. */
+function auditInputs(facts: ProjectFacts): string {
   const reqs = facts.dependencyFiles.filter((f) => f.endsWith(".txt"));
-  const audit = reqs.length > 0 ? reqs.map((f) => `pip-audit -r ${f} --desc | tee -a reports/pip-audit.txt`) : ["pip-audit --desc | tee reports/pip-audit.txt"];
+  return reqs.length > 0 ? reqs.join(" ") : ".";
+}
+
+function staticSecurityLint(facts: ProjectFacts): string[] {
+  // ruff's S rules are bandit's checks; tests assert and use fixtures freely, so they stay out.
+  const target = facts.sourceDir ?? `. --extend-exclude ${[...facts.testDirs, ".venv"].join(",")}`;
+  return run("ruff security rules (bandit's checks)", [
+    "mkdir -p reports",
+    `ruff check --select S --exit-zero --output-format sarif --output-file reports/security-lint.sarif ${target}`,
+    `ruff check --select S ${target}`,
+  ]);
+}
+
+function security(facts: ProjectFacts): string {
   return render([
     ...header("Security", "security", PR_AND_MAIN, "Tier 1: secrets in the whole history, vulnerable dependencies, insecure code."),
     ...job("secrets", "Secret scan (full history)", 10),
     ...checkout(true),
-    "      - name: gitleaks",
-    // Third-party, so the policy wants a commit SHA; tierci runs this action natively and a
-    // SHA cannot be looked up offline. Pin it (`uses: gitleaks/gitleaks-action@<sha> # v2`) when you can.
-    "        # A tag, not a SHA: init cannot look one up offline. Pin it to the v2 commit SHA when you can.",
-    "        # tierci: ignore[unpinned-action]",
-    "        uses: gitleaks/gitleaks-action@v2",
+    ...thirdPartyStep("gitleaks", "gitleaks/gitleaks-action@v2", []),
     "        env:",
     "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
     "",
-    ...job("dependencies", "Dependency audit (pip-audit)", 10),
+    ...job("dependencies", "Dependency vulnerabilities (pip-audit)", 10),
     ...checkout(),
-    ...setup(facts, `"${REPORT_PYTHON}"`),
-    ...install(facts, ["pip-audit"]),
-    ...run("pip-audit", ["mkdir -p reports", ...audit]),
-    ...upload("pip-audit-report", ["reports/"], 30, "always()"),
+    ...setup(facts, `"${reportPython(facts)}"`),
+    ...thirdPartyStep("pip-audit", PIP_AUDIT, [`inputs: ${auditInputs(facts)}`]),
     "",
-    ...job("static", "Static security lint (bandit)", 10),
+    ...job("static", "Static security lint", 10),
     ...checkout(),
-    ...setup(facts, `"${REPORT_PYTHON}"`),
-    ...run("Install bandit", "python -m pip install bandit"),
-    ...run("bandit", ["mkdir -p reports", `bandit -r ${sourceTarget(facts)} -x ${[...facts.testDirs, ".venv"].map((d) => `./${d}`).join(",")} -ll | tee reports/bandit.txt`]),
-    ...upload("bandit-report", ["reports/"], 30, "always()"),
+    ...setup(facts, `"${reportPython(facts)}"`),
+    ...run("Install ruff", "python -m pip install ruff"),
+    ...staticSecurityLint(facts),
+    ...upload("security-lint-report", ["reports/"], 30, "always()"),
   ]);
 }
 
 function unitTests(facts: ProjectFacts): string {
+  const { versions, report } = pythonMatrix(facts.requiresPython);
   const cov = facts.module !== undefined ? facts.module : ".";
   const selection = `-n auto -m "not integration and not slow"`;
+  const onReport = `matrix.python-version == '${report}'`;
   return render([
-    ...header("Unit tests", "unit-tests", PR_AND_MAIN, `Tier 2: unit tests on Python ${PYTHON_VERSIONS.join("/")}; coverage and JUnit on ${REPORT_PYTHON} only.`),
+    ...header("Unit tests", "unit-tests", PR_AND_MAIN, `Tier 2: unit tests on Python ${versions.join("/")}; coverage and JUnit on ${report} only.`),
     ...job("unit", "Unit tests (Python ${{ matrix.python-version }})", 15, [
       "    strategy:",
       "      fail-fast: false",
       "      matrix:",
-      `        python-version: [${PYTHON_VERSIONS.map((v) => `"${v}"`).join(", ")}]`,
+      `        python-version: [${versions.map((v) => `"${v}"`).join(", ")}]`,
     ]),
     ...checkout(),
     ...setup(facts, "${{ matrix.python-version }}"),
-    ...install(facts, ["pytest", "pytest-xdist", "pytest-cov"]),
-    ...run("pytest", `python -m pytest ${selection}`, [`        if: matrix.python-version != '${REPORT_PYTHON}'`]),
+    ...install(facts, ["pytest", "pytest-xdist"]),
+    ...run("pytest", `python -m pytest ${selection}`, [`        if: matrix.python-version != '${report}'`]),
+    // Only the reporting leg needs coverage, whose compiled wheels may lag behind new Pythons.
+    ...run("Install pytest-cov", "python -m pip install pytest-cov", [`        if: ${onReport}`]),
     ...run(
       "pytest with coverage and JUnit",
       `python -m pytest ${selection} --cov=${cov} --cov-report=xml:reports/coverage.xml --cov-report=term --junitxml=reports/junit.xml`,
-      [`        if: matrix.python-version == '${REPORT_PYTHON}'`],
+      [`        if: ${onReport}`],
     ),
-    ...upload("unit-test-reports", ["reports/"], 14, `always() && matrix.python-version == '${REPORT_PYTHON}'`),
+    ...upload("unit-test-reports", ["reports/"], 14, `always() && ${onReport}`),
   ]);
 }
 
@@ -99,7 +125,7 @@ function integration(facts: ProjectFacts): string {
     ...header("Integration", "integration", PR_AND_MAIN, "Tier 2: tests marked `integration`; reports are kept 7 days when they fail."),
     ...job("integration", "Integration tests", 15),
     ...checkout(),
-    ...setup(facts, `"${REPORT_PYTHON}"`),
+    ...setup(facts, `"${reportPython(facts)}"`),
     ...install(facts, ["pytest", "pytest-xdist"]),
     ...run("pytest -m integration", pytestAllowingNone("-m integration --junitxml=reports/integration-junit.xml")),
     ...upload("integration-reports", ["reports/"], 7, "failure()"),
@@ -107,14 +133,17 @@ function integration(facts: ProjectFacts): string {
 }
 
 function smoke(facts: ProjectFacts): string {
-  const importCheck = facts.module !== undefined ? [...run("Import the package", `python -c "import ${facts.module}"`)] : [];
+  const importCheck = facts.module !== undefined ? run("Import the package", `python -c "import ${facts.module}"`) : [];
+  // A console script that cannot print its help is wired to a missing or broken entry point.
+  const cliCheck = Object.keys(facts.scripts).flatMap((name) => run(`${name} --help`, `${name} --help`));
   return render([
-    ...header("Smoke", "smoke", PR_AND_MAIN, "Tier 2: the package imports and the tests marked `smoke` pass, offline."),
+    ...header("Smoke", "smoke", PR_AND_MAIN, "Tier 2: the package imports, its commands start and the tests marked `smoke` pass, offline."),
     ...job("smoke", "Smoke tests", 10),
     ...checkout(),
-    ...setup(facts, `"${REPORT_PYTHON}"`),
+    ...setup(facts, `"${reportPython(facts)}"`),
     ...install(facts, ["pytest"]),
     ...importCheck,
+    ...cliCheck,
     ...run("pytest -m smoke", pytestAllowingNone("-m smoke"), ["        env:", "          NO_NETWORK: \"1\""]),
   ]);
 }

@@ -26,9 +26,10 @@ export function policyWorkflow(): string {
     ...run(
       "Check the added lines",
       [
-        'base=$(git merge-base "origin/$BASE_REF" HEAD 2>/dev/null || git merge-base "$BASE_REF" HEAD)',
+        // A checkout without the base branch (a shallow or one-commit one) has no merge base: then every line counts as added.
+        'base=$(git merge-base "origin/$BASE_REF" HEAD 2>/dev/null || git merge-base "$BASE_REF" HEAD 2>/dev/null || git hash-object -t tree /dev/null)',
         "added=$(git diff --unified=0 \"$base\" HEAD -- . ':!.github/workflows' | grep -E '^\\+[^+]' || true)",
-        "hits=$(printf '%s\\n' \"$added\" | grep -nE '^\\+(<{7}|>{7})( |$)|breakpoint\\(\\)|pdb\\.set_trace\\(' || true)",
+        "hits=$(printf '%s\\n' \"$added\" | grep -nE '^\\+(<{7}|>{7})( |$)|breakpoint\\(\\)|pdb\\.set_trace\\(|\\bdebugger;' || true)",
         'if [ -n "$hits" ]; then echo "$hits"; echo "::error::the change adds conflict markers or debugger calls"; exit 1; fi',
         'echo "no policy finding on the added lines"',
       ],

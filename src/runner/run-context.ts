@@ -65,10 +65,11 @@ export function runnerContext(dirs: JobDirs, debug: boolean): Record<string, Exp
  * Variables of tierci's own invocation that a job must not inherit: its shell session
  * (bash sets SHELL itself when it starts, sh steps see none), and npm's lifecycle
  * variables when tierci runs under `npm test` or `npx`, which would point a job's npm at
- * the caller's cache and configuration.
+ * the caller's cache and configuration; NODE_TEST_CONTEXT, set when tierci itself runs under
+ * `node --test`, would make a job's own `node --test` report to that parent and drop its reporters.
  */
 function isSessionVariable(name: string): boolean {
-  return ["NODE_OPTIONS", "SHELL", "OLDPWD", "PWD", "INIT_CWD"].includes(name) || /^npm_/i.test(name);
+  return ["NODE_OPTIONS", "NODE_TEST_CONTEXT", "SHELL", "OLDPWD", "PWD", "INIT_CWD"].includes(name) || /^npm_/i.test(name);
 }
 
 /** The host environment a job starts from, as a self-hosted runner's service would pass it. */

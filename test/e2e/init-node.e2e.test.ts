@@ -75,20 +75,6 @@ test("--template node is taken; an unknown template is a usage error naming both
   assert.match(unknown.stderr, /python.*node/);
 });
 
-/**
- * This file runs under node --test, and jobs inherit its child marker, which makes the job's
- * own node --test report to this process instead of to its JUnit reporter.
- */
-function withoutTestContext<T>(fn: () => T): T {
-  const saved = process.env["NODE_TEST_CONTEXT"];
-  delete process.env["NODE_TEST_CONTEXT"];
-  try {
-    return fn();
-  } finally {
-    if (saved !== undefined) process.env["NODE_TEST_CONTEXT"] = saved;
-  }
-}
-
 // Pinning engines to the Node running the tests makes the matrix one version this machine has.
 const major = Number(process.versions.node.split(".")[0]);
 
@@ -96,7 +82,7 @@ test("the generated lint, unit-test and smoke workflows pass on a tiny project",
   const repo = makeRepo(nodeProject(`${major}.x`));
   assert.equal(repo.cli("init").code, 0);
   for (const w of ["lint", "unit-tests", "smoke"]) {
-    const res = withoutTestContext(() => repo.cli("run", "--offline", "--event", "push", "-W", `.github/workflows/${w}.yml`, "--json", "-"));
+    const res = repo.cli("run", "--offline", "--event", "push", "-W", `.github/workflows/${w}.yml`, "--json", "-");
     assert.equal(res.code, 0, `${w}\n${res.stdout}\n${res.stderr}`);
     const summary = JSON.parse(res.stdout) as RunSummary;
     assert.equal(summary.status, "success", w);

@@ -1,1 +1,3 @@
-"""A toy trading-strategy package: strategies, a backtest and a CLI."""
+"""Trading strategies, a backtester and the command line that runs them."""
+
+__version__ = "0.2.0"
