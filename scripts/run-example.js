@@ -3,16 +3,21 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const repo = "examples/trading-bot";
+// A copy of the example elsewhere (the end-to-end test runs one) can be named instead.
+const repo = process.argv[2] ?? "examples/trading-bot";
 const state = join(repo, ".tierci");
 // An unreachable package index makes pip retry every request with backoff; one try is enough
-// to fall through to the next configured index, and changes nothing where the network works.
+// to fall through to the next configured index (where the network works, a failed request is just not retried).
 const pipEnv = ["--env", `PIP_RETRIES=${process.env["PIP_RETRIES"] ?? "0"}`];
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "bin", "tierci.js");
 
 function tierci(...args) {
   console.log(`\n$ tierci ${args.join(" ")}`);
-  return spawnSync(process.execPath, ["bin/tierci.js", ...args], { stdio: "inherit" }).status ?? 1;
+  return spawnSync(process.execPath, [cli, ...args], { stdio: "inherit" }).status ?? 1;
 }
 
 function runOf(summaryFile) {
@@ -21,7 +26,7 @@ function runOf(summaryFile) {
 }
 
 // The example's dependency audit reads this database; see examples/advisories/README.md.
-if (tierci("deps", "db", "import", "examples/advisories/PyPI", "--repo", repo) !== 0) process.exit(2);
+if (tierci("deps", "db", "import", join(root, "examples", "advisories", "PyPI"), "--repo", repo) !== 0) process.exit(2);
 
 const results = [];
 for (const event of ["pull_request", "schedule"]) {
