@@ -1,5 +1,6 @@
 // The real CLI on real temporary git repositories: what fires, what is refused.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import type { PlanJson } from "../../src/plan/plan-json.js";
 import { repoFactory, type TempRepo } from "./harness.js";
@@ -235,4 +236,11 @@ test("a directory that is not a repository with workflows is a usage error, not 
   const res = r.cli("plan");
   assert.equal(res.code, 2);
   assert.match(res.stderr, /no workflow files/);
+});
+
+test("output piped into a reader that stops early ends quietly, without a stack trace", () => {
+  // `true` exits before tierci writes, so every write meets a closed pipe.
+  const res = spawnSync("bash", ["-c", "set -o pipefail; node bin/tierci.js graph --repo examples/trading-bot --format mermaid | true"], { encoding: "utf8" });
+  assert.equal(res.stderr, "");
+  assert.equal(res.status, 0);
 });
