@@ -1,10 +1,10 @@
 // Tier 3 of the Python pipeline: audit, the PR policy critic, test health and the nightly suites.
 // Every check is a plain run step so the same files run on GitHub, where tierci's own gates do not exist.
 import type { ProjectFacts } from "./detect.js";
-import { installProject, PIP_AUDIT, reportPython, thirdPartyStep } from "./python.js";
+import { installProject, PIP_AUDIT, reportPython } from "./python.js";
 import { pythonMatrix } from "./python-matrix.js";
-import { policyWorkflow, repositoryAuditJob } from "./shared-jobs.js";
-import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, upload } from "./yaml-parts.js";
+import { policyWorkflow, repositoryAuditJob, testHealthHead } from "./shared-jobs.js";
+import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, thirdPartyStep, upload } from "./yaml-parts.js";
 
 function audit(facts: ProjectFacts): string {
   return render([
@@ -23,13 +23,7 @@ function audit(facts: ProjectFacts): string {
 
 function testHealth(facts: ProjectFacts): string {
   return render([
-    ...header(
-      "Test health",
-      "test-health",
-      ["  schedule:", '    - cron: "0 4 * * 1"', "  workflow_dispatch:"],
-      "Tier 3: the whole suite weekly (04:00 UTC Monday); its JUnit history feeds `tierci health`.",
-    ),
-    ...job("health", "Test health", 20),
+    ...testHealthHead(),
     ...checkout(),
     ...setup(facts, `"${reportPython(facts)}"`),
     ...run("Install dependencies", installProject(facts, ["pytest", "pytest-xdist"])),

@@ -3,7 +3,7 @@
 import type { ProjectFacts } from "./detect.js";
 import { npmAuditJob, prepare, quoted, scriptOrNone, testReports, testWithReports } from "./node-steps.js";
 import { nodeMatrix } from "./node-versions.js";
-import { policyWorkflow, repositoryAuditJob } from "./shared-jobs.js";
+import { policyWorkflow, repositoryAuditJob, testHealthHead } from "./shared-jobs.js";
 import { header, job, PR_AND_MAIN, render, upload } from "./yaml-parts.js";
 
 /** The scripts a nightly run prefers, slowest suite first; `test` when the project has none of the others. */
@@ -21,13 +21,7 @@ function audit(facts: ProjectFacts): string {
 function testHealth(facts: ProjectFacts): string {
   const tests = facts.scripts["test"] === undefined ? scriptOrNone(facts, "test") : testWithReports(facts, testReports(facts));
   return render([
-    ...header(
-      "Test health",
-      "test-health",
-      ["  schedule:", '    - cron: "0 4 * * 1"', "  workflow_dispatch:"],
-      "Tier 3: the whole suite weekly (04:00 UTC Monday); its JUnit history feeds `tierci health`.",
-    ),
-    ...job("health", "Test health", 20),
+    ...testHealthHead(),
     ...prepare(facts),
     ...tests,
     ...upload("junit-history-${{ github.run_id }}", ["reports/junit.xml"], 90, "always()"),

@@ -1,5 +1,6 @@
 // docs/CI.md for the Node pipeline: what each tier checks, for this project's scripts, and how to fix what commonly goes wrong.
 import type { ProjectFacts } from "./detect.js";
+import { LOCAL_COMMANDS, TRIGGERS } from "./doc-parts.js";
 import { hasDev, testReports } from "./node-steps.js";
 import { nodeMatrix } from "./node-versions.js";
 
@@ -74,20 +75,10 @@ init installs nothing new.
 
 ${tierTable(facts)}
 
-Triggers: pull requests, pushes to \`main\`, manual dispatch; test-health and nightly run on a
-schedule (UTC). Every workflow reads the repository only (\`permissions: contents: read\`), has a
-timeout on every job and cancels the previous run of the same ref. Dependencies install with
+${TRIGGERS} Dependencies install with
 ${facts.lockfile ? "`npm ci` from `package-lock.json`" : "`npm install` (there is no `package-lock.json`)"}.
 ${staticSecurityNote(facts)}
-## Running it locally
-
-\`\`\`sh
-tierci lint                          # the workflows are valid and meet the workflow policy
-tierci plan --event push             # what would run, and why
-tierci run --event push              # all three tiers, in order
-tierci run -W .github/workflows/lint.yml
-tierci hook install                  # run tier 1 before every git push (skip once: git push --no-verify)
-\`\`\`
+${LOCAL_COMMANDS}
 
 ${troubleshooting(facts)}`;
 }

@@ -3,7 +3,8 @@
 import type { ProjectFacts } from "./detect.js";
 import { hasDev, npmAuditJob, prepare, quoted, scriptOrNone, testReports, testWithReports } from "./node-steps.js";
 import { nodeMatrix } from "./node-versions.js";
-import { checkout, header, job, PR_AND_MAIN, render, run, upload } from "./yaml-parts.js";
+import { secretScanJob } from "./shared-jobs.js";
+import { header, job, PR_AND_MAIN, render, run, upload } from "./yaml-parts.js";
 
 /** The project's lint script, else eslint and prettier when installed; a lint script is trusted to cover prettier. */
 function lintChecks(facts: ProjectFacts): string[] {
@@ -40,14 +41,7 @@ function staticSecurityJob(facts: ProjectFacts): string[] {
 function security(facts: ProjectFacts): string {
   return render([
     ...header("Security", "security", PR_AND_MAIN, "Tier 1: secrets in the whole history and vulnerable dependencies."),
-    ...job("secrets", "Secret scan (full history)", 10),
-    ...checkout(true),
-    "      - name: gitleaks",
-    "        # A tag, not a SHA: init cannot look one up offline. Pin it to the v2 commit SHA when you can.",
-    "        # tierci: ignore[unpinned-action]",
-    "        uses: gitleaks/gitleaks-action@v2",
-    "        env:",
-    "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
+    ...secretScanJob(),
     "",
     ...npmAuditJob(facts, "Dependency audit (npm audit)", "high", "npm-audit"),
     ...staticSecurityJob(facts),

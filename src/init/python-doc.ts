@@ -1,5 +1,6 @@
 // docs/CI.md for the Python pipeline: what each tier checks and how to fix what commonly goes wrong.
 import type { ProjectFacts } from "./detect.js";
+import { LOCAL_COMMANDS, TRIGGERS } from "./doc-parts.js";
 import { pythonMatrix } from "./python-matrix.js";
 
 export function pythonCiDoc(facts: ProjectFacts): string {
@@ -16,19 +17,9 @@ starts only when every job of the tier before it passed.
 | core-ci | 15 min | unit-tests.yml, integration.yml, smoke.yml | pytest on Python ${versions.join("/")} with \`-n auto -m "not integration and not slow"\` (coverage + JUnit on ${report}); \`-m integration\` (reports kept 7 days on failure); import, each console script's \`--help\`, \`-m smoke\` |
 | deep-validation | 20 min | audit.yml, policy.yml, test-health.yml, nightly.yml | large tracked files and pip-audit of every installed package; conflict markers and debugger calls on a pull request's added lines; weekly JUnit history; nightly \`-m slow\` |
 
-Triggers: pull requests, pushes to \`main\`, manual dispatch; test-health and nightly run on a
-schedule (UTC). Every workflow reads the repository only (\`permissions: contents: read\`), has a
-timeout on every job and cancels the previous run of the same ref.
+${TRIGGERS}
 
-## Running it locally
-
-\`\`\`sh
-tierci lint                          # the workflows are valid and meet the workflow policy
-tierci plan --event push             # what would run, and why
-tierci run --event push              # all three tiers, in order
-tierci run -W .github/workflows/lint.yml
-tierci hook install                  # run tier 1 before every git push (skip once: git push --no-verify)
-\`\`\`
+${LOCAL_COMMANDS}
 
 ## Troubleshooting
 

@@ -1,7 +1,8 @@
 // The Python pipeline: one builder per workflow, parameterized by the detected facts.
 import type { ProjectFacts } from "./detect.js";
 import { pythonMatrix } from "./python-matrix.js";
-import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, upload } from "./yaml-parts.js";
+import { secretScanJob } from "./shared-jobs.js";
+import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, thirdPartyStep, upload } from "./yaml-parts.js";
 
 export const PIP_AUDIT = "pypa/gh-action-pip-audit@v1.1.0";
 
@@ -10,16 +11,6 @@ export function reportPython(facts: ProjectFacts): string {
   return pythonMatrix(facts.requiresPython).report;
 }
 
-/** A third-party action by tag: init cannot look up its commit SHA offline, so the policy finding is waived here. */
-export function thirdPartyStep(name: string, uses: string, with_: string[]): string[] {
-  return [
-    `      - name: ${name}`,
-    "        # A tag, not a SHA: init cannot look one up offline. Pin it to the tag's commit SHA when you can.",
-    "        # tierci: ignore[unpinned-action]",
-    `        uses: ${uses}`,
-    ...(with_.length > 0 ? ["        with:", ...with_.map((l) => `          ${l}`)] : []),
-  ];
-}
 
 export function installProject(facts: ProjectFacts, tools: string[]): string[] {
   const reqs = facts.dependencyFiles.filter((f) => f.endsWith(".txt"));
@@ -72,11 +63,7 @@ function staticSecurityLint(facts: ProjectFacts): string[] {
 function security(facts: ProjectFacts): string {
   return render([
     ...header("Security", "security", PR_AND_MAIN, "Tier 1: secrets in the whole history, vulnerable dependencies, insecure code."),
-    ...job("secrets", "Secret scan (full history)", 10),
-    ...checkout(true),
-    ...thirdPartyStep("gitleaks", "gitleaks/gitleaks-action@v2", []),
-    "        env:",
-    "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
+    ...secretScanJob(),
     "",
     ...job("dependencies", "Dependency vulnerabilities (pip-audit)", 10),
     ...checkout(),

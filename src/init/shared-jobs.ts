@@ -1,5 +1,5 @@
 // Jobs that do not depend on the project's language, shared by every template.
-import { checkout, header, job, render, run } from "./yaml-parts.js";
+import { checkout, header, job, render, run, thirdPartyStep } from "./yaml-parts.js";
 
 const LARGE_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -36,4 +36,28 @@ export function policyWorkflow(): string {
       ["        env:", "          BASE_REF: ${{ github.base_ref }}"],
     ),
   ]);
+}
+
+/** gitleaks over the whole history: on GitHub the action, here tierci's own scanner in its place. */
+export function secretScanJob(): string[] {
+  return [
+    ...job("secrets", "Secret scan (full history)", 10),
+    ...checkout(true),
+    ...thirdPartyStep("gitleaks", "gitleaks/gitleaks-action@v2", []),
+    "        env:",
+    "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
+  ];
+}
+
+/** The weekly test-health workflow up to its steps; each template adds how it runs its suite. */
+export function testHealthHead(): string[] {
+  return [
+    ...header(
+      "Test health",
+      "test-health",
+      ["  schedule:", '    - cron: "0 4 * * 1"', "  workflow_dispatch:"],
+      "Tier 3: the whole suite weekly (04:00 UTC Monday); its JUnit history feeds `tierci health`.",
+    ),
+    ...job("health", "Test health", 20),
+  ];
 }

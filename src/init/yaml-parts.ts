@@ -83,3 +83,14 @@ export function pytestAllowingNone(args: string): string[] {
 export function render(lines: string[]): string {
   return `${lines.join("\n")}\n`;
 }
+
+/** A third-party action by tag: init cannot look up its commit SHA offline, so the policy finding is waived here. */
+export function thirdPartyStep(name: string, uses: string, with_: string[]): string[] {
+  return [
+    `      - name: ${name}`,
+    "        # A tag, not a SHA: init cannot look one up offline. Pin it to the tag's commit SHA when you can.",
+    "        # tierci: ignore[unpinned-action]",
+    `        uses: ${uses}`,
+    ...(with_.length > 0 ? ["        with:", ...with_.map((l) => `          ${l}`)] : []),
+  ];
+}
