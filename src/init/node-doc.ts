@@ -34,7 +34,7 @@ function tierTable(facts: ProjectFacts): string {
 |---|---|---|---|
 | fast-gates | 5 min | lint.yml, security.yml | ${lintSummary(facts)}; ${securitySummary(facts)} |
 | core-ci | 15 min | unit-tests.yml, integration.yml, smoke.yml | ${unitSummary(facts)}; ${scriptSummary(facts, "test:integration")} (reports/ kept 7 days on failure); build, import of \`main\` and \`npm pack --dry-run\`, offline |
-| deep-validation | 20 min | audit.yml, policy.yml, test-health.yml, nightly.yml | large tracked files and \`npm audit\` at any severity; conflict markers on a pull request's added lines (its debugger check knows Python's, not \`debugger;\`); weekly JUnit history (kept 90 days); a nightly script |`;
+| deep-validation | 20 min | audit.yml, policy.yml, test-health.yml, nightly.yml | large tracked files and \`npm audit\` at any severity; conflict markers and debugger statements on a pull request's added lines; weekly JUnit history (kept 90 days); a nightly script |`;
 }
 
 function staticSecurityNote(facts: ProjectFacts): string {
