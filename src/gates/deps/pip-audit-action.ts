@@ -6,10 +6,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../../actions/builtin-types.js";
-import { auditDependencies, splitIds, type AuditResult } from "./audit.js";
+import { auditStep } from "./action.js";
+import { splitIds } from "./audit.js";
 import { collectFiles, type Collected } from "./collect.js";
-import { formatNote } from "./manifest.js";
-import { OsvDatabaseError } from "./osv-db.js";
 
 /** The label findings from "pip list" mode carry instead of a file. */
 export const ENVIRONMENT_SOURCE = "installed environment";
@@ -62,15 +61,6 @@ export function installedPackages(run: BuiltinRun, venv: string, localOnly: bool
   return { files: [], dependencies, notes: [] };
 }
 
-function report(run: BuiltinRun, result: AuditResult, source: string): void {
-  for (const note of result.notes) run.log(formatNote(note));
-  const findings = result.report.findings;
-  run.log(`audited ${result.packages} package version(s) from ${source}; ${findings.length} known vulnerabilit${findings.length === 1 ? "y" : "ies"}${result.ignored > 0 ? `, ${result.ignored} ignored` : ""}`);
-  if (findings.length > 0) {
-    throw new BuiltinFailure(findings.map((f) => `${f.file ?? ENVIRONMENT_SOURCE}${f.line ? `:${f.line}` : ""}: ${f.ruleId}: ${f.message}; ${f.hint}`).join("\n"));
-  }
-}
-
 export const pipAuditAction: BuiltinAction = {
   name: "pypa/gh-action-pip-audit",
   inputs: {
@@ -88,15 +78,8 @@ export const pipAuditAction: BuiltinAction = {
     const inputs = splitIds(run.inputs["inputs"] ?? "");
     const collected =
       inputs.length > 0 ? collectFiles(run.workspace, namedFiles(run, inputs)) : installedPackages(run, run.inputs["virtual-environment"] ?? "", run.inputs["local"] === "true");
-    const source = inputs.length > 0 ? (collected.files.join(", ") || inputs.join(", ")) : `the ${ENVIRONMENT_SOURCE}`;
-    let result: AuditResult;
-    try {
-      result = auditDependencies({ root: run.workspace, dbDir: join(run.stateDir, "osv"), maxAgeDays: 7, ignore: splitIds(run.inputs["ignore-vulns"] ?? ""), collected });
-    } catch (err) {
-      if (err instanceof OsvDatabaseError) throw new BuiltinFailure(err.message);
-      throw err;
-    }
-    run.setOutput("vulnerabilities", String(result.report.findings.length));
-    report(run, result, source);
+    const source = inputs.length > 0 ? collected.files.join(", ") || inputs.join(", ") : `the ${ENVIRONMENT_SOURCE}`;
+    const options = { root: run.workspace, dbDir: join(run.stateDir, "osv"), maxAgeDays: 7, ignore: splitIds(run.inputs["ignore-vulns"] ?? ""), collected };
+    auditStep(run, options, () => `package version(s) from ${source}`);
   },
 };
