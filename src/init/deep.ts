@@ -1,8 +1,7 @@
 // Tier 3 of the Python pipeline: audit, the PR policy critic, test health and the nightly suites.
 // Every check is a plain run step so the same files run on GitHub, where tierci's own gates do not exist.
 import type { ProjectFacts } from "./detect.js";
-import { installProject, PIP_AUDIT, reportPython } from "./python.js";
-import { pythonMatrix } from "./python-matrix.js";
+import { installProject, matrixOf, PIP_AUDIT, reportPython } from "./python.js";
 import { policyWorkflow, repositoryAuditJob, testHealthHead } from "./shared-jobs.js";
 import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, thirdPartyStep, upload } from "./yaml-parts.js";
 
@@ -45,7 +44,7 @@ function nightly(facts: ProjectFacts): string {
         "      python-version:",
         "        description: Python version",
         "        type: choice",
-        `        options: [${pythonMatrix(facts.requiresPython).versions.map((v) => `"${v}"`).join(", ")}]`,
+        `        options: [${matrixOf(facts).versions.map((v) => `"${v}"`).join(", ")}]`,
         `        default: "${reportPython(facts)}"`,
         "      markers:",
         "        description: pytest -m expression",

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { pythonMatrix, RequiresPythonError } from "./python-matrix.js";
+import { pythonMatrix, RequiresPythonError, type PythonMatrix } from "./python-matrix.js";
 
 export type Template = "python" | "node";
 
@@ -24,8 +24,8 @@ export interface ProjectFacts {
   testDirs: string[];
   /** Node: package.json scripts by name; Python: console scripts ([project.scripts]) by name. */
   scripts: Record<string, string>;
-  /** Python: pyproject's `requires-python`, which bounds the test matrix. */
-  requiresPython?: string;
+  /** Python: the test matrix and its reporting version, from pyproject's `requires-python`. */
+  pythonMatrix?: PythonMatrix;
   /** Node: package-lock.json exists, so `npm ci` and the npm cache work. */
   lockfile: boolean;
   /** Node: package.json `engines.node`, the range the test matrix must stay inside. */
@@ -111,8 +111,9 @@ function pythonFacts(root: string): ProjectFacts {
   const pyproject = join(root, "pyproject.toml");
   const meta: Pyproject = isFile(pyproject) ? readPyproject(pyproject) : { scripts: {}, installable: false };
   const name = meta.name ?? basename(root);
+  let matrix: PythonMatrix;
   try {
-    pythonMatrix(meta.requiresPython);
+    matrix = pythonMatrix(meta.requiresPython);
   } catch (err) {
     if (err instanceof RequiresPythonError) throw new DetectError(`pyproject.toml: ${err.message}`);
     throw err;
@@ -124,7 +125,7 @@ function pythonFacts(root: string): ProjectFacts {
     name,
     dependencyFiles,
     ...(module ?? {}),
-    ...(meta.requiresPython !== undefined ? { requiresPython: meta.requiresPython } : {}),
+    pythonMatrix: matrix,
     installable: isFile(join(root, "setup.py")) || meta.installable,
     testDirs: ["tests", "test"].filter((d) => isDir(join(root, d))),
     scripts: meta.scripts,

@@ -1,10 +1,10 @@
 // docs/CI.md for the Python pipeline: what each tier checks and how to fix what commonly goes wrong.
 import type { ProjectFacts } from "./detect.js";
 import { LOCAL_COMMANDS, TRIGGERS } from "./doc-parts.js";
-import { pythonMatrix } from "./python-matrix.js";
+import { matrixOf } from "./python.js";
 
 export function pythonCiDoc(facts: ProjectFacts): string {
-  const { versions, report } = pythonMatrix(facts.requiresPython);
+  const { versions, report } = matrixOf(facts);
   return `# CI for ${facts.name}
 
 The pipeline is plain GitHub Actions under \`.github/workflows/\`: it runs unchanged on GitHub, and

@@ -1,14 +1,19 @@
 // The Python pipeline: one builder per workflow, parameterized by the detected facts.
 import type { ProjectFacts } from "./detect.js";
-import { pythonMatrix } from "./python-matrix.js";
+import { pythonMatrix, type PythonMatrix } from "./python-matrix.js";
 import { secretScanJob } from "./shared-jobs.js";
 import { checkout, header, job, PR_AND_MAIN, pytestAllowingNone, render, run, setup, thirdPartyStep, upload } from "./yaml-parts.js";
 
 export const PIP_AUDIT = "pypa/gh-action-pip-audit@v1.1.0";
 
+/** The unit-test matrix detection derived from requires-python; unconstrained when facts carry none. */
+export function matrixOf(facts: ProjectFacts): PythonMatrix {
+  return facts.pythonMatrix ?? pythonMatrix(undefined);
+}
+
 /** The one version every single-version job uses, and the matrix leg that writes coverage and JUnit. */
 export function reportPython(facts: ProjectFacts): string {
-  return pythonMatrix(facts.requiresPython).report;
+  return matrixOf(facts).report;
 }
 
 
@@ -80,7 +85,7 @@ function security(facts: ProjectFacts): string {
 }
 
 function unitTests(facts: ProjectFacts): string {
-  const { versions, report } = pythonMatrix(facts.requiresPython);
+  const { versions, report } = matrixOf(facts);
   const cov = facts.module !== undefined ? facts.module : ".";
   const selection = `-n auto -m "not integration and not slow"`;
   const onReport = `matrix.python-version == '${report}'`;
