@@ -22,13 +22,14 @@ import { logsCommand, runsCommand } from "./commands/runs.js";
 import { secretsScanCommand } from "./commands/secrets.js";
 import { collectKeyValue, UsageError } from "./key-values.js";
 import { stdio, type Out } from "./output.js";
+import { dbOption, jsonOption, repoOption, sarifOption, stateDirOption } from "./options.js";
 import { CommandExit } from "./prepare.js";
 
 const VERSION = "0.1.0";
 
 function common(cmd: Command): Command {
   return cmd
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .option("-W, --workflows <path>", "a workflow file or directory, relative to the repository");
 }
 
@@ -41,10 +42,6 @@ function eventOptions(cmd: Command): Command {
     .option("--actor <name>", "github.actor");
 }
 
-function jsonOption(cmd: Command): Command {
-  return cmd.option("--json <file>", "write JSON to FILE ('-' for standard output)");
-}
-
 export function buildProgram(out: Out, setCode: (code: number) => void): Command {
   const program = new Command("tierci")
     .description("Run a repository's GitHub Actions workflows as a tiered pipeline on this machine")
@@ -54,15 +51,16 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
 
   const runAction = <T>(fn: (o: T) => Promise<number>) => async (o: T) => setCode(await fn(o));
 
-  jsonOption(common(program.command("list").description("list workflows, their jobs, events and tier"))).action(runAction((o) => listCommand(out, o as never)));
-  jsonOption(eventOptions(common(program.command("plan").description("show what would run for an event, and why each workflow fires or not")))).action(
+  common(program.command("list").description("list workflows, their jobs, events and tier")).addOption(jsonOption()).action(runAction((o) => listCommand(out, o as never)));
+  eventOptions(common(program.command("plan").description("show what would run for an event, and why each workflow fires or not"))).addOption(jsonOption()).action(
     runAction((o) => planCommand(out, o as never)),
   );
   common(program.command("graph").description("show the tiers and the job DAG"))
     .addOption(new Option("--format <format>", "output format").choices(["text", "mermaid", "dot"]).default("text"))
     .action(runAction((o) => graphCommand(out, o as never)));
-  jsonOption(common(program.command("lint").description("validate workflow files and .github/tiers.yml, then check them against the workflow policy")))
-    .option("--sarif <file>", "write validation problems and policy findings as SARIF to FILE ('-' for standard output)")
+  common(program.command("lint").description("validate workflow files and .github/tiers.yml, then check them against the workflow policy"))
+    .addOption(jsonOption())
+    .addOption(sarifOption("write validation problems and policy findings as SARIF to FILE ('-' for standard output)"))
     .option("--strict", "report policy findings as errors")
     .addHelpText("after", "\nExit status: 0 valid and no policy findings, 1 policy findings, 2 invalid workflows.\nSilence a policy finding with '# tierci: ignore[rule-id]' on its line, the line above, or at the top of the file.")
     .action(runAction((o) => lintCommand(out, o as never)));
@@ -70,27 +68,28 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
   policy
     .command("check")
     .description("evaluate a policy pack on the change from the merge base of --base to --head (or to the working tree)")
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .requiredOption("--base <ref>", "the branch or commit the change is compared with")
     .option("--head <ref>", "the commit of the change (default: the working tree, untracked files included)")
     .option("--pack <file>", "the policy pack (default: <repo>/.github/tierci-policy.yml)")
     .option("--context <file|text>", "text that may justify the change, or a file holding it (a pull request description also counts in workflows)")
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
-    .option("--sarif <file>", "write SARIF to FILE ('-' for standard output)")
+    .addOption(jsonOption())
+    .addOption(sarifOption())
     .addHelpText("after", POLICY_EXIT_HELP)
     .action(runAction((o) => policyCheckCommand(out, o as never)));
   program
     .command("audit")
     .description("repository hygiene: hidden Unicode characters, ignored files that are tracked, large files, report formats")
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .option("--max-size <size>", "largest file allowed, e.g. 500KB, 5MB", "5MB")
     .option("--report-schema <file>", "Markdown report schema (default: <repo>/.github/tierci-reports.yml when present)")
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
-    .option("--sarif <file>", "write SARIF to FILE ('-' for standard output)")
+    .addOption(jsonOption())
+    .addOption(sarifOption())
     .addHelpText("after", "\nExit status: 0 no findings, 1 findings, 2 bad usage.")
     .action(runAction((o) => auditCommand(out, o as never)));
   const run = program.command("run").description("run the pipeline: tiers in order, jobs on this host");
-  jsonOption(eventOptions(common(run)))
+  eventOptions(common(run))
+    .addOption(jsonOption())
     .option("-j, --job <id>", "run only this job and the jobs it needs")
     .option("--secret <k=v>", "a secret (repeatable)", collectKeyValue, {})
     .option("--secret-file <file>", "secrets as NAME=VALUE lines")
@@ -102,33 +101,33 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .option("--keep-workspace", "keep each job's workspace after the run")
     .option("--action-dir <dir>", "a directory of remote actions as owner/repo@ref (repeatable)", (v: string, prev: string[] = []) => [...prev, v], [])
     .option("--offline", "never fetch remote actions")
-    .option("--db <file>", "the run database (default: <state-dir>/tierci.db)")
-    .option("--state-dir <dir>", "where runs, caches and artifacts are kept (default: <repo>/.tierci)")
+    .addOption(dbOption("the run database (default: <state-dir>/tierci.db)"))
+    .addOption(stateDirOption())
     .option("--debug", "show debug messages (ACTIONS_STEP_DEBUG)")
     .action(runAction((o) => runCommand(out, o as never)));
   program
     .command("runs")
     .description("list recorded runs, newest first")
-    .option("--repo <dir>", "repository directory", ".")
-    .option("--db <file>", "the run database")
+    .addOption(repoOption())
+    .addOption(dbOption())
     .option("--limit <n>", "how many", "20")
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .addOption(jsonOption())
     .action(runAction(async (o) => runsCommand(out, o as never)));
   program
     .command("logs <run> [job]")
     .description("print the logs of a run, or of one of its jobs")
-    .option("--repo <dir>", "repository directory", ".")
-    .option("--db <file>", "the run database")
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .addOption(repoOption())
+    .addOption(dbOption())
+    .addOption(jsonOption())
     .action(async (runRef: string, job: string | undefined, o: object) => setCode(logsCommand(out, runRef, job, o as never)));
   registerDepsCommands(program, out, setCode);
   const artifacts = program.command("artifacts").description("the artifacts runs uploaded (kept under <state-dir>/artifacts)");
   const artifactOptions = (cmd: Command): Command =>
     cmd
-      .option("--repo <dir>", "repository directory", ".")
-      .option("--state-dir <dir>", "where runs, caches and artifacts are kept (default: <repo>/.tierci)")
-      .option("--db <file>", "the run database, to name a run by id")
-      .option("--json <file>", "write JSON to FILE ('-' for standard output)");
+      .addOption(repoOption())
+      .addOption(stateDirOption())
+      .addOption(dbOption("the run database, to name a run by id"))
+      .addOption(jsonOption());
   artifactOptions(artifacts.command("ls <run>").description("list a run's artifacts: name, size, files, expiry, job")).action(
     async (runRef: string, o: object) => setCode(await artifactsLsCommand(out, runRef, o as never)),
   );
@@ -138,9 +137,9 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
   const cache = program.command("cache").description("the entries actions/cache saved (kept under <state-dir>/cache)");
   const cacheOptions = (cmd: Command): Command =>
     cmd
-      .option("--repo <dir>", "repository directory", ".")
-      .option("--state-dir <dir>", "where runs, caches and artifacts are kept (default: <repo>/.tierci)")
-      .option("--json <file>", "write JSON to FILE ('-' for standard output)");
+      .addOption(repoOption())
+      .addOption(stateDirOption())
+      .addOption(jsonOption());
   cacheOptions(cache.command("ls").description("list entries: key, scope, size, age, last use"))
     .option("--prefix <prefix>", "only keys starting with PREFIX")
     .option("--scope <ref>", "only entries saved on this ref (e.g. refs/heads/main)")
@@ -156,13 +155,14 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
   program
     .command("report <run>")
     .description("write a self-contained HTML report of a recorded run")
-    .option("--repo <dir>", "repository directory", ".")
-    .option("--db <file>", "the run database")
+    .addOption(repoOption())
+    .addOption(dbOption())
     .option("--html <file>", "where to write the report")
     .action(async (runRef: string, o: object) => setCode(reportCommand(out, runRef, o as never)));
-  jsonOption(program.command("health").description("test health over the recorded runs: flaky, newly failing and slowest tests, per suite and job"))
-    .option("--repo <dir>", "repository directory", ".")
-    .option("--db <file>", "the run database")
+  program.command("health").description("test health over the recorded runs: flaky, newly failing and slowest tests, per suite and job")
+    .addOption(jsonOption())
+    .addOption(repoOption())
+    .addOption(dbOption())
     .option("--runs <n>", "the newest N runs with test results (default: 50)")
     .option("-j, --job <id>", "only this job's tests (its id or name)")
     .option("--suite <name>", "only this suite's tests")
@@ -170,30 +170,32 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .option("--trend-runs <n>", "runs in each window of the duration trend (default: 5)")
     .option("--slowest <n>", "how many of the slowest tests to list (default: 10)")
     .action(runAction(async (o) => healthCommand(out, o as never)));
-  jsonOption(program.command("coverage [run]").description("coverage of a run (default: the latest with coverage), per file, and of the lines changed against the base branch"))
-    .option("--repo <dir>", "repository directory", ".")
-    .option("--db <file>", "the run database")
+  program.command("coverage [run]").description("coverage of a run (default: the latest with coverage), per file, and of the lines changed against the base branch")
+    .addOption(jsonOption())
+    .addOption(repoOption())
+    .addOption(dbOption())
     .option("--file <report>", "read a coverage report (Cobertura, lcov, coverage.py or Istanbul JSON) instead of a run")
     .option("--base <ref>", "the branch or commit the change is measured against (default: the default branch)")
     .option("--fail-under <pct>", "exit 1 when line coverage is under PCT")
     .option("--fail-under-patch <pct>", "exit 1 when patch coverage is under PCT")
     .action(async (runRef: string | undefined, o: object) => setCode(await coverageCommand(out, runRef, o as never)));
   const secrets = program.command("secrets").description("native secret scanning (gitleaks-compatible rules)");
-  jsonOption(secrets.command("scan [path]").description("scan the working tree (or PATH, relative to --repo), the index (--staged) or the full history (--history) for credentials"))
-    .option("--repo <dir>", "repository directory", ".")
+  secrets.command("scan [path]").description("scan the working tree (or PATH, relative to --repo), the index (--staged) or the full history (--history) for credentials")
+    .addOption(jsonOption())
+    .addOption(repoOption())
     .option("--history", "scan every commit of every ref (one git log -p stream)")
     .option("--staged", "scan the lines added in the index (git diff --cached)")
     .option("--range <revisions>", "scan the history of these revisions only, e.g. main..feature (implies --history)")
     .option("--config <file>", "gitleaks-format TOML rules (default: <repo>/.gitleaks.toml, else the built-in rules)")
     .option("--baseline <file>", "accept the findings of an earlier --json report")
     .option("--write-baseline <file>", "write every finding of this scan as a baseline")
-    .option("--sarif <file>", "write SARIF 2.1.0 to FILE ('-' for standard output)")
+    .addOption(sarifOption())
     .option("--redact <n>", "characters of each secret shown at each end (default: 4; at most a quarter of the secret)")
     .action(async (path: string | undefined, o: object) => setCode(await secretsScanCommand(out, path, o as never)));
   program
     .command("init")
     .description("detect the project and write its three-tier GitHub Actions pipeline, .github/tiers.yml and docs/CI.md")
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .addOption(new Option("--template <name>", "the pipeline to write (default: detected)").choices(["python", "node"]))
     .option("--force", "overwrite files that exist and differ")
     .option("--dry-run", "print what would be written, write nothing")
@@ -203,18 +205,18 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
   hook
     .command("install")
     .description("write the pre-push hook (core.hooksPath is respected)")
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .option("--force", "replace a pre-push hook tierci did not write")
     .action(runAction(async (o) => hookInstallCommand(out, o as never)));
   hook
     .command("uninstall")
     .description("remove the pre-push hook, if tierci wrote it")
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .action(runAction(async (o) => hookUninstallCommand(out, o as never)));
   hook
     .command("run")
     .description("run the first tier's workflows offline, as the hook does")
-    .option("--repo <dir>", "repository directory", ".")
+    .addOption(repoOption())
     .action(runAction((o) => hookRunCommand(out, o as never)));
   return program;
 }

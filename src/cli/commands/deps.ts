@@ -10,6 +10,7 @@ import { formatNote } from "../../gates/deps/manifest.js";
 import { importOsv, OsvDatabase, OsvDatabaseError, type EcosystemStatus } from "../../gates/deps/osv-db.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
+import { jsonOption, repoOption, sarifOption, stateDirOption } from "../options.js";
 
 interface DbLocation {
   repo: string;
@@ -135,8 +136,8 @@ function statusCommand(out: Out, opts: DbLocation & { maxAge: string; json?: str
 
 function location(cmd: Command): Command {
   return cmd
-    .option("--repo <dir>", "repository directory", ".")
-    .option("--state-dir <dir>", "tierci's state directory; the database is its osv/ (default: <repo>/.tierci)")
+    .addOption(repoOption())
+    .addOption(stateDirOption("tierci's state directory; the database is its osv/ (default: <repo>/.tierci)"))
     .option("--db <dir>", "the vulnerability database directory, e.g. one shared by every repository (default: <state-dir>/osv)");
 }
 
@@ -145,15 +146,15 @@ export function registerDepsCommands(program: Command, out: Out, setCode: (code:
   location(deps.command("audit").description("report known vulnerabilities in the repository's pinned dependencies"))
     .option("--max-age <days>", "fail when the database was imported longer ago than this", "7")
     .option("--ignore <id>", "an advisory id or alias to leave out (repeatable, or comma-separated)", (v: string, prev: string[]) => [...prev, ...splitIds(v)], [])
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
-    .option("--sarif <file>", "write SARIF 2.1.0 to FILE ('-' for standard output)")
+    .addOption(jsonOption())
+    .addOption(sarifOption())
     .action((o: AuditCliOptions) => setCode(auditCommand(out, o)));
   const db = deps.command("db").description("the offline vulnerability database");
   location(db.command("import <paths...>").description("import OSV all.zip exports or folders of OSV JSON files"))
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .addOption(jsonOption())
     .action((paths: string[], o: DbLocation & { json?: string }) => setCode(importCommand(out, paths, o)));
   location(db.command("status").description("show what the database holds and how old it is"))
     .option("--max-age <days>", "mark ecosystems imported longer ago than this as stale", "7")
-    .option("--json <file>", "write JSON to FILE ('-' for standard output)")
+    .addOption(jsonOption())
     .action((o: DbLocation & { maxAge: string; json?: string }) => setCode(statusCommand(out, o)));
 }
