@@ -52,8 +52,9 @@ test("named requirement files are audited offline, with file:line and the fix", 
 
 test("ignore-vulns takes aliases, and a clean audit says what it read", async () => {
   const { ws, stateDir } = setup({ "requirements.txt": "jinja2==3.1.2\nflask==3.0.0\n" }, [JINJA]);
-  const run = fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "requirements.txt", "ignore-vulns": "CVE-2024-22195" } });
+  const run = fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "requirements.txt", "ignore-vulns": "CVE-2024-22195", "require-hashes": "true", "no-deps": "false" } });
   await pipAuditAction.main(run);
+  assert.ok(run.logs.includes("Ignoring inputs that do not apply to an offline audit of pinned versions: require-hashes"), run.logs.join("\n"));
   assert.ok(run.logs.some((l) => /audited 2 package version\(s\) from requirements\.txt; 0 known vulnerabilities, 1 ignored/.test(l)), run.logs.join("\n"));
 });
 

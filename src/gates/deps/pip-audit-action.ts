@@ -13,8 +13,9 @@ import { collectFiles, type Collected } from "./collect.js";
 /** The label findings from "pip list" mode carry instead of a file. */
 export const ENVIRONMENT_SOURCE = "installed environment";
 
-// Inputs that change how pip-audit reaches the network or resolves; offline they have no meaning.
-const NETWORK_INPUTS = ["index-url", "extra-index-url", "vulnerability-service", "require-hashes", "no-deps"];
+// Inputs about where pip-audit looks things up and how it resolves requirements. The offline audit
+// reads pinned versions as written and never resolves, so they do not apply; the log says so.
+const RESOLVER_INPUTS = ["index-url", "extra-index-url", "vulnerability-service", "require-hashes", "no-deps"];
 
 function inWorkspace(run: BuiltinRun, path: string): string {
   const full = resolve(run.workspace, path);
@@ -69,12 +70,12 @@ export const pipAuditAction: BuiltinAction = {
     local: { default: "false" },
     "ignore-vulns": { default: "" },
     summary: { default: "true" },
-    ...Object.fromEntries(NETWORK_INPUTS.map((name) => [name, { default: "" }])),
+    ...Object.fromEntries(RESOLVER_INPUTS.map((name) => [name, { default: "" }])),
   },
   async main(run) {
     run.log("pip-audit runs as tierci's offline dependency audit, against the OSV database of this repository's state directory (`tierci deps db status`)");
-    const unused = NETWORK_INPUTS.filter((name) => (run.inputs[name] ?? "") !== "" && run.inputs[name] !== "false");
-    if (unused.length > 0) run.log(`Ignoring inputs that only change how pip-audit uses the network: ${unused.join(", ")}`);
+    const unused = RESOLVER_INPUTS.filter((name) => (run.inputs[name] ?? "") !== "" && run.inputs[name] !== "false");
+    if (unused.length > 0) run.log(`Ignoring inputs that do not apply to an offline audit of pinned versions: ${unused.join(", ")}`);
     const inputs = splitIds(run.inputs["inputs"] ?? "");
     const collected =
       inputs.length > 0 ? collectFiles(run.workspace, namedFiles(run, inputs)) : installedPackages(run, run.inputs["virtual-environment"] ?? "", run.inputs["local"] === "true");
