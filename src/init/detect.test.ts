@@ -51,3 +51,12 @@ test("templates follow the facts: cache keys, installs, the matrix", () => {
     if (path.endsWith(".yml") && path.includes("workflows")) assert.match(text, /timeout-minutes/, path);
   }
 });
+
+test("the test matrix comes from requires-python or engines.node; one that allows nothing is an error naming the file", () => {
+  assert.deepEqual(detectProject(project({ "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.12"\n' })).pythonMatrix, { versions: ["3.12", "3.13", "3.14"], report: "3.13" });
+  assert.deepEqual(detectProject(project({ "package.json": '{"engines":{"node":">=18 <23"}}' })).nodeMatrix, { versions: ["18", "20", "22"], report: "20" });
+  const detectError = (pattern: RegExp) => (err: unknown) => err instanceof DetectError && pattern.test(err.message);
+  assert.throws(() => detectProject(project({ "pyproject.toml": '[project]\nrequires-python = "<3.6"\n' })), detectError(/^pyproject\.toml: requires-python = "<3\.6" allows none/));
+  assert.throws(() => detectProject(project({ "package.json": '{"engines":{"node":">=99"}}' })), detectError(/^package\.json: engines\.node ">=99" allows none/));
+  assert.throws(() => detectProject(project({ "package.json": '{"engines":{"node":"soon"}}' })), detectError(/^package\.json: engines\.node "soon" is not a version range/));
+});

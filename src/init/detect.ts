@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { EnginesError, nodeMatrix, type NodeMatrix } from "./node-versions.js";
 import { pythonMatrix, RequiresPythonError, type PythonMatrix } from "./python-matrix.js";
 
 export type Template = "python" | "node";
@@ -30,6 +31,8 @@ export interface ProjectFacts {
   lockfile: boolean;
   /** Node: package.json `engines.node`, the range the test matrix must stay inside. */
   engines?: string;
+  /** Node: the test matrix and its reporting version, from `engines`. */
+  nodeMatrix?: NodeMatrix;
   /** Node: names in devDependencies; which linters and test reporters the project already has. */
   devDependencies?: string[];
   /** Node: package.json `main`, the entry the smoke test imports. */
@@ -107,17 +110,21 @@ function findModule(root: string, name: string): { module: string; sourceDir: st
   return undefined;
 }
 
+/** A value read from a project file, whose own error becomes a DetectError naming the file. */
+function fromFile<T>(file: string, errorClass: new (...args: never[]) => Error, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof errorClass) throw new DetectError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
 function pythonFacts(root: string): ProjectFacts {
   const pyproject = join(root, "pyproject.toml");
   const meta: Pyproject = isFile(pyproject) ? readPyproject(pyproject) : { scripts: {}, installable: false };
   const name = meta.name ?? basename(root);
-  let matrix: PythonMatrix;
-  try {
-    matrix = pythonMatrix(meta.requiresPython);
-  } catch (err) {
-    if (err instanceof RequiresPythonError) throw new DetectError(`pyproject.toml: ${err.message}`);
-    throw err;
-  }
+  const matrix = fromFile("pyproject.toml", RequiresPythonError, () => pythonMatrix(meta.requiresPython));
   const dependencyFiles = [...requirementFiles(root), ...PYTHON_MARKERS.filter((f) => isFile(join(root, f)))];
   const module = findModule(root, name);
   return {
@@ -145,6 +152,7 @@ function nodeFacts(root: string): ProjectFacts {
     for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === "string") scripts[k] = v;
   }
   const lockfile = isFile(join(root, "package-lock.json"));
+  const engines = typeof pkg.engines?.node === "string" ? pkg.engines.node : undefined;
   return {
     template: "node",
     name: typeof pkg.name === "string" ? pkg.name : basename(root),
@@ -153,7 +161,8 @@ function nodeFacts(root: string): ProjectFacts {
     testDirs: ["test", "tests", "__tests__"].filter((d) => isDir(join(root, d))),
     scripts,
     lockfile,
-    ...(typeof pkg.engines?.node === "string" ? { engines: pkg.engines.node } : {}),
+    ...(engines !== undefined ? { engines } : {}),
+    nodeMatrix: fromFile("package.json", EnginesError, () => nodeMatrix(engines)),
     devDependencies: typeof pkg.devDependencies === "object" && pkg.devDependencies !== null ? Object.keys(pkg.devDependencies).sort() : [],
     ...(typeof pkg.main === "string" ? { main: pkg.main } : {}),
   };

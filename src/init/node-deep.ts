@@ -1,8 +1,7 @@
 // Tier 3 of the Node pipeline: audit, the PR policy critic, test health and the nightly suite.
 // Every check is a plain run step so the same files run on GitHub, where tierci's own gates do not exist.
 import type { ProjectFacts } from "./detect.js";
-import { npmAuditJob, prepare, quoted, scriptOrNone, testReports, testWithReports } from "./node-steps.js";
-import { nodeMatrix } from "./node-versions.js";
+import { matrixOf, npmAuditJob, prepare, quoted, scriptOrNone, testReports, testWithReports } from "./node-steps.js";
 import { policyWorkflow, repositoryAuditJob, testHealthHead } from "./shared-jobs.js";
 import { header, job, PR_AND_MAIN, render, upload } from "./yaml-parts.js";
 
@@ -29,7 +28,7 @@ function testHealth(facts: ProjectFacts): string {
 }
 
 function nightlyInputs(facts: ProjectFacts, script: string): string[] {
-  const { versions, report } = nodeMatrix(facts.engines);
+  const { versions, report } = matrixOf(facts);
   return [
     "  schedule:",
     '    - cron: "0 2 * * *"',
@@ -49,7 +48,7 @@ function nightlyInputs(facts: ProjectFacts, script: string): string[] {
 
 function nightly(facts: ProjectFacts): string {
   const script = NIGHTLY_SCRIPTS.find((s) => facts.scripts[s] !== undefined);
-  const { report } = nodeMatrix(facts.engines);
+  const { report } = matrixOf(facts);
   const steps =
     script === undefined
       ? scriptOrNone(facts, "test:nightly")

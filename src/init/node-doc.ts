@@ -1,8 +1,7 @@
 // docs/CI.md for the Node pipeline: what each tier checks, for this project's scripts, and how to fix what commonly goes wrong.
 import type { ProjectFacts } from "./detect.js";
 import { LOCAL_COMMANDS, TRIGGERS } from "./doc-parts.js";
-import { hasDev, testReports } from "./node-steps.js";
-import { nodeMatrix } from "./node-versions.js";
+import { hasDev, matrixOf, testReports } from "./node-steps.js";
 
 const code = (s: string): string => `\`${s}\``;
 
@@ -21,7 +20,7 @@ function securitySummary(facts: ProjectFacts): string {
 }
 
 function unitSummary(facts: ProjectFacts): string {
-  const { versions, report } = nodeMatrix(facts.engines);
+  const { versions, report } = matrixOf(facts);
   const reports = testReports(facts);
   const written = reports === undefined ? "no reports: the test runner was not recognized" : `${reports.kinds} on ${report}`;
   return `\`npm test\` on Node ${versions.join("/")} (${written})`;
@@ -47,7 +46,7 @@ re-run \`tierci init --force\` to get a job for it in security.yml.
 }
 
 function troubleshooting(facts: ProjectFacts): string {
-  const { versions } = nodeMatrix(facts.engines);
+  const { versions } = matrixOf(facts);
   const cacheKey = facts.lockfile ? "`package-lock.json`; any change to it starts a new cache" : "nothing: there is no `package-lock.json`, so setup-node keeps no npm cache and every job downloads its packages. Commit a lock file and re-run `tierci init --force`";
   return `## Troubleshooting
 

@@ -1,14 +1,19 @@
 // Steps the Node workflows share: installing, running a package.json script that may not
 // exist yet, the test run that writes reports, and npm audit.
 import type { ProjectFacts } from "./detect.js";
-import { nodeMatrix } from "./node-versions.js";
+import { nodeMatrix, type NodeMatrix } from "./node-versions.js";
 import { checkout, job, run, setup, upload } from "./yaml-parts.js";
 
 export const quoted = (version: string): string => `"${version}"`;
 
+/** The matrix detection derived from engines.node; the default one when facts carry none. */
+export function matrixOf(facts: ProjectFacts): NodeMatrix {
+  return facts.nodeMatrix ?? nodeMatrix(undefined);
+}
+
 /** The version single-version jobs use: the matrix's report version. */
 export function reportVersion(facts: ProjectFacts): string {
-  return quoted(nodeMatrix(facts.engines).report);
+  return quoted(matrixOf(facts).report);
 }
 
 export function hasDev(facts: ProjectFacts, name: string): boolean {

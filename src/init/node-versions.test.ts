@@ -21,8 +21,8 @@ test("a bound inside a major still admits that major", () => {
   assert.deepEqual(nodeMatrix(">20.99.99 <21").versions, ["20"]);
 });
 
-test("two versions report on the newer; invalid or unsatisfiable ranges fall back", () => {
+test("two versions report on the newer; invalid or unsatisfiable ranges are errors naming the range", () => {
   assert.equal(nodeMatrix("^20 || ^22").report, "22");
-  assert.deepEqual(nodeMatrix("not a range").versions, ["20", "22", "24"]);
-  assert.deepEqual(nodeMatrix(">=99").versions, ["20", "22", "24"]);
+  assert.throws(() => nodeMatrix("not a range"), /engines\.node "not a range" is not a version range/);
+  assert.throws(() => nodeMatrix(">=99"), /engines\.node ">=99" allows none of the LTS lines 18, 20, 22, 24/);
 });

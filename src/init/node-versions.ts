@@ -34,10 +34,14 @@ function matrixOf(versions: string[]): NodeMatrix {
   return { versions, report: versions[Math.floor(versions.length / 2)] ?? "" };
 }
 
-/** The newest three LTS majors inside `engines`, or 20/22/24 when it is absent, invalid or allows none. */
+export class EnginesError extends Error {}
+
+/** The newest three LTS majors inside `engines`, or 20/22/24 without one. */
 export function nodeMatrix(engines?: string): NodeMatrix {
-  const range = engines === undefined ? null : parseRange(engines, true);
-  if (range === null) return matrixOf(DEFAULT_MATRIX);
+  if (engines === undefined) return matrixOf(DEFAULT_MATRIX);
+  const range = parseRange(engines, true);
+  if (range === null) throw new EnginesError(`engines.node "${engines}" is not a version range (e.g. >=20)`);
   const allowed = LTS_MAJORS.filter((m) => majorAllowed(m, range)).slice(-MATRIX_SIZE);
-  return matrixOf(allowed.length > 0 ? allowed.map(String) : DEFAULT_MATRIX);
+  if (allowed.length === 0) throw new EnginesError(`engines.node "${engines}" allows none of the LTS lines ${LTS_MAJORS.join(", ")}`);
+  return matrixOf(allowed.map(String));
 }

@@ -1,8 +1,7 @@
 // Tiers 1 and 2 of the Node pipeline: one builder per workflow, parameterized by the detected facts.
 // Checks come from the project's own scripts and devDependencies, so nothing new is installed.
 import type { ProjectFacts } from "./detect.js";
-import { hasDev, npmAuditJob, prepare, quoted, scriptOrNone, testReports, testWithReports } from "./node-steps.js";
-import { nodeMatrix } from "./node-versions.js";
+import { hasDev, matrixOf, npmAuditJob, prepare, quoted, scriptOrNone, testReports, testWithReports } from "./node-steps.js";
 import { secretScanJob } from "./shared-jobs.js";
 import { header, job, PR_AND_MAIN, render, run, upload } from "./yaml-parts.js";
 
@@ -61,7 +60,7 @@ function unitTestSteps(facts: ProjectFacts, report: string): string[] {
 }
 
 function unitTests(facts: ProjectFacts): string {
-  const { versions, report } = nodeMatrix(facts.engines);
+  const { versions, report } = matrixOf(facts);
   return render([
     ...header("Unit tests", "unit-tests", PR_AND_MAIN, `Tier 2: npm test on Node ${versions.join("/")}; reports on ${report} only, when the test runner can write them.`),
     ...job("unit", "Unit tests (Node ${{ matrix.node-version }})", 15, ["    strategy:", "      fail-fast: false", "      matrix:", `        node-version: [${versions.map(quoted).join(", ")}]`]),
