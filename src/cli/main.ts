@@ -91,6 +91,7 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
   eventOptions(common(run))
     .addOption(jsonOption())
     .option("-j, --job <id>", "run only this job and the jobs it needs")
+    .option("--tier <name>", "run only this tier")
     .option("--secret <k=v>", "a secret (repeatable)", collectKeyValue, {})
     .option("--secret-file <file>", "secrets as NAME=VALUE lines")
     .option("--env <k=v>", "an environment variable for every job (repeatable)", collectKeyValue, {})
@@ -217,6 +218,7 @@ export function buildProgram(out: Out, setCode: (code: number) => void): Command
     .command("run")
     .description("run the first tier's workflows offline, as the hook does")
     .addOption(repoOption())
+    .addOption(jsonOption())
     .action(runAction((o) => hookRunCommand(out, o as never)));
   return program;
 }

@@ -1,10 +1,10 @@
-// Shared first steps of the reporting commands: load and validate the repository,
-// then build the event and the plan. Stops with exit code 2 on invalid input.
-import { synthesizeEvent } from "../plan/event-payload.js";
-import { buildPlan, type PlanResult } from "../plan/plan.js";
-import { loadRepository, type Repository } from "../workflow/load.js";
+// Shared first steps of the reporting commands: the pipeline's load and plan stages, with
+// their warnings and refusals shown. A refusal ends the command with exit code 2.
+import { loadForRun, planForEvent, PipelineRefused, type EventRequest, type PipelineSinks } from "../pipeline/index.js";
+import type { PlanResult } from "../plan/plan.js";
+import type { Repository } from "../workflow/load.js";
 import type { Out } from "./output.js";
-import { asRunWarnings, blocksRun, hasErrors, renderDiagnostics } from "./render-diagnostics.js";
+import { renderDiagnostics } from "./render-diagnostics.js";
 
 export interface CommonOptions {
   repo: string;
@@ -26,50 +26,39 @@ export class CommandExit extends Error {
   }
 }
 
-export async function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
-  const repo = await loadRepository(opts.repo, { workflows: opts.workflows });
-  if (blocksRun(repo.diagnostics)) {
-    renderDiagnostics(out, repo.diagnostics.filter((d) => !d.runtime));
-    out.err("nothing was run: fix the errors above (or run `tierci lint` to see only them)");
-    throw new CommandExit(2);
-  }
-  renderDiagnostics(out, asRunWarnings(repo.diagnostics));
-  return repo;
-}
-
-export async function planFor(out: Out, repo: Repository, opts: EventOptions): Promise<PlanResult> {
-  const actor = opts.actor ?? process.env["USER"] ?? "local";
-  const ev = synthesizeEvent(repo.root, opts.event, { eventPath: opts.eventPath, inputs: opts.input, actor });
-  for (const note of ev.notes) out.err(`note: ${note}`);
-  const result = buildPlan(repo, {
-    name: opts.event,
-    payload: ev.payload,
-    facts: ev.facts,
-    sha: ev.sha,
-    ref: ev.ref,
-    actor,
-    repository: repositoryName(ev.payload),
-    inputs: { ...payloadInputs(ev.payload), ...opts.input },
+export function eventRequest(opts: EventOptions): EventRequest {
+  return {
+    repo: opts.repo,
+    ...(opts.workflows !== undefined ? { workflows: opts.workflows } : {}),
+    event: opts.event,
+    ...(opts.eventPath !== undefined ? { eventPath: opts.eventPath } : {}),
+    inputs: opts.input,
     vars: opts.var,
-  });
-  if (hasErrors(result.diagnostics)) {
-    renderDiagnostics(out, result.diagnostics);
-    out.err("nothing was run: fix the errors above");
+    ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
+  };
+}
+
+/** Warnings and notes of the load and plan stages, on standard error. */
+export function stageSinks(out: Out): PipelineSinks {
+  return { diagnostics: (found) => renderDiagnostics(out, found), note: (text) => out.err(`note: ${text}`) };
+}
+
+/** Runs a pipeline stage; a refusal is shown (its errors, then what to do) and becomes exit 2. */
+export async function orRefuse<T>(out: Out, stage: () => T | Promise<T>): Promise<T> {
+  try {
+    return await stage();
+  } catch (err) {
+    if (!(err instanceof PipelineRefused)) throw err;
+    if (err.diagnostics.length > 0) renderDiagnostics(out, err.diagnostics);
+    out.err(err.diagnostics.length > 0 ? err.message : `tierci: ${err.message}`);
     throw new CommandExit(2);
   }
-  return result;
 }
 
-/** Dispatch and call inputs given in an event file; GitHub sends them as strings. */
-function payloadInputs(payload: Record<string, unknown>): Record<string, string> {
-  const inputs = payload["inputs"];
-  if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) return {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(inputs)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
-  return out;
+export function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
+  return orRefuse(out, () => loadForRun(opts, stageSinks(out)));
 }
 
-function repositoryName(payload: Record<string, unknown>): string {
-  const repo = payload["repository"] as { full_name?: string } | undefined;
-  return repo?.full_name ?? "local/repository";
+export function planFor(out: Out, repo: Repository, opts: EventOptions): Promise<PlanResult> {
+  return orRefuse(out, () => planForEvent(repo, eventRequest(opts), stageSinks(out)));
 }

@@ -18,13 +18,3 @@ export function renderDiagnostics(out: Out, diagnostics: Diagnostic[]): void {
 export function hasErrors(diagnostics: Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
-
-/** Errors that stop a plan or a run: GitHub would refuse the file before running anything. */
-export function blocksRun(diagnostics: Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === "error" && !d.runtime);
-}
-
-/** For plan and run: problems that only show at run time are warnings there. */
-export function asRunWarnings(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.filter((d) => d.runtime).map((d) => ({ ...d, severity: "warning" as const }));
-}

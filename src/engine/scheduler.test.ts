@@ -382,6 +382,27 @@ describe("runPlan: continue-on-error, timeouts, cancellation", () => {
     assert.equal(outcome.conclusion, "success");
   });
 
+  it("job and step level coerce alike: a text continue-on-error or timeout is refused, naming the job", async () => {
+    const plan = planOf([
+      {
+        name: "all",
+        files: {
+          "ci.yml": workflow({
+            texty: { "continue-on-error": "${{ 'true' }}" },
+            slowtext: { "timeout-minutes": "${{ '5' }}" },
+            fine: { "continue-on-error": "${{ 1 == 1 }}", "timeout-minutes": "${{ 0 }}" },
+          }),
+        },
+      },
+    ]);
+    const fake = new FakeJobs({ fine: { conclusion: "failure" } });
+    const outcome = await runPlan(plan, fake.exec, OPTS);
+    assert.equal(job(outcome, "texty").conclusion, "failure");
+    assert.match(job(outcome, "texty").reason ?? "", /job 'texty': continue-on-error must be true or false, got the string 'true'/);
+    assert.match(job(outcome, "slowtext").reason ?? "", /job 'slowtext': timeout-minutes must be a number, got the string '5'/);
+    assert.equal(job(outcome, "fine").continuedOnError, true, "0 minutes means the default timeout, as on GitHub");
+  });
+
   it("cancels a job that exceeds timeout-minutes", async () => {
     const plan = planOf([
       {

@@ -184,6 +184,7 @@ function buildJob(src: YamlSource, id: string, keyNode: Node, node: Node | undef
     runsOn: get(src, node, "runs-on") === undefined ? undefined : toValue(src, get(src, node, "runs-on")),
     strategy: buildStrategy(src, get(src, node, "strategy")),
     env: toStringMap(src, get(src, node, "env")),
+    ...envExpression(src, get(src, node, "env")),
     defaults: buildDefaults(src, get(src, node, "defaults")),
     permissions: buildPermissions(src, get(src, node, "permissions")),
     timeoutMinutes: flexible<number>(toValue(src, get(src, node, "timeout-minutes")), undefined),
@@ -199,6 +200,12 @@ function buildJob(src: YamlSource, id: string, keyNode: Node, node: Node | undef
     secrets,
     pos: posOf(src, keyNode),
   };
+}
+
+/** `env: ${{ fromJSON(...) }}`: one expression that yields the whole mapping when the job or step starts. */
+function envExpression(src: YamlSource, node: Node | undefined): { envExpression?: string } {
+  const n = resolve(src, node);
+  return isScalar(n) && typeof n.value === "string" && n.value.includes("${{") ? { envExpression: n.value } : {};
 }
 
 function optionalValue(src: YamlSource, node: Node | undefined): YamlValue | undefined {
@@ -220,6 +227,7 @@ function buildStep(src: YamlSource, node: Node, index: number): Step {
     uses: toText(src, get(src, node, "uses")),
     with: toStringMap(src, get(src, node, "with")),
     env: toStringMap(src, get(src, node, "env")),
+    ...envExpression(src, get(src, node, "env")),
     shell: toText(src, get(src, node, "shell")),
     workingDirectory: toText(src, get(src, node, "working-directory")),
     continueOnError: flexible<boolean>(toValue(src, get(src, node, "continue-on-error")), false) ?? false,

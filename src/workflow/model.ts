@@ -85,6 +85,8 @@ export interface Step {
   uses?: string;
   with: Record<string, string>;
   env: Record<string, string>;
+  /** `env:` written as one expression that yields the mapping; evaluated when the step starts. */
+  envExpression?: string;
   shell?: string;
   workingDirectory?: string;
   continueOnError: boolean | string;
@@ -107,6 +109,8 @@ export interface Job {
   runsOn?: YamlValue;
   strategy?: Strategy;
   env: Record<string, string>;
+  /** `env:` written as one expression that yields the mapping; evaluated when the job starts. */
+  envExpression?: string;
   defaults?: RunDefaults;
   permissions?: Permissions;
   timeoutMinutes?: number | string;

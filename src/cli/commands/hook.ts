@@ -2,7 +2,6 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installHook, uninstallHook } from "../../init/hook.js";
-import { loadRepository, WORKFLOWS_DIR } from "../../workflow/load.js";
 import type { Out } from "../output.js";
 import { runCommand, type RunOptions } from "./run.js";
 
@@ -29,29 +28,23 @@ export function hookUninstallCommand(out: Out, opts: { repo: string }): number {
   return 0;
 }
 
-/** Runs each workflow of the first tier, offline, as a push would; read at push time so tiers.yml edits count. */
-export async function hookRunCommand(out: Out, opts: { repo: string }): Promise<number> {
-  const repo = await loadRepository(opts.repo);
-  const first = repo.tiers[0];
-  if (first === undefined) return 0;
-  for (const file of first.workflows) {
-    const code = await runCommand(out, {
-      repo: opts.repo,
-      workflows: `${WORKFLOWS_DIR}/${file}`,
-      event: "push",
-      input: {},
-      var: {},
-      secret: {},
-      env: {},
-      actionDir: [],
-      gate: true,
-      enforceBudgets: false,
-      reuseWorkspace: false,
-      keepWorkspace: false,
-      offline: true,
-      debug: false,
-    } satisfies RunOptions);
-    if (code !== 0) return code;
-  }
-  return 0;
+/** Runs the first tier, offline, as a push would; read at push time so tiers.yml edits count. */
+export function hookRunCommand(out: Out, opts: { repo: string; json?: string }): Promise<number> {
+  return runCommand(out, {
+    repo: opts.repo,
+    firstTier: true,
+    event: "push",
+    input: {},
+    var: {},
+    secret: {},
+    env: {},
+    actionDir: [],
+    gate: true,
+    enforceBudgets: false,
+    reuseWorkspace: false,
+    keepWorkspace: false,
+    offline: true,
+    debug: false,
+    ...(opts.json !== undefined ? { json: opts.json } : {}),
+  } satisfies RunOptions);
 }

@@ -1,8 +1,5 @@
-// Secrets from --secret K=V and --secret-file F (dotenv lines), and the secrets a
-// job of a called workflow receives from its callers (`secrets: inherit` or a mapping).
+// Secrets from --secret-file F (dotenv lines).
 import { readFileSync } from "node:fs";
-import { interpolate } from "../expr/evaluate.js";
-import type { PlannedJob } from "../plan/plan-types.js";
 import { UsageError } from "./key-values.js";
 
 export function readSecretFile(path: string): Record<string, string> {
@@ -24,17 +21,4 @@ export function readSecretFile(path: string): Record<string, string> {
     out[m[1] ?? ""] = value;
   });
   return out;
-}
-
-/** Follows the calling jobs outermost first: `inherit` passes everything on, a mapping only what it names. */
-export function secretsForCallee(callers: PlannedJob[], secrets: Record<string, string>): Record<string, string> {
-  let current = secrets;
-  for (const caller of callers) {
-    const given = caller.job.secrets;
-    if (given === "inherit") continue;
-    const next: Record<string, string> = {};
-    for (const [k, v] of Object.entries(given ?? {})) next[k] = interpolate(v, { secrets: current });
-    current = next;
-  }
-  return current;
 }

@@ -1,0 +1,375 @@
+// One workflow's jobs: the needs-DAG, each job's `if:`, its matrix instances on the pool
+// (fail-fast, max-parallel, continue-on-error, timeouts), and the jobs of called workflows.
+import { asBoolean, asMaxParallel, asTimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, evaluateField } from "../expr/coerce.js";
+import { evaluateCondition, interpolate, type JobStatusView } from "../expr/evaluate.js";
+import type { ExprContexts, ExprValue } from "../expr/value.js";
+import { strategyContext, type StrategyContext } from "../plan/matrix.js";
+import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
+import { setLongTimeout } from "../util/long-timeout.js";
+import { buildDag, transitiveNeeds } from "../workflow/dag.js";
+import type { Job } from "../workflow/model.js";
+import { expandDeferredMatrix } from "./deferred-matrix.js";
+import { abortMessage, combine, message, notRun, refOf, reported, RUN_CANCELLED } from "./results.js";
+import { Slots } from "./slots.js";
+import { JobCancellation, type ExecConclusion, type JobExecution, type JobExecutor, type JobRecord, type JobRef, type JobResult, type NeedResult, type SchedulerEvent } from "./types.js";
+
+/** What a workflow's jobs share with the rest of the run. */
+export interface SchedulerScope {
+  readonly pool: Slots;
+  readonly runCancelled: AbortController;
+  readonly active: Set<WorkflowRun>;
+  readonly exec: JobExecutor;
+  readonly vars: Record<string, string>;
+  now(): number;
+  emit(e: SchedulerEvent): void;
+  record(order: number[], record: JobRecord): void;
+  github(workflow: PlannedWorkflow, jobId: string): ExprValue;
+}
+
+/** One job id of a workflow: all its matrix instances, and their combined result once done. */
+interface Group {
+  id: string;
+  job: Job;
+  /** As planned: the instances, or one template when the matrix is deferred. */
+  planned: PlannedJob[];
+  /** Position in the file, for ordering records. */
+  index: number;
+  needs: string[];
+  ancestors: string[];
+  /** Set when the needs graph cannot place the job. */
+  error?: string;
+  done: Promise<void>;
+  finish: () => void;
+  result?: NeedResult;
+  /** Controllers of the instances that have not concluded, while the job runs. */
+  live: Set<AbortController>;
+  running: boolean;
+  failFast: boolean;
+}
+
+interface InstanceEnd {
+  result: JobResult;
+  outputs: Record<string, string>;
+}
+
+/** One workflow's jobs: a top-level workflow of a tier, or a called workflow inside its caller job. */
+export class WorkflowRun {
+  private readonly groups = new Map<string, Group>();
+
+  constructor(
+    private readonly s: SchedulerScope,
+    private readonly tier: string,
+    private readonly wf: PlannedWorkflow,
+    private readonly callers: { job: PlannedJob; ref: string }[],
+    private readonly order: number[],
+    /** A called workflow's jobs stop when this (the caller's signal) aborts. */
+    private readonly scope?: AbortSignal,
+  ) {
+    const dagJobs = wf.workflow.jobs.map((j) => ({ id: j.id, needs: j.needs }));
+    const dag = buildDag(dagJobs);
+    const byLower = new Map(wf.workflow.jobs.map((j) => [j.id.toLowerCase(), j.id]));
+    const planned = new Map<string, PlannedJob[]>();
+    for (const pj of wf.jobs) {
+      const list = planned.get(pj.id);
+      if (list) list.push(pj);
+      else planned.set(pj.id, [pj]);
+    }
+    for (const [index, job] of wf.workflow.jobs.entries()) {
+      const instances = planned.get(job.id);
+      if (!instances) continue;
+      let finish = (): void => {};
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      const needs = [...new Set(job.needs.map((n) => byLower.get(n.toLowerCase())).filter((n): n is string => n !== undefined && n !== job.id))];
+      const placed = dag.order.includes(job.id);
+      this.groups.set(job.id, {
+        id: job.id,
+        job,
+        planned: instances,
+        index,
+        needs: placed ? needs : [],
+        ancestors: placed ? transitiveNeeds(dagJobs, job.id) : [],
+        ...(placed ? {} : { error: `job '${job.id}' is on or behind a cycle of needs, so it can never start` }),
+        done,
+        finish,
+        live: new Set(),
+        running: false,
+        failFast: true,
+      });
+    }
+  }
+
+  /** Runs every job; resolves with the results the tier and a caller see (continue-on-error applied). */
+  async run(): Promise<JobResult[]> {
+    this.s.active.add(this);
+    const stopAll = (): void => {
+      if (!this.scope) return;
+      for (const g of this.groups.values()) for (const c of g.live) c.abort(new JobCancellation("caller-cancelled", abortMessage(this.scope)));
+    };
+    this.scope?.addEventListener("abort", stopAll, { once: true });
+    try {
+      await Promise.all([...this.groups.values()].map((g) => this.runGroup(g)));
+    } finally {
+      this.scope?.removeEventListener("abort", stopAll);
+      this.s.active.delete(this);
+    }
+    return [...this.groups.values()].map((g) => g.result?.result ?? "skipped");
+  }
+
+  /** The `jobs` context of a called workflow, for its `on.workflow_call.outputs`. */
+  jobsContext(): ExprValue {
+    const out: { [id: string]: ExprValue } = {};
+    for (const g of this.groups.values()) out[g.id] = { result: g.result?.result ?? "skipped", outputs: g.result?.outputs ?? {} };
+    return out;
+  }
+
+  /** Ctrl-C: a job goes on only if its `if:` holds with cancelled() true. */
+  reconsiderAfterCancel(): void {
+    for (const g of this.groups.values()) {
+      if (!g.running || this.condition(g)) continue;
+      for (const c of g.live) c.abort(this.s.runCancelled.signal.reason);
+    }
+  }
+
+  private callerRefs(): string[] {
+    return this.callers.map((c) => c.ref);
+  }
+
+  private status(g: Group): JobStatusView {
+    const results = g.ancestors.map((a) => this.groups.get(a)?.result?.result);
+    const cancelled = this.s.runCancelled.signal.aborted;
+    return {
+      success: !cancelled && results.every((r) => r === "success"),
+      failure: results.includes("failure"),
+      cancelled,
+    };
+  }
+
+  private needsContext(g: Group): Record<string, NeedResult> {
+    const out: Record<string, NeedResult> = {};
+    for (const n of g.needs) {
+      const result = this.groups.get(n)?.result;
+      out[n] = result ?? { result: "skipped", outputs: {} };
+    }
+    return out;
+  }
+
+  private contexts(g: Group): ExprContexts {
+    return {
+      github: this.s.github(this.wf, g.id),
+      needs: this.needsContext(g) as unknown as ExprValue,
+      vars: this.s.vars,
+      inputs: this.wf.inputs as ExprValue,
+    };
+  }
+
+  /** The job's `if:`; an expression that cannot be evaluated counts as false here. */
+  private condition(g: Group): boolean {
+    try {
+      return evaluateCondition(g.job.if, this.contexts(g), { status: this.status(g) });
+    } catch {
+      return false;
+    }
+  }
+
+  private recordOrder(g: Group, matrixIndex: number): number[] {
+    return [...this.order, g.index, matrixIndex];
+  }
+
+  private concludeUnrun(g: Group, conclusion: JobResult, reason: string): void {
+    for (const pj of g.planned) this.s.record(this.recordOrder(g, pj.matrixIndex), notRun(refOf(this.tier, this.wf, pj, this.callerRefs()), conclusion, reason));
+    g.result = { result: conclusion, outputs: {} };
+    g.finish();
+  }
+
+  private skipReason(g: Group): string {
+    if (g.job.if === undefined || g.job.if.trim() === "") {
+      const failed = g.ancestors.filter((a) => this.groups.get(a)?.result?.result !== "success");
+      return `a job it depends on did not succeed: ${failed.join(", ")}`;
+    }
+    return `its condition is false: ${g.job.if.trim()}`;
+  }
+
+  private async runGroup(g: Group): Promise<void> {
+    await Promise.all(g.needs.map((n) => this.groups.get(n)?.done));
+    if (g.error !== undefined) return this.concludeUnrun(g, "failure", g.error);
+    if (this.scope?.aborted) return this.concludeUnrun(g, "cancelled", abortMessage(this.scope));
+    const contexts = this.contexts(g);
+    let run: boolean;
+    try {
+      run = evaluateCondition(g.job.if, contexts, { status: this.status(g) });
+    } catch (err) {
+      return this.concludeUnrun(g, "failure", `error evaluating \`if:\` of job '${g.id}': ${message(err)}`);
+    }
+    if (!run) {
+      const cancelled = this.s.runCancelled.signal.aborted;
+      return this.concludeUnrun(g, cancelled ? "cancelled" : "skipped", cancelled ? RUN_CANCELLED : this.skipReason(g));
+    }
+
+    let instances: PlannedJob[];
+    let maxParallel: number | undefined;
+    try {
+      instances = g.planned[0]?.deferred !== undefined ? expandDeferredMatrix(g.job, g.planned[0], contexts) : g.planned;
+      const spec = g.job.strategy;
+      g.failFast = spec ? asBoolean(evaluateField(spec.failFast, contexts), "strategy.fail-fast", true) : true;
+      if (spec?.maxParallel !== undefined) maxParallel = asMaxParallel(evaluateField(spec.maxParallel, contexts), "strategy.max-parallel") ?? undefined;
+    } catch (err) {
+      return this.concludeUnrun(g, "failure", `job '${g.id}': ${message(err)}`);
+    }
+
+    const slots = maxParallel !== undefined && maxParallel < instances.length ? new Slots(Math.floor(maxParallel)) : undefined;
+    const controllers = instances.map(() => new AbortController());
+    for (const c of controllers) g.live.add(c);
+    g.running = true;
+    const ends: InstanceEnd[] = [];
+    await Promise.all(
+      instances.map(async (pj, i) => {
+        const controller = controllers[i] ?? new AbortController();
+        const strategy = strategyContext(pj.matrixIndex, pj.matrixTotal, g.failFast, maxParallel);
+        ends.push(await this.runInstance(g, pj, controller, { ...contexts, matrix: (pj.matrix ?? {}) as ExprValue, strategy: { ...strategy } }, strategy, slots));
+      }),
+    );
+    g.running = false;
+    const outputs: Record<string, string> = {};
+    for (const end of ends) Object.assign(outputs, end.outputs);
+    g.result = { result: combine(ends.map((e) => e.result)), outputs };
+    g.finish();
+  }
+
+  private async runInstance(
+    g: Group,
+    planned: PlannedJob,
+    controller: AbortController,
+    contexts: ExprContexts,
+    strategy: StrategyContext,
+    slots: Slots | undefined,
+  ): Promise<InstanceEnd> {
+    let job = planned;
+    if (job.name.includes("${{")) {
+      try {
+        job = { ...job, name: interpolate(job.name, contexts) };
+      } catch {
+        // GitHub, too, shows the name as written when it cannot be evaluated.
+      }
+    }
+    const callers = this.callerRefs();
+    const ref = refOf(this.tier, this.wf, job, callers);
+    const order = this.recordOrder(g, job.matrixIndex);
+    const end = (conclusion: JobResult, extra: Partial<JobRecord> = {}): InstanceEnd => {
+      g.live.delete(controller);
+      const record: JobRecord = { ...notRun(ref, conclusion, ""), ...extra };
+      if (record.reason === "") delete record.reason;
+      this.s.record(order, record);
+      return { result: reported(conclusion, record.continuedOnError), outputs: record.outputs };
+    };
+
+    // Call jobs take neither continue-on-error nor timeout-minutes on GitHub.
+    let continueOnError = false;
+    let timeoutMinutes = DEFAULT_TIMEOUT_MINUTES;
+    if (!job.calls) {
+      try {
+        continueOnError = asBoolean(evaluateField(g.job.continueOnError, contexts), "continue-on-error", false);
+        if (g.job.timeoutMinutes !== undefined) timeoutMinutes = asTimeoutMinutes(evaluateField(g.job.timeoutMinutes, contexts), "timeout-minutes") ?? DEFAULT_TIMEOUT_MINUTES;
+      } catch (err) {
+        return end("failure", { reason: `job '${g.id}': ${message(err)}` });
+      }
+    }
+
+    this.s.emit({ type: "job-queued", job: ref });
+    if (slots && !(await slots.take(controller.signal))) return end("cancelled", { reason: abortMessage(controller.signal) });
+    const usesPool = !job.calls;
+    if (usesPool && !(await this.s.pool.take(controller.signal))) {
+      slots?.release();
+      return end("cancelled", { reason: abortMessage(controller.signal) });
+    }
+    // A slot handed over by a sibling that failed arrives after fail-fast has already aborted this one.
+    if (controller.signal.aborted) {
+      if (usesPool) this.s.pool.release();
+      slots?.release();
+      return end("cancelled", { reason: abortMessage(controller.signal) });
+    }
+
+    const startedAt = this.s.now();
+    this.s.emit({ type: "job-start", job: ref, startedAt });
+    let execution: JobExecution;
+    let reason: string | undefined;
+    if (job.calls) {
+      ({ execution, reason } = await this.runCall(job, job.calls, ref, controller.signal));
+    } else {
+      const cancelTimer = setLongTimeout(
+        () => controller.abort(new JobCancellation("timeout", `The job '${job.name}' has exceeded the maximum execution time of ${timeoutMinutes} minutes.`)),
+        timeoutMinutes * 60_000,
+      );
+      try {
+        execution = await this.s.exec({
+          tier: this.tier,
+          workflow: this.wf,
+          job,
+          ref,
+          needs: this.needsContext(g),
+          strategy,
+          signal: controller.signal,
+          runCancelled: this.s.runCancelled.signal,
+          callers: this.callers.map((c) => c.job),
+        });
+      } catch (err) {
+        execution = { conclusion: "failure", outputs: {} };
+        reason = message(err);
+      } finally {
+        cancelTimer();
+        this.s.pool.release();
+      }
+    }
+    slots?.release();
+
+    let conclusion: JobResult = execution.conclusion;
+    if (controller.signal.aborted && conclusion !== "success") {
+      conclusion = "cancelled";
+      reason = abortMessage(controller.signal);
+    }
+    const result = end(conclusion, {
+      continuedOnError: conclusion === "failure" && continueOnError,
+      startedAt,
+      durationMs: this.s.now() - startedAt,
+      outputs: execution.outputs,
+      ...(reason !== undefined ? { reason } : {}),
+    });
+    if (result.result === "failure" && g.failFast) {
+      const cause = new JobCancellation("fail-fast", `The strategy configuration was cancelled because "${job.key}" failed`);
+      for (const c of g.live) c.abort(cause);
+    }
+    return result;
+  }
+
+  /** A job that calls a reusable workflow: its jobs run here, and its result and outputs come from theirs. */
+  private async runCall(
+    job: PlannedJob,
+    called: PlannedWorkflow,
+    ref: JobRef,
+    signal: AbortSignal,
+  ): Promise<{ execution: JobExecution; reason?: string }> {
+    const nested = new WorkflowRun(
+      this.s,
+      this.tier,
+      called,
+      [...this.callers, { job, ref: `${ref.workflow}#${ref.key}` }],
+      [...this.order, this.groups.get(job.id)?.index ?? 0, job.matrixIndex, 1],
+      signal,
+    );
+    const result = combine(await nested.run());
+    const conclusion: ExecConclusion = result === "skipped" ? "success" : result;
+    const outputs: Record<string, string> = {};
+    const defs = called.workflow.triggers.find((t) => t.event === "workflow_call")?.outputs ?? [];
+    const contexts: ExprContexts = {
+      github: this.s.github(called, job.id),
+      jobs: nested.jobsContext(),
+      vars: this.s.vars,
+      inputs: called.inputs as ExprValue,
+    };
+    try {
+      for (const def of defs) outputs[def.name] = interpolate(def.value, contexts);
+    } catch (err) {
+      return { execution: { conclusion: "failure", outputs }, reason: `outputs of ${called.file}: ${message(err)}` };
+    }
+    return { execution: { conclusion, outputs } };
+  }
+}

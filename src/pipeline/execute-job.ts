@@ -1,0 +1,91 @@
+// The run stage for one job attempt: record it, run it on this host, ingest the reports it
+// wrote, and keep what the summary needs. Every report of the job reaches the store before
+// any other sink, so a crash never loses a line that was already shown.
+import { join } from "node:path";
+import type { JobAttempt, JobExecution } from "../engine/scheduler.js";
+import type { Plan } from "../plan/plan-types.js";
+import { ingestJobReports } from "../reports/ingest-job.js";
+import { jobKey, type JobDetails } from "../reports/run-summary.js";
+import { secretsForCallee } from "../plan/secrets-for-callee.js";
+import { runJob } from "../runner/job-runner.js";
+import type { Annotation, JobSink, StepRecord } from "../runner/job-types.js";
+import type { RunEvent } from "../runner/run-context.js";
+import type { ReportGlobs } from "../workflow/model.js";
+import type { RunStore } from "../store/index.js";
+import { fanOut, RecordingSink } from "../store/recording-sink.js";
+import type { PipelineRequest, PipelineSinks } from "./types.js";
+
+export interface JobExecutorSetup {
+  req: PipelineRequest;
+  sinks: PipelineSinks;
+  plan: Plan;
+  store: RunStore;
+  run: { id: string; number: number };
+  event: RunEvent;
+  repoRoot: string;
+  stateDir: string;
+  actionDirs: string[];
+  /** Report globs for jobs of tiers that set none. */
+  reports: ReportGlobs;
+  /** Filled as jobs finish, keyed by jobKey(). */
+  details: Map<string, JobDetails>;
+}
+
+function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => Promise<JobExecution> {
+  const { req, sinks, plan, store, run } = setup;
+  const workflowNames = new Map(plan.tiers.flatMap((t) => t.workflows.map((w) => [w.file, w.name] as const)));
+  const tierReports = new Map(plan.tiers.map((t) => [t.name, t.reports]));
+  return async (attempt) => {
+    const row = store.addJob({ runId: run.id, tier: attempt.tier, workflow: attempt.ref.workflow, jobId: attempt.ref.jobId, name: attempt.ref.name, matrix: attempt.ref.matrix, startedAt: Date.now() });
+    const record: JobDetails = { steps: [], annotations: [], stepSummary: "", reports: [] };
+    setup.details.set(jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers), record);
+    const collect: JobSink = {
+      stepStart: () => {},
+      stepEnd: (r: StepRecord) => record.steps.push(r),
+      log: () => {},
+      annotation: (_i, a: Annotation) => record.annotations.push(a),
+    };
+    const recording = new RecordingSink(store, run.id, row.id);
+    const shown = sinks.job?.(attempt.ref, workflowNames.get(attempt.ref.workflow) ?? attempt.workflow.name);
+    const sink = shown ? fanOut(recording, collect, shown) : fanOut(recording, collect);
+    const result = await runJob({
+      tier: attempt.tier,
+      workflow: attempt.workflow,
+      job: attempt.job,
+      needs: attempt.needs,
+      strategy: { ...attempt.strategy },
+      event: setup.event,
+      run: { id: String(run.number), number: run.number, attempt: 1 },
+      signal: attempt.signal,
+      options: {
+        repoRoot: setup.repoRoot,
+        stateDir: setup.stateDir,
+        reports: {
+          globs: tierReports.get(attempt.tier) ?? setup.reports,
+          dir: join(setup.stateDir, "reports", String(run.number), `${row.id}-${safeName(attempt.ref.key)}`),
+        },
+        reuseWorkspace: req.reuseWorkspace,
+        keepWorkspace: req.keepWorkspace,
+        actionDirs: setup.actionDirs,
+        offline: req.offline,
+        env: req.env,
+        secrets: secretsForCallee(attempt.callers, req.secrets),
+        vars: req.vars,
+        // ACTIONS_STEP_DEBUG as a secret or variable turns on debug logging, as on GitHub.
+        debug: req.debug || req.secrets["ACTIONS_STEP_DEBUG"] === "true" || req.vars["ACTIONS_STEP_DEBUG"] === "true",
+      },
+      sink,
+    });
+    record.stepSummary = result.summary;
+    record.reports = result.reports;
+    const ingested = await ingestJobReports({ store, jobRowId: row.id, files: result.reportFiles, repoRoot: setup.repoRoot, mask: result.mask });
+    const reportSink = fanOut(recording, collect);
+    for (const a of ingested.annotations) reportSink.annotation(null, a);
+    store.finishJob(row.id, result.conclusion);
+    return { conclusion: result.conclusion, outputs: result.outputs };
+  };
+}

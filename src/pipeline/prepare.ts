@@ -1,0 +1,83 @@
+// Load and plan: the repository's workflows validated, the event built, and the Plan for it,
+// narrowed to a job or a tier when asked. Refuses (PipelineRefused) what GitHub would refuse.
+import { synthesizeEvent } from "../plan/event-payload.js";
+import { buildPlan, type PlanResult } from "../plan/plan.js";
+import type { Plan } from "../plan/plan-types.js";
+import { selectJob } from "../plan/select-jobs.js";
+import { loadRepository, type Repository } from "../workflow/load.js";
+import type { Diagnostic } from "../workflow/model.js";
+import { PipelineRefused, type EventRequest, type PipelineSinks } from "./types.js";
+
+/** Errors that stop a plan or a run: GitHub would refuse the file before running anything. */
+export function blocksRun(diagnostics: Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error" && !d.runtime);
+}
+
+/** For plan and run: problems that only show at run time are warnings there. */
+export function asRunWarnings(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.runtime).map((d) => ({ ...d, severity: "warning" as const }));
+}
+
+export async function loadForRun(req: Pick<EventRequest, "repo" | "workflows">, sinks: PipelineSinks = {}): Promise<Repository> {
+  const repo = await loadRepository(req.repo, { workflows: req.workflows });
+  if (blocksRun(repo.diagnostics)) {
+    throw new PipelineRefused("nothing was run: fix the errors above (or run `tierci lint` to see only them)", repo.diagnostics.filter((d) => !d.runtime));
+  }
+  const warnings = asRunWarnings(repo.diagnostics);
+  if (warnings.length > 0) sinks.diagnostics?.(warnings);
+  return repo;
+}
+
+export function planForEvent(repo: Repository, req: EventRequest, sinks: PipelineSinks = {}): PlanResult {
+  const actor = actorOf(req);
+  const ev = synthesizeEvent(repo.root, req.event, { eventPath: req.eventPath, inputs: req.inputs, actor });
+  for (const note of ev.notes) sinks.note?.(note);
+  const result = buildPlan(repo, {
+    name: req.event,
+    payload: ev.payload,
+    facts: ev.facts,
+    sha: ev.sha,
+    ref: ev.ref,
+    actor,
+    repository: repositoryName(ev.payload),
+    inputs: { ...payloadInputs(ev.payload), ...req.inputs },
+    vars: req.vars,
+  });
+  if (result.diagnostics.some((d) => d.severity === "error")) throw new PipelineRefused("nothing was run: fix the errors above", result.diagnostics);
+  return result;
+}
+
+/** The plan with only the named job (and what it needs) and only the named tier. */
+export function narrowPlan(plan: Plan, selection: { job?: string; tier?: string; firstTier?: boolean }): Plan {
+  let narrowed = plan;
+  if (selection.firstTier) narrowed = { ...narrowed, tiers: narrowed.tiers.slice(0, 1) };
+  if (selection.tier !== undefined) {
+    const tier = narrowed.tiers.find((t) => t.name === selection.tier);
+    if (!tier) throw new PipelineRefused(`there is no tier '${selection.tier}'; the tiers are ${narrowed.tiers.map((t) => `'${t.name}'`).join(", ")}`);
+    narrowed = { ...narrowed, tiers: [tier] };
+  }
+  if (selection.job !== undefined) {
+    const selected = selectJob(narrowed, selection.job);
+    if (!selected) throw new PipelineRefused(`no workflow that fires for '${plan.event}' has a job '${selection.job}'; see \`tierci plan --event ${plan.event}\``);
+    narrowed = selected;
+  }
+  return narrowed;
+}
+
+export function actorOf(req: Pick<EventRequest, "actor">): string {
+  return req.actor ?? process.env["USER"] ?? "local";
+}
+
+/** Dispatch and call inputs given in an event file; GitHub sends them as strings. */
+function payloadInputs(payload: Record<string, unknown>): Record<string, string> {
+  const inputs = payload["inputs"];
+  if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(inputs)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
+
+export function repositoryName(payload: Record<string, unknown>): string {
+  const repo = payload["repository"] as { full_name?: string } | undefined;
+  return repo?.full_name ?? "local/repository";
+}

@@ -1,0 +1,94 @@
+// The whole pipeline as one call: load -> plan -> schedule -> run -> record -> report.
+// The CLI, the pre-push hook, the server and agents call this; none of the stages below
+// knows which of them did.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { defaultActionCache } from "../actions/resolve.js";
+import { runPlan, type SchedulerEvent } from "../engine/scheduler.js";
+import { buildRunSummary, type JobDetails, type RecordedResults } from "../reports/run-summary.js";
+import { defaultStorePath, openStore, type RunStore } from "../store/index.js";
+import { jobExecutor } from "./execute-job.js";
+import { actorOf, loadForRun, narrowPlan, planForEvent, repositoryName } from "./prepare.js";
+import type { PipelineRequest, PipelineResult, PipelineSinks } from "./types.js";
+
+/** Said once per run: where running on this host differs from GitHub's runners. */
+export const HOST_NOTE =
+  "jobs run directly on this host: runs-on is not honoured, and container jobs, services and Docker actions need a container engine; caches and artifacts stay on this machine";
+
+/** tierci's state lives inside the repository by default; keep git (and job snapshots) from seeing it. */
+function prepareStateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, ".gitignore"), "*\n");
+}
+
+/** Test totals and merged coverage of the reports the run's jobs wrote, when there were any. */
+function recordedResults(store: RunStore, runId: string): RecordedResults {
+  const totals = store.testTotals(runId);
+  const files = store.coverageOf(runId);
+  const valid = files.reduce((n, f) => n + f.linesValid, 0);
+  const covered = files.reduce((n, f) => n + f.linesCovered, 0);
+  return {
+    tests: totals.passed + totals.failed + totals.skipped > 0 ? totals : null,
+    lineRate: valid > 0 ? covered / valid : null,
+  };
+}
+
+export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {}): Promise<PipelineResult> {
+  const maxJobs = req.maxJobs ?? availableParallelism();
+  if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new RangeError(`maxJobs must be a whole number of at least 1, got ${maxJobs}`);
+  const repo = await loadForRun(req, sinks);
+  const plan = narrowPlan(planForEvent(repo, req, sinks).plan, req);
+  if (!plan.tiers.some((t) => t.workflows.some((w) => w.fired))) return { kind: "nothing-fired", plan };
+  sinks.note?.(HOST_NOTE);
+
+  const stateDir = resolve(req.stateDir ?? join(repo.root, ".tierci"));
+  prepareStateDir(stateDir);
+  let store = req.store;
+  if (!store) {
+    const dbPath = req.db ?? (req.stateDir ? join(stateDir, "tierci.db") : defaultStorePath(repo.root));
+    mkdirSync(dirname(dbPath), { recursive: true });
+    store = openStore(dbPath);
+  }
+  try {
+    const repository = repositoryName(plan.payload);
+    const actor = actorOf(req);
+    const run = store.createRun({ repoRoot: repo.root, event: plan.event, ref: plan.ref, sha: plan.sha, actor });
+    const details = new Map<string, JobDetails>();
+    const executor = jobExecutor({
+      req,
+      sinks,
+      plan,
+      store,
+      run,
+      event: { name: plan.event, payload: plan.payload, sha: plan.sha, ref: plan.ref, actor, repository },
+      repoRoot: repo.root,
+      stateDir,
+      actionDirs: [...req.actionDirs.map((d) => resolve(d)), defaultActionCache()],
+      reports: repo.reports,
+      details,
+    });
+    const recorder = store;
+    const onEvent = (e: SchedulerEvent): void => {
+      // A job that never started has no row yet; the record of the run still lists it.
+      if (e.type === "job-end" && e.job.startedAt === null) {
+        const row = recorder.addJob({ runId: run.id, tier: e.job.tier, workflow: e.job.workflow, jobId: e.job.jobId, name: e.job.name, matrix: e.job.matrix });
+        recorder.finishJob(row.id, e.job.conclusion);
+      }
+      sinks.event?.(e);
+    };
+    const outcome = await runPlan(plan, executor, {
+      maxJobs,
+      gate: req.gate,
+      enforceBudgets: req.enforceBudgets,
+      ...(req.signal ? { signal: req.signal } : {}),
+      onEvent,
+      context: { actor, repository, vars: req.vars, runId: String(run.number), runNumber: run.number },
+    });
+    const summary = buildRunSummary({ id: run.id, number: run.number, event: plan.event, repository }, outcome, details, recordedResults(store, run.id));
+    store.finishRun(run.id, { conclusion: outcome.conclusion, summary });
+    return { kind: "ran", plan, runId: run.id, runNumber: run.number, outcome, summary };
+  } finally {
+    if (!req.store) store.close();
+  }
+}

@@ -1,0 +1,80 @@
+// The pipeline's interface: what a caller (the CLI, the pre-push hook, the server, an agent)
+// asks for, where the pipeline reports as it goes, and what it hands back.
+import type { JobRef, RunOutcome, SchedulerEvent } from "../engine/scheduler.js";
+import type { Plan } from "../plan/plan-types.js";
+import type { RunSummary } from "../reports/run-summary.js";
+import type { JobSink } from "../runner/job-types.js";
+import type { RunStore } from "../store/index.js";
+import type { Diagnostic } from "../workflow/model.js";
+
+/** Which repository, which workflows and which event: what loading and planning need. */
+export interface EventRequest {
+  /** The repository's directory. */
+  repo: string;
+  /** `-W`: a workflow file or directory, relative to the repository. */
+  workflows?: string;
+  event: string;
+  /** A JSON payload that overrides the one made from git. */
+  eventPath?: string;
+  inputs: Record<string, string>;
+  vars: Record<string, string>;
+  actor?: string;
+}
+
+export interface PipelineRequest extends EventRequest {
+  /** Only this job and the jobs it needs (`--job`). */
+  job?: string;
+  /** Only this tier (by name). */
+  tier?: string;
+  /** Only the first tier, whatever its name: what the pre-push hook runs. */
+  firstTier?: boolean;
+  secrets: Record<string, string>;
+  /** Environment variables for every job, below the workflow's own `env:`. */
+  env: Record<string, string>;
+  /** Jobs at once; the number of cores when absent. */
+  maxJobs?: number;
+  /** false: every tier starts at once, as GitHub runs all workflows. */
+  gate: boolean;
+  enforceBudgets: boolean;
+  reuseWorkspace: boolean;
+  keepWorkspace: boolean;
+  actionDirs: string[];
+  offline: boolean;
+  debug: boolean;
+  /** tierci's state (database, caches, artifacts, reports); `<repo>/.tierci` when absent. */
+  stateDir?: string;
+  /** The run database; `<stateDir>/tierci.db` when absent. Ignored when `store` is given. */
+  db?: string;
+  /** A store the caller keeps open (a server's); otherwise the pipeline opens and closes its own. */
+  store?: RunStore;
+  /** Cancels the run: running jobs are cancelled as GitHub cancels them, `always()` steps still run. */
+  signal?: AbortSignal;
+}
+
+/** Where the pipeline reports while it goes. Every member is optional. */
+export interface PipelineSinks {
+  /** Problems that do not stop the run (run-time-only ones), found while loading and planning. */
+  diagnostics?(found: Diagnostic[]): void;
+  /** One-line notes: how the event was made, how running here differs from GitHub. */
+  note?(text: string): void;
+  /** Tiers and jobs starting and ending. */
+  event?(e: SchedulerEvent): void;
+  /** A job's steps, logs and annotations, each passed on after the store has it. */
+  job?(ref: JobRef, workflowName: string): JobSink;
+}
+
+export type PipelineResult =
+  | { kind: "nothing-fired"; plan: Plan }
+  | { kind: "ran"; plan: Plan; runId: string; runNumber: number; outcome: RunOutcome; summary: RunSummary };
+
+/** The input cannot run: invalid workflows, or a selection that matches nothing. Nothing ran. */
+export class PipelineRefused extends Error {
+  override readonly name = "PipelineRefused";
+  constructor(
+    message: string,
+    /** The errors to show, positioned; empty when the message says it all. */
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
