@@ -121,3 +121,11 @@ test("masking many secrets over many lines stays fast", () => {
   assert.ok(elapsed < 3000, `${elapsed} ms`);
   assert.equal(m.mask("a secret-value-42-xxxxxxxx b"), "a *** b");
 });
+
+test("a line cut short hides the beginning of a secret it ends in, as well as whole ones", () => {
+  const m = new Masker();
+  m.addSecret("hunter2-sekret");
+  assert.equal(m.maskCut("token hunter2-sek"), "token ***");
+  assert.equal(m.maskCut("a hunter2-sekret and hunt"), "a *** and ***");
+  assert.equal(m.maskCut("nothing to hide"), "nothing to hide");
+});

@@ -59,6 +59,25 @@ export class Masker {
     return out + text.slice(from);
   }
 
+  /**
+   * For a line that was cut short: masks as mask() does, and also an end of the text that is the
+   * beginning of a registered value, since the rest of that value was cut off and would no
+   * longer match.
+   */
+  maskCut(text: string): string {
+    const masked = this.mask(text);
+    let longest = 0;
+    for (const pattern of this.patterns) {
+      for (let k = Math.min(pattern.length - 1, masked.length); k > longest; k--) {
+        if (masked.endsWith(pattern.slice(0, k))) {
+          longest = k;
+          break;
+        }
+      }
+    }
+    return longest > 0 ? `${masked.slice(0, masked.length - longest)}***` : masked;
+  }
+
   private addValue(value: string): void {
     if (dotnetTrim(value) === "" || this.originals.has(value)) return;
     this.originals.add(value);

@@ -39,8 +39,9 @@ export interface RunProcessOptions {
   args: string[];
   cwd: string;
   env: Record<string, string>;
-  onStdout(line: string): void;
-  onStderr(line: string): void;
+  /** `cut`: how many characters of an over-long line were dropped after its first MAX_LINE_CHARS. */
+  onStdout(line: string, cut: number): void;
+  onStderr(line: string, cut: number): void;
   /** Aborting it starts the cancellation sequence. */
   signal?: AbortSignal;
   graceMs?: GraceMs;
@@ -116,11 +117,11 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
     const ownProcesses = (value: string): boolean => value === marker;
 
     let delivering = true;
-    const stdout = new LineSplitter((line) => {
-      if (delivering) opts.onStdout(line);
+    const stdout = new LineSplitter((line, cut) => {
+      if (delivering) opts.onStdout(line, cut);
     });
-    const stderr = new LineSplitter((line) => {
-      if (delivering) opts.onStderr(line);
+    const stderr = new LineSplitter((line, cut) => {
+      if (delivering) opts.onStderr(line, cut);
     });
     const pipesClosed = Promise.all([
       streamEnd(child.stdout, (chunk) => stdout.push(chunk)),
@@ -183,41 +184,68 @@ function streamEnd(stream: NodeJS.ReadableStream, onData: (chunk: Buffer) => voi
   });
 }
 
-/** Splits a byte stream into lines on \n; a \r before the \n goes too, as the runner's line reader drops it. */
-class LineSplitter {
+/**
+ * The longest line kept, in characters. A step that prints hundreds of megabytes without a
+ * newline must not take the memory of the whole run; the rest of such a line is counted, not kept.
+ */
+export const MAX_LINE_CHARS = 1024 * 1024;
+
+/**
+ * Splits a byte stream into lines on \n; a \r before the \n goes too, as the runner's line reader
+ * drops it. A line longer than MAX_LINE_CHARS is cut there, and the count of dropped characters
+ * goes with it.
+ */
+export class LineSplitter {
   private readonly decoder = new StringDecoder("utf8");
   private pending: string[] = [];
+  private kept = 0;
+  private dropped = 0;
 
-  constructor(private readonly emit: (line: string) => void) {}
+  constructor(
+    private readonly emit: (line: string, cut: number) => void,
+    private readonly maxChars = MAX_LINE_CHARS,
+  ) {}
 
   push(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
-    let at = text.indexOf("\n");
-    if (at < 0) {
-      if (text !== "") this.pending.push(text);
-      return;
-    }
     let start = 0;
+    let at = text.indexOf("\n");
     while (at >= 0) {
-      this.pending.push(text.slice(start, at));
+      this.keep(text.slice(start, at));
       this.line();
       start = at + 1;
       at = text.indexOf("\n", start);
     }
-    if (start < text.length) this.pending.push(text.slice(start));
+    if (start < text.length) this.keep(text.slice(start));
   }
 
   /** Emits a last line that had no \n. */
   flush(): void {
     const rest = this.decoder.end();
-    if (rest !== "") this.pending.push(rest);
-    if (this.pending.length > 0) this.line();
+    if (rest !== "") this.keep(rest);
+    if (this.pending.length > 0 || this.dropped > 0) this.line();
+  }
+
+  private keep(part: string): void {
+    const room = this.maxChars - this.kept;
+    if (part.length <= room) {
+      this.pending.push(part);
+      this.kept += part.length;
+      return;
+    }
+    if (room > 0) this.pending.push(part.slice(0, room));
+    this.kept += Math.max(room, 0);
+    this.dropped += part.length - Math.max(room, 0);
   }
 
   private line(): void {
-    const line = this.pending.join("");
+    let line = this.pending.join("");
+    const dropped = this.dropped;
     this.pending = [];
-    this.emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+    this.kept = 0;
+    this.dropped = 0;
+    if (dropped === 0 && line.endsWith("\r")) line = line.slice(0, -1);
+    this.emit(line, dropped);
   }
 }
 

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { createStepEnvFiles, envFileBlockedMessage, FILE_COMMAND_LABELS, parseEnvFile, parsePathFile, stepSummarySizeError, type EnvFileName } from "./env-files.js";
 import type { Annotation, JobSink, LogStream } from "./job-types.js";
 import type { Masker } from "./masker.js";
-import { runProcess, type ProcessGroupTracker } from "./process-tree.js";
+import { MAX_LINE_CHARS, runProcess, type ProcessGroupTracker } from "./process-tree.js";
 import { CommandProcessor } from "./workflow-commands.js";
 
 export interface StepProcessRequest {
@@ -71,7 +71,12 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
     if ((perLevel[a.level] ?? 0) <= ANNOTATIONS_PER_LEVEL) req.sink.annotation(req.stepIndex, masked);
   };
 
-  const onLine = (stream: LogStream) => (line: string): void => {
+  const onLine = (stream: LogStream) => (line: string, cut: number): void => {
+    if (cut > 0) {
+      // A cut line is output, never a command: half a command must not take effect.
+      emit(stream, `${req.masker.maskCut(line)} … [${cut} more characters of this line were not kept: tierci keeps ${MAX_LINE_CHARS} characters of a line]`);
+      return;
+    }
     for (const action of commands.processLine(line)) {
       switch (action.kind) {
         case "output":

@@ -54,6 +54,8 @@ export function runCli(args: string[], cwd?: string): CliResult {
     cwd: cwd ?? process.cwd(),
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
+    // Progress of a step that prints a lot goes past the default 1 MB, which would kill the CLI.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

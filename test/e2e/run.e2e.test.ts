@@ -178,3 +178,39 @@ jobs:
   }
   assert.match(res.output, /Skip output 'token' since it may contain secret/);
 });
+
+test("a step printing 50 MB without a newline is cut, not crashed on, and the run goes on", () => {
+  const r = repo({
+    ".github/workflows/big.yml": `on: push
+jobs:
+  loud:
+    runs-on: ubuntu-latest
+    steps:
+      - run: head -c 50000000 /dev/zero | tr '\\0' a
+      - run: echo after-the-flood
+`,
+  });
+  const res = summaryOf(r);
+  assert.equal(res.code, 0);
+  assert.deepEqual(res.summary.jobs[0]?.steps.map((s) => s.conclusion), ["success", "success"]);
+  const logs = r.cli("logs", "1");
+  assert.match(logs.stdout, /… \[48951424 more characters of this line were not kept/);
+  assert.match(logs.stdout, /after-the-flood/);
+});
+
+test("timeouts beyond the timer's limit (36000 minutes) do not fire at once, at job or step level", () => {
+  const r = repo({
+    ".github/workflows/long.yml": `on: push
+jobs:
+  patient:
+    runs-on: ubuntu-latest
+    timeout-minutes: 36000
+    steps:
+      - timeout-minutes: 36000
+        run: sleep 1 && echo slept
+`,
+  });
+  const res = summaryOf(r);
+  assert.equal(res.code, 0, JSON.stringify(res.summary.jobs[0]?.annotations));
+  assert.equal(res.summary.jobs[0]?.steps[0]?.conclusion, "success");
+});
