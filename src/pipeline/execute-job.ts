@@ -6,6 +6,7 @@ import type { JobAttempt, JobExecution } from "../engine/scheduler.js";
 import type { Plan } from "../plan/plan-types.js";
 import { ingestJobReports } from "../reports/ingest-job.js";
 import { jobKey, type JobDetails } from "../reports/run-summary.js";
+import { referencedSecrets, secretReferences, stringsIn } from "../expr/secret-references.js";
 import { secretsForCallee } from "../plan/secrets-for-callee.js";
 import { runJob } from "../runner/job-runner.js";
 import type { Annotation, JobSink, StepRecord } from "../runner/job-types.js";
@@ -29,6 +30,12 @@ export interface JobExecutorSetup {
   reports: ReportGlobs;
   /** Filled as jobs finish, keyed by jobKey(). */
   details: Map<string, JobDetails>;
+}
+
+/** What the job's callers pass on to it, narrowed to what its own expressions name, as GitHub sends them. */
+function secretsOfJob(attempt: JobAttempt, secrets: Record<string, string>): Record<string, string> {
+  const refs = secretReferences([...stringsIn(attempt.job.job), ...stringsIn(attempt.workflow.workflow.env)]);
+  return referencedSecrets(secretsForCallee(attempt.callers, secrets), refs);
 }
 
 function safeName(key: string): string {
@@ -73,7 +80,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
         actionDirs: setup.actionDirs,
         offline: req.offline,
         env: req.env,
-        secrets: secretsForCallee(attempt.callers, req.secrets),
+        secrets: secretsOfJob(attempt, req.secrets),
         vars: req.vars,
         // ACTIONS_STEP_DEBUG as a secret or variable turns on debug logging, as on GitHub.
         debug: req.debug || req.secrets["ACTIONS_STEP_DEBUG"] === "true" || req.vars["ACTIONS_STEP_DEBUG"] === "true",

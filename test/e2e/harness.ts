@@ -49,11 +49,12 @@ export class TempRepo {
   }
 }
 
-export function runCli(args: string[], cwd?: string): CliResult {
+export function runCli(args: string[], cwd?: string, extra: { env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: cwd ?? process.cwd(),
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...extra.env },
+    ...(extra.input !== undefined ? { input: extra.input } : {}),
     // Progress of a step that prints a lot goes past the default 1 MB, which would kill the CLI.
     maxBuffer: 256 * 1024 * 1024,
   });

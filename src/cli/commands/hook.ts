@@ -36,7 +36,7 @@ export function hookRunCommand(out: Out, opts: { repo: string; json?: string }):
     event: "push",
     input: {},
     var: {},
-    secret: {},
+    secret: [],
     env: {},
     actionDir: [],
     gate: true,

@@ -6,7 +6,7 @@ import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
 import { eventRequest, orRefuse, stageSinks, type EventOptions } from "../prepare.js";
 import { mark, PlainProgress, TreeProgress, type Progress } from "../progress.js";
-import { readSecretFile } from "../secret-file.js";
+import { hideSecretSources, readSecrets } from "../secret-input.js";
 
 export interface RunOptions extends EventOptions {
   json?: string;
@@ -14,7 +14,7 @@ export interface RunOptions extends EventOptions {
   tier?: string;
   /** The pre-push hook's selection; no option sets it. */
   firstTier?: boolean;
-  secret: Record<string, string>;
+  secret: string[];
   secretFile?: string;
   env: Record<string, string>;
   jobs?: string;
@@ -36,14 +36,14 @@ function maxJobs(value: string | undefined): number | undefined {
   return n;
 }
 
-export function pipelineRequest(opts: RunOptions, signal?: AbortSignal): PipelineRequest {
+export function pipelineRequest(opts: RunOptions, secrets: Record<string, string>, signal?: AbortSignal): PipelineRequest {
   const jobs = maxJobs(opts.jobs);
   return {
     ...eventRequest(opts),
     ...(opts.job !== undefined ? { job: opts.job } : {}),
     ...(opts.tier !== undefined ? { tier: opts.tier } : {}),
     ...(opts.firstTier ? { firstTier: true } : {}),
-    secrets: { ...(opts.secretFile ? readSecretFile(opts.secretFile) : {}), ...opts.secret },
+    secrets,
     env: opts.env,
     ...(jobs !== undefined ? { maxJobs: jobs } : {}),
     gate: opts.gate,
@@ -83,7 +83,10 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
     (shown ??= process.stdout.isTTY && opts.json !== "-" ? new TreeProgress(process.stdout) : new PlainProgress(opts.json === "-" ? { log: out.err, err: out.err } : out));
   let result;
   try {
-    const req = pipelineRequest(opts, interrupt.signal);
+    const input = readSecrets(opts.secret, opts.secretFile, process.env);
+    hideSecretSources(input, "tierci run");
+    if (input.onCommandLine) out.err(style.yellow("warning: --secret NAME=VALUE shows the value to every process of this user until tierci hides it; prefer --secret NAME (from the environment) or --secret-file"));
+    const req = pipelineRequest(opts, input.secrets, interrupt.signal);
     result = await orRefuse(out, () =>
       runPipeline(req, {
         ...stageSinks(out),
