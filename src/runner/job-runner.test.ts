@@ -30,7 +30,7 @@ interface Ran {
   errors: string[];
 }
 
-async function run(steps: string, opts: { signal?: AbortSignal; repo?: string } = {}): Promise<Ran> {
+async function run(steps: string, opts: { signal?: AbortSignal; repo?: string; onLog?: (line: string) => void } = {}): Promise<Ran> {
   const repo = opts.repo ?? repository();
   const text = `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
   const workflow = buildWorkflow(parseYamlSource(".github/workflows/w.yml", text), ".github/workflows/w.yml");
@@ -42,7 +42,10 @@ async function run(steps: string, opts: { signal?: AbortSignal; repo?: string } 
   const sink: JobSink = {
     stepStart: (s: StepInfo) => names.set(s.index, s.name),
     stepEnd: (r) => ran.steps.set(r.name, { outcome: r.outcome, conclusion: r.conclusion }),
-    log: (_i, _s, line) => ran.logs.push(line),
+    log: (_i, _s, line) => {
+      ran.logs.push(line);
+      opts.onLog?.(line);
+    },
     annotation: (_i, a: Annotation) => {
       if (a.level === "error") ran.errors.push(a.message);
     },
@@ -176,21 +179,27 @@ test("post steps run after a failure, newest first, and a failing post fails the
 
 test("cancelling the job stops the running step; always() steps and posts still run, the job ends cancelled", async () => {
   const cancel = new AbortController();
-  setTimeout(() => cancel.abort(), 500);
-  const started = Date.now();
+  let started = 0;
   const ran = await run(
     `      - uses: ./act
       - name: long
-        run: sleep 30
+        run: echo long-started; sleep 30
       - name: next
         run: echo next-ran
       - name: cleanup
         if: always()
         run: echo cleanup-ran
 `,
-    { signal: cancel.signal },
+    {
+      signal: cancel.signal,
+      onLog: (line) => {
+        if (line !== "long-started") return;
+        started = Date.now();
+        cancel.abort();
+      },
+    },
   );
-  assert.ok(Date.now() - started < 10_000);
+  assert.ok(started > 0 && Date.now() - started < 10_000, "the sleep was stopped, not waited for");
   assert.equal(ran.result.conclusion, "cancelled");
   assert.equal(ran.steps.get("long")?.conclusion, "cancelled");
   assert.equal(ran.steps.get("next")?.conclusion, "skipped");

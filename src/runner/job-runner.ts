@@ -3,6 +3,7 @@
 import type { JobRequest, JobResult } from "./job-types.js";
 import { collectReports, reportBaseline, type CollectedReport, type ReportBaseline } from "./collect-reports.js";
 import { JobState, statusView, type Status } from "./job-state.js";
+import { maskReport, maskStep } from "./masking-sink.js";
 import { runPostSteps } from "./post-steps.js";
 import { prepareJob } from "./prepare-job.js";
 import { runSteps } from "./step-lifecycle.js";
@@ -16,9 +17,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   const finish = (conclusion: Status, outputs: Record<string, string> = {}): JobResult => ({
     conclusion,
     outputs,
-    steps: state.records,
+    steps: state.records.map((r) => maskStep(r, state.masker)),
     summary: state.summaries.join(""),
-    reports: state.reports,
+    reports: state.reports.map((r) => maskReport(r, state.masker)),
     reportFiles,
     mask: (text) => state.masker.mask(text),
   });

@@ -6,8 +6,9 @@ import { interpolate, type EvalOptions, type JobStatusView } from "../expr/evalu
 import type { ExprContexts, ExprValue } from "../expr/value.js";
 import type { Step } from "../workflow/model.js";
 import { buildPath } from "./env-files.js";
-import type { Annotation, Conclusion, JobRequest, StepRecord } from "./job-types.js";
+import type { Annotation, Conclusion, JobRequest, JobSink, StepRecord } from "./job-types.js";
 import { Masker } from "./masker.js";
+import { maskingSink } from "./masking-sink.js";
 import { ProcessGroupTracker } from "./process-tree.js";
 import type { JobDirs } from "./workspace.js";
 
@@ -73,8 +74,12 @@ export class JobState {
   private setup: JobSetup | undefined;
   private stepCounter = 0;
 
+  /** Where the job reports; it masks every text on the way (see masking-sink). */
+  readonly sink: JobSink;
+
   constructor(readonly req: JobRequest) {
     for (const v of Object.values(req.options.secrets)) this.masker.addSecret(v);
+    this.sink = maskingSink(req.sink, this.masker);
   }
 
   init(setup: JobSetup): void {
@@ -116,11 +121,11 @@ export class JobState {
   }
 
   system(line: string, stepIndex: number | null = null): void {
-    this.req.sink.log(stepIndex, "system", this.masker.mask(line));
+    this.sink.log(stepIndex, "system", line);
   }
 
   annotate(stepIndex: number | null, a: Annotation): void {
-    this.req.sink.annotation(stepIndex, { ...a, message: this.masker.mask(a.message) });
+    this.sink.annotation(stepIndex, a);
     this.system(`${a.level === "error" ? "Error" : a.level === "warning" ? "Warning" : "Notice"}: ${a.message}`, stepIndex);
   }
 

@@ -9,7 +9,7 @@ export async function runPostSteps(state: JobState): Promise<void> {
   for (const post of [...state.posts].reverse()) {
     const index = state.nextIndex();
     const info: StepInfo = { index, name: post.name, stage: "post" };
-    state.req.sink.stepStart(info);
+    state.sink.stepStart(info);
     const startedAt = Date.now();
     let conclusion: Conclusion = "skipped";
     try {
@@ -22,6 +22,6 @@ export async function runPostSteps(state: JobState): Promise<void> {
     if (conclusion === "failure") state.jobStatus = "failure";
     const rec: StepRecord = { ...info, outcome: conclusion, conclusion, startedAt, durationMs: Date.now() - startedAt };
     state.records.push(rec);
-    state.req.sink.stepEnd(rec);
+    state.sink.stepEnd(rec);
   }
 }

@@ -69,12 +69,12 @@ export async function runStep(state: JobState, step: Step, scope: Scope): Promis
   const contexts = state.scopeContexts(scope);
   const info: StepInfo = { index, name: stepName(state, step, contexts, status), id: step.id, stage: "main" };
   const startedAt = Date.now();
-  state.req.sink.stepStart(info);
+  state.sink.stepStart(info);
   const record = (outcome: Conclusion, conclusion: Conclusion, outputs: Record<string, string> = {}): Conclusion => {
     if (step.id) scope.steps[step.id] = { outputs, outcome, conclusion };
     const rec: StepRecord = { ...info, outcome, conclusion, startedAt, durationMs: Date.now() - startedAt };
     state.records.push(rec);
-    state.req.sink.stepEnd(rec);
+    state.sink.stepEnd(rec);
     return conclusion;
   };
 

@@ -18,6 +18,7 @@ export interface StepProcessRequest {
   signal: AbortSignal;
   tracker: ProcessGroupTracker;
   masker: Masker;
+  /** Masks what it is given (the job's masking sink). */
   sink: JobSink;
   debug: boolean;
   allowUnsecure: boolean;
@@ -62,13 +63,12 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
   const perLevel: Record<string, number> = {};
   let errorAnnotations = 0;
 
-  const emit = (stream: LogStream, text: string): void => req.sink.log(req.stepIndex, stream, req.masker.mask(text));
+  const emit = (stream: LogStream, text: string): void => req.sink.log(req.stepIndex, stream, text);
   const annotate = (a: Annotation): void => {
     if (a.level === "error") errorAnnotations++;
     perLevel[a.level] = (perLevel[a.level] ?? 0) + 1;
-    const masked: Annotation = { ...a, message: req.masker.mask(a.message), ...(a.title ? { title: req.masker.mask(a.title) } : {}) };
-    emit("stdout", `${a.level === "notice" ? "Notice" : a.level === "warning" ? "Warning" : "Error"}: ${masked.message}`);
-    if ((perLevel[a.level] ?? 0) <= ANNOTATIONS_PER_LEVEL) req.sink.annotation(req.stepIndex, masked);
+    emit("stdout", `${a.level === "notice" ? "Notice" : a.level === "warning" ? "Warning" : "Error"}: ${a.message}`);
+    if ((perLevel[a.level] ?? 0) <= ANNOTATIONS_PER_LEVEL) req.sink.annotation(req.stepIndex, a);
   };
 
   const onLine = (stream: LogStream) => (line: string, cut: number): void => {

@@ -25,7 +25,7 @@ export async function runProcessStep(state: JobState, index: number, spec: Proce
     signal,
     tracker: state.tracker,
     masker: state.masker,
-    sink: state.req.sink,
+    sink: state.sink,
     debug: options.debug,
     ...(options.graceMs ? { graceMs: options.graceMs } : {}),
   });
