@@ -69,6 +69,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
       run: { id: String(run.number), number: run.number, attempt: 1 },
       signal: attempt.signal,
       options: {
+        runTag: run.id,
         repoRoot: setup.repoRoot,
         stateDir: setup.stateDir,
         reports: {

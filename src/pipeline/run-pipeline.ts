@@ -9,6 +9,7 @@ import { runPlan, type SchedulerEvent } from "../engine/scheduler.js";
 import { buildRunSummary, type JobDetails, type RecordedResults } from "../reports/run-summary.js";
 import { defaultStorePath, openStore, type RunStore } from "../store/index.js";
 import { jobExecutor } from "./execute-job.js";
+import { reapDeadRuns, recordLiveRun } from "./run-ledger.js";
 import { actorOf, loadForRun, narrowPlan, planForEvent, repositoryName } from "./prepare.js";
 import type { PipelineRequest, PipelineResult, PipelineSinks } from "./types.js";
 
@@ -44,16 +45,21 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
 
   const stateDir = resolve(req.stateDir ?? join(repo.root, ".tierci"));
   prepareStateDir(stateDir);
+  for (const r of await reapDeadRuns(stateDir)) {
+    sinks.note?.(`run #${r.runNumber} was killed before it finished: ended ${r.processes.length} process(es) its steps left running and removed ${r.dirs.length} job directory(ies)`);
+  }
   let store = req.store;
   if (!store) {
     const dbPath = req.db ?? (req.stateDir ? join(stateDir, "tierci.db") : defaultStorePath(repo.root));
     mkdirSync(dirname(dbPath), { recursive: true });
     store = openStore(dbPath);
   }
+  let forget: (() => void) | undefined;
   try {
     const repository = repositoryName(plan.payload);
     const actor = actorOf(req);
     const run = store.createRun({ repoRoot: repo.root, event: plan.event, ref: plan.ref, sha: plan.sha, actor });
+    forget = recordLiveRun(stateDir, run.id, run.number);
     const details = new Map<string, JobDetails>();
     const executor = jobExecutor({
       req,
@@ -89,6 +95,7 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
     store.finishRun(run.id, { conclusion: outcome.conclusion, summary });
     return { kind: "ran", plan, runId: run.id, runNumber: run.number, outcome, summary };
   } finally {
+    forget?.();
     if (!req.store) store.close();
   }
 }

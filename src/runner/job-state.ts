@@ -59,7 +59,7 @@ export interface JobSetup {
 
 export class JobState {
   readonly masker = new Masker();
-  readonly tracker = new ProcessGroupTracker();
+  readonly tracker: ProcessGroupTracker;
   readonly records: StepRecord[] = [];
   readonly posts: PostStep[] = [];
   readonly summaries: string[] = [];
@@ -78,6 +78,7 @@ export class JobState {
   readonly sink: JobSink;
 
   constructor(readonly req: JobRequest) {
+    this.tracker = new ProcessGroupTracker(req.options.runTag);
     for (const v of Object.values(req.options.secrets)) this.masker.addSecret(v);
     this.sink = maskingSink(req.sink, this.masker);
   }

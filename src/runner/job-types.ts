@@ -50,6 +50,8 @@ export interface JobSink {
 }
 
 export interface JobOptions {
+  /** Starts the names of the job's directories and the markers of its processes (see orphans.ts). */
+  runTag?: string;
   repoRoot: string;
   /** tierci's per-repository state: run database, caches, artifacts. */
   stateDir: string;

@@ -10,7 +10,7 @@ import { createJobDirs, repositoryDirName } from "./workspace.js";
 
 export async function prepareJob(state: JobState): Promise<void> {
   const { req } = state;
-  const dirs = await createJobDirs(repositoryDirName(req.options.repoRoot), req.job.key);
+  const dirs = await createJobDirs(repositoryDirName(req.options.repoRoot), req.job.key, req.options.runTag);
   const workspace = req.options.reuseWorkspace ? req.options.repoRoot : dirs.workspace;
   if (!req.options.reuseWorkspace) {
     const t0 = Date.now();

@@ -62,11 +62,26 @@ export interface KilledProcess {
   command: string;
 }
 
+/** The start of the TRACKING_ENV value of every process of a run's jobs. */
+export function runMarkerPrefix(runTag: string): string {
+  return `tierci_${runTag}_`;
+}
+
+/** SIGKILL to every process whose TRACKING_ENV starts with `prefix`, wherever it is now. */
+export function killMarked(prefix: string): Promise<KilledProcess[]> {
+  return killTree(new Set(), (marker) => marker.startsWith(prefix), true);
+}
+
 /** Records the process groups a job started so that none of its processes outlives the job. */
 export class ProcessGroupTracker {
-  readonly id = `tierci_${randomUUID()}`;
+  readonly id: string;
   private readonly groups = new Set<number>();
   private started = 0;
+
+  /** `runTag` starts every marker, so processes a killed run left behind can be found by it (see orphans.ts). */
+  constructor(runTag?: string) {
+    this.id = `${runMarkerPrefix(runTag ?? "norun")}${randomUUID()}`;
+  }
 
   /** The TRACKING_ENV value for the next process: the job's id plus a step number. */
   nextMarker(): string {
@@ -302,13 +317,17 @@ function trackingMarker(pid: number): string | undefined {
  * descendants. Processes older than this one are never included: whatever a job started started
  * later, and a pid or process group id that was reused by an unrelated process must not be hit.
  */
-function findTree(groups: ReadonlySet<number>, ours: (marker: string) => boolean): ProcInfo[] {
+/**
+ * `olderToo`: also processes that started before this one. Only a marker search may look at them
+ * (a dead run's leftovers): a process group id of ours may have been reused by an older process.
+ */
+function findTree(groups: ReadonlySet<number>, ours: (marker: string) => boolean, olderToo = false): ProcInfo[] {
   const self = readStat(process.pid);
   const all: ProcInfo[] = [];
   for (const name of readdirSync(PROC)) {
     if (!/^\d+$/.test(name)) continue;
     const info = readStat(Number(name));
-    if (info && info.pid !== process.pid && (self === undefined || info.startTime >= self.startTime)) all.push(info);
+    if (info && info.pid !== process.pid && (olderToo || self === undefined || info.startTime >= self.startTime)) all.push(info);
   }
   const children = new Map<number, ProcInfo[]>();
   for (const p of all) {
@@ -335,7 +354,7 @@ function findTree(groups: ReadonlySet<number>, ours: (marker: string) => boolean
 /** Rounds of find-and-kill, for processes that fork while they are being killed. */
 const KILL_ROUNDS = 10;
 
-async function killTree(groups: ReadonlySet<number>, ours: (marker: string) => boolean): Promise<KilledProcess[]> {
+async function killTree(groups: ReadonlySet<number>, ours: (marker: string) => boolean, olderToo = false): Promise<KilledProcess[]> {
   if (!existsSync(`${PROC}/self/stat`)) {
     for (const pgid of groups) {
       try {
@@ -348,7 +367,7 @@ async function killTree(groups: ReadonlySet<number>, ours: (marker: string) => b
   }
   const killed = new Map<number, KilledProcess>();
   for (let round = 0; round < KILL_ROUNDS; round++) {
-    const alive = findTree(groups, ours);
+    const alive = findTree(groups, ours, olderToo);
     if (alive.length === 0) break;
     for (const p of alive) {
       try {

@@ -13,10 +13,15 @@ export interface JobDirs {
   internal: string;
 }
 
+/** Where the job directories of a run go: the run's tag starts their names, so a killed run's can be found. */
+export function jobDirPrefix(runTag: string): string {
+  return `tierci-${runTag}-`;
+}
+
 /** Makes the directory tree of one job under a fresh temporary directory. */
-export async function createJobDirs(repoName: string, label: string): Promise<JobDirs> {
+export async function createJobDirs(repoName: string, label: string, runTag = "norun"): Promise<JobDirs> {
   const safe = label.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 60);
-  const root = await mkdtemp(join(tmpdir(), `tierci-${safe}-`));
+  const root = await mkdtemp(join(tmpdir(), `${jobDirPrefix(runTag)}${safe}-`));
   const dirs: JobDirs = {
     root,
     workspace: join(root, "work", repoName, repoName),
