@@ -60,5 +60,5 @@ export function readSecrets(args: readonly string[], file: string | undefined, e
 export function hideSecretSources(input: SecretInput, title: string): void {
   // On Linux this overwrites the memory /proc/PID/cmdline and ps read.
   if (input.onCommandLine) process.title = title;
-  for (const name of input.fromEnvironment) delete process.env[name];
+  for (const name of input.fromEnvironment) Reflect.deleteProperty(process.env, name);
 }

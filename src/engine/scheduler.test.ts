@@ -18,6 +18,7 @@ import {
   type SchedulerEvent,
   type SchedulerOptions,
 } from "./scheduler.js";
+import { LocalConcurrency } from "./concurrency.js";
 
 /** A workflow file on push; every job gets runs-on and a step unless it says otherwise. JSON is YAML. */
 function workflow(jobs: Record<string, Record<string, unknown>>, extra: Record<string, unknown> = {}): string {
@@ -401,6 +402,42 @@ describe("runPlan: continue-on-error, timeouts, cancellation", () => {
     assert.match(job(outcome, "texty").reason ?? "", /job 'texty': continue-on-error must be true or false, got the string 'true'/);
     assert.match(job(outcome, "slowtext").reason ?? "", /job 'slowtext': timeout-minutes must be a number, got the string '5'/);
     assert.equal(job(outcome, "fine").continuedOnError, true, "0 minutes means the default timeout, as on GitHub");
+  });
+
+  it("concurrency: a second workflow of the group waits; with cancel-in-progress it cancels the running one", async () => {
+    const two = (cancel: boolean) =>
+      planOf([
+        {
+          name: "all",
+          files: {
+            "a.yml": workflow({ first: {} }, { concurrency: { group: "deploy-${{ github.ref }}" } }),
+            "b.yml": workflow({ second: {} }, { concurrency: { group: "deploy-${{ github.ref }}", "cancel-in-progress": cancel } }),
+          },
+        },
+      ]);
+    const waits = new FakeJobs({ first: { ms: 40 } });
+    const queued = await runPlan(two(false), waits.exec, { ...OPTS, concurrency: new LocalConcurrency() });
+    assert.deepEqual(conclusions(queued), { first: "success", second: "success" });
+    assert.equal(waits.maxRunning, 1, "the group ran one workflow at a time");
+
+    const cancels = new FakeJobs({ first: { untilAborted: true } });
+    const cancelled = await runPlan(two(true), cancels.exec, { ...OPTS, concurrency: new LocalConcurrency() });
+    assert.equal(job(cancelled, "first").conclusion, "cancelled");
+    assert.equal(job(cancelled, "first").reason, "Canceling since a higher priority waiting request for 'deploy-refs/heads/main' exists");
+    assert.equal(job(cancelled, "second").conclusion, "success");
+  });
+
+  it("concurrency at job level: of three matrix instances in one group, the one left waiting is replaced, as on GitHub", async () => {
+    const plan = planOf([
+      { name: "all", files: { "m.yml": workflow({ m: { strategy: { matrix: { n: [1, 2, 3] } }, concurrency: "one-at-a-time" } }) } },
+    ]);
+    const fake = new FakeJobs({ "m (1)": { ms: 30 }, "m (2)": { ms: 30 }, "m (3)": { ms: 30 } });
+    const outcome = await runPlan(plan, fake.exec, { ...OPTS, concurrency: new LocalConcurrency() });
+    assert.deepEqual(
+      Object.values(conclusions(outcome)).sort(),
+      ["cancelled", "success", "success"],
+    );
+    assert.equal(fake.maxRunning, 1);
   });
 
   it("cancels a job that exceeds timeout-minutes", async () => {

@@ -23,6 +23,7 @@ import { githubContext } from "../plan/contexts.js";
 import type { Plan, PlannedTier, PlannedWorkflow } from "../plan/plan-types.js";
 import type { ExprValue } from "../expr/value.js";
 import { combine, compareOrder, notRun, refOf, RUN_CANCELLED } from "./results.js";
+import type { ConcurrencyGate } from "./concurrency.js";
 import { Slots } from "./slots.js";
 import { JobCancellation, type JobExecutor, type JobRecord, type RunOutcome, type SchedulerEvent, type SchedulerOptions, type TierOutcome } from "./types.js";
 import { WorkflowRun, type SchedulerScope } from "./workflow-run.js";
@@ -42,6 +43,7 @@ export function runPlan(plan: Plan, exec: JobExecutor, opts: SchedulerOptions): 
 
 class Scheduler implements SchedulerScope {
   readonly pool: Slots;
+  readonly concurrency: ConcurrencyGate | undefined;
   readonly runCancelled = new AbortController();
   readonly active = new Set<WorkflowRun>();
   private readonly records: { order: number[]; record: JobRecord }[] = [];
@@ -52,6 +54,7 @@ class Scheduler implements SchedulerScope {
     readonly opts: SchedulerOptions,
   ) {
     this.pool = new Slots(opts.maxJobs);
+    this.concurrency = opts.concurrency;
   }
 
   now(): number {

@@ -1,6 +1,7 @@
 // The scheduler's interface: how a job run is identified, what an executor is given and
 // returns, the events it reports and the outcome of a run.
 import type { StrategyContext } from "../plan/matrix.js";
+import type { ConcurrencyGate } from "./concurrency.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { YamlValue } from "../workflow/model.js";
 
@@ -58,7 +59,7 @@ export interface JobExecution {
  */
 export type JobExecutor = (attempt: JobAttempt) => Promise<JobExecution>;
 
-export type CancelKind = "timeout" | "fail-fast" | "run-cancelled" | "caller-cancelled";
+export type CancelKind = "timeout" | "fail-fast" | "run-cancelled" | "caller-cancelled" | "concurrency";
 
 /** The reason a job's signal carries when the scheduler aborts it. */
 export class JobCancellation extends Error {
@@ -90,6 +91,8 @@ export interface SchedulerOptions {
   /** Ctrl-C. */
   signal?: AbortSignal;
   onEvent?(e: SchedulerEvent): void;
+  /** Concurrency groups of workflows and jobs; without one, `concurrency:` is not applied. */
+  concurrency?: ConcurrencyGate;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
   context?: Partial<RunContext>;

@@ -6,16 +6,18 @@ import type { ExprContexts, ExprValue } from "../expr/value.js";
 import { strategyContext, type StrategyContext } from "../plan/matrix.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import { setLongTimeout } from "../util/long-timeout.js";
-import { buildDag, transitiveNeeds } from "../workflow/dag.js";
-import type { Job } from "../workflow/model.js";
 import { expandDeferredMatrix } from "./deferred-matrix.js";
+import { buildGroups, type Group, type InstanceEnd } from "./job-groups.js";
 import { abortMessage, combine, message, notRun, refOf, reported, RUN_CANCELLED } from "./results.js";
+import type { ConcurrencyGate } from "./concurrency.js";
+import { enterGroup } from "./concurrency-entry.js";
 import { Slots } from "./slots.js";
 import { JobCancellation, type ExecConclusion, type JobExecution, type JobExecutor, type JobRecord, type JobRef, type JobResult, type NeedResult, type SchedulerEvent } from "./types.js";
 
 /** What a workflow's jobs share with the rest of the run. */
 export interface SchedulerScope {
   readonly pool: Slots;
+  readonly concurrency: ConcurrencyGate | undefined;
   readonly runCancelled: AbortController;
   readonly active: Set<WorkflowRun>;
   readonly exec: JobExecutor;
@@ -26,35 +28,25 @@ export interface SchedulerScope {
   github(workflow: PlannedWorkflow, jobId: string): ExprValue;
 }
 
-/** One job id of a workflow: all its matrix instances, and their combined result once done. */
-interface Group {
-  id: string;
-  job: Job;
-  /** As planned: the instances, or one template when the matrix is deferred. */
-  planned: PlannedJob[];
-  /** Position in the file, for ordering records. */
-  index: number;
-  needs: string[];
-  ancestors: string[];
-  /** Set when the needs graph cannot place the job. */
-  error?: string;
-  done: Promise<void>;
-  finish: () => void;
-  result?: NeedResult;
-  /** Controllers of the instances that have not concluded, while the job runs. */
-  live: Set<AbortController>;
-  running: boolean;
-  failFast: boolean;
-}
-
-interface InstanceEnd {
-  result: JobResult;
-  outputs: Record<string, string>;
+/** A job instance that may run once it has its slots. */
+interface Admission {
+  g: Group;
+  job: PlannedJob;
+  ref: JobRef;
+  controller: AbortController;
+  strategy: StrategyContext;
+  /** The job's max-parallel slots, when it has a limit. */
+  slots: Slots | undefined;
+  end: (conclusion: JobResult, extra?: Partial<JobRecord>) => InstanceEnd;
+  continueOnError: boolean;
+  timeoutMinutes: number;
 }
 
 /** One workflow's jobs: a top-level workflow of a tier, or a called workflow inside its caller job. */
 export class WorkflowRun {
-  private readonly groups = new Map<string, Group>();
+  private readonly groups: Map<string, Group>;
+  /** This workflow cancelled on its own: a newer run of its concurrency group displaced it. */
+  private readonly cancelled = new AbortController();
 
   constructor(
     private readonly s: SchedulerScope,
@@ -65,41 +57,17 @@ export class WorkflowRun {
     /** A called workflow's jobs stop when this (the caller's signal) aborts. */
     private readonly scope?: AbortSignal,
   ) {
-    const dagJobs = wf.workflow.jobs.map((j) => ({ id: j.id, needs: j.needs }));
-    const dag = buildDag(dagJobs);
-    const byLower = new Map(wf.workflow.jobs.map((j) => [j.id.toLowerCase(), j.id]));
-    const planned = new Map<string, PlannedJob[]>();
-    for (const pj of wf.jobs) {
-      const list = planned.get(pj.id);
-      if (list) list.push(pj);
-      else planned.set(pj.id, [pj]);
-    }
-    for (const [index, job] of wf.workflow.jobs.entries()) {
-      const instances = planned.get(job.id);
-      if (!instances) continue;
-      let finish = (): void => {};
-      const done = new Promise<void>((resolve) => (finish = resolve));
-      const needs = [...new Set(job.needs.map((n) => byLower.get(n.toLowerCase())).filter((n): n is string => n !== undefined && n !== job.id))];
-      const placed = dag.order.includes(job.id);
-      this.groups.set(job.id, {
-        id: job.id,
-        job,
-        planned: instances,
-        index,
-        needs: placed ? needs : [],
-        ancestors: placed ? transitiveNeeds(dagJobs, job.id) : [],
-        ...(placed ? {} : { error: `job '${job.id}' is on or behind a cycle of needs, so it can never start` }),
-        done,
-        finish,
-        live: new Set(),
-        running: false,
-        failFast: true,
-      });
-    }
+    this.groups = buildGroups(wf);
   }
 
   /** Runs every job; resolves with the results the tier and a caller see (continue-on-error applied). */
   async run(): Promise<JobResult[]> {
+    const contexts = { github: this.s.github(this.wf, ""), vars: this.s.vars, inputs: this.wf.inputs as ExprValue };
+    const entry = await enterGroup(this.s.concurrency, this.wf.workflow.concurrency, contexts, this.s.runCancelled.signal, (reason) => this.cancelOwn(reason));
+    if (entry.kind !== "granted") {
+      for (const g of this.groups.values()) this.concludeUnrun(g, entry.kind === "failed" ? "failure" : "cancelled", entry.reason);
+      return [...this.groups.values()].map((g) => g.result?.result ?? "skipped");
+    }
     this.s.active.add(this);
     const stopAll = (): void => {
       if (!this.scope) return;
@@ -111,8 +79,24 @@ export class WorkflowRun {
     } finally {
       this.scope?.removeEventListener("abort", stopAll);
       this.s.active.delete(this);
+      entry.release();
     }
     return [...this.groups.values()].map((g) => g.result?.result ?? "skipped");
+  }
+
+  private get isCancelled(): boolean {
+    return this.s.runCancelled.signal.aborted || this.cancelled.signal.aborted;
+  }
+
+  private get cancelReason(): string {
+    return this.cancelled.signal.aborted ? abortMessage(this.cancelled.signal) : RUN_CANCELLED;
+  }
+
+  /** A newer run of this workflow's concurrency group cancels this one, as a Ctrl-C would, but only this workflow. */
+  private cancelOwn(reason: string): void {
+    const cause = new JobCancellation("concurrency", reason);
+    this.cancelled.abort(cause);
+    this.reconsider(cause);
   }
 
   /** The `jobs` context of a called workflow, for its `on.workflow_call.outputs`. */
@@ -124,9 +108,13 @@ export class WorkflowRun {
 
   /** Ctrl-C: a job goes on only if its `if:` holds with cancelled() true. */
   reconsiderAfterCancel(): void {
+    this.reconsider(this.s.runCancelled.signal.reason);
+  }
+
+  private reconsider(reason: unknown): void {
     for (const g of this.groups.values()) {
       if (!g.running || this.condition(g)) continue;
-      for (const c of g.live) c.abort(this.s.runCancelled.signal.reason);
+      for (const c of g.live) c.abort(reason);
     }
   }
 
@@ -136,7 +124,7 @@ export class WorkflowRun {
 
   private status(g: Group): JobStatusView {
     const results = g.ancestors.map((a) => this.groups.get(a)?.result?.result);
-    const cancelled = this.s.runCancelled.signal.aborted;
+    const cancelled = this.isCancelled;
     return {
       success: !cancelled && results.every((r) => r === "success"),
       failure: results.includes("failure"),
@@ -201,8 +189,8 @@ export class WorkflowRun {
       return this.concludeUnrun(g, "failure", `error evaluating \`if:\` of job '${g.id}': ${message(err)}`);
     }
     if (!run) {
-      const cancelled = this.s.runCancelled.signal.aborted;
-      return this.concludeUnrun(g, cancelled ? "cancelled" : "skipped", cancelled ? RUN_CANCELLED : this.skipReason(g));
+      const cancelled = this.isCancelled;
+      return this.concludeUnrun(g, cancelled ? "cancelled" : "skipped", cancelled ? this.cancelReason : this.skipReason(g));
     }
 
     let instances: PlannedJob[];
@@ -275,6 +263,19 @@ export class WorkflowRun {
     }
 
     this.s.emit({ type: "job-queued", job: ref });
+    const preempt = (reason: string): void => controller.abort(new JobCancellation("concurrency", reason));
+    const entry = await enterGroup(this.s.concurrency, g.job.concurrency, contexts, controller.signal, preempt);
+    if (entry.kind !== "granted") return end(entry.kind === "failed" ? "failure" : "cancelled", { reason: entry.reason });
+    try {
+      return await this.admitAndRun({ g, job, ref, controller, strategy, slots, end, continueOnError, timeoutMinutes });
+    } finally {
+      entry.release();
+    }
+  }
+
+  /** Takes the job's slots (max-parallel, the pool), runs it, and ends its record. */
+  private async admitAndRun(run: Admission): Promise<InstanceEnd> {
+    const { g, job, ref, controller, strategy, slots, end, continueOnError, timeoutMinutes } = run;
     if (slots && !(await slots.take(controller.signal))) return end("cancelled", { reason: abortMessage(controller.signal) });
     const usesPool = !job.calls;
     if (usesPool && !(await this.s.pool.take(controller.signal))) {
@@ -308,7 +309,7 @@ export class WorkflowRun {
           needs: this.needsContext(g),
           strategy,
           signal: controller.signal,
-          runCancelled: this.s.runCancelled.signal,
+          runCancelled: AbortSignal.any([this.s.runCancelled.signal, this.cancelled.signal]),
           callers: this.callers.map((c) => c.job),
         });
       } catch (err) {

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { defaultActionCache } from "../actions/resolve.js";
+import { LocalConcurrency } from "../engine/concurrency.js";
 import { runPlan, type SchedulerEvent } from "../engine/scheduler.js";
 import { buildRunSummary, type JobDetails, type RecordedResults } from "../reports/run-summary.js";
 import { defaultStorePath, openStore, type RunStore } from "../store/index.js";
@@ -88,6 +89,7 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
       gate: req.gate,
       enforceBudgets: req.enforceBudgets,
       ...(req.signal ? { signal: req.signal } : {}),
+      concurrency: req.concurrency ?? new LocalConcurrency(),
       onEvent,
       context: { actor, repository, vars: req.vars, runId: String(run.number), runNumber: run.number },
     });

@@ -1,5 +1,6 @@
 // The pipeline's interface: what a caller (the CLI, the pre-push hook, the server, an agent)
 // asks for, where the pipeline reports as it goes, and what it hands back.
+import type { ConcurrencyGate } from "../engine/concurrency.js";
 import type { JobRef, RunOutcome, SchedulerEvent } from "../engine/scheduler.js";
 import type { Plan } from "../plan/plan-types.js";
 import type { RunSummary } from "../reports/run-summary.js";
@@ -47,6 +48,8 @@ export interface PipelineRequest extends EventRequest {
   db?: string;
   /** A store the caller keeps open (a server's); otherwise the pipeline opens and closes its own. */
   store?: RunStore;
+  /** Concurrency groups shared with other runs (a server's); by default the run's workflows and jobs share one of their own. */
+  concurrency?: ConcurrencyGate;
   /** Cancels the run: running jobs are cancelled as GitHub cancels them, `always()` steps still run. */
   signal?: AbortSignal;
 }
