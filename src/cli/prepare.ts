@@ -3,8 +3,12 @@
 import { synthesizeEvent } from "../plan/event-payload.js";
 import { buildPlan, type PlanResult } from "../plan/plan.js";
 import { loadRepository, type Repository } from "../workflow/load.js";
+import { CommandExit } from "./command-exit.js";
 import type { Out } from "./output.js";
 import { asRunWarnings, blocksRun, hasErrors, renderDiagnostics } from "./render-diagnostics.js";
+
+// Defined in its own module so that main can catch it without loading this one's imports.
+export { CommandExit };
 
 export interface CommonOptions {
   repo: string;
@@ -17,13 +21,6 @@ export interface EventOptions extends CommonOptions {
   input: Record<string, string>;
   var: Record<string, string>;
   actor?: string;
-}
-
-/** A command's early, clean exit with a code; no stack trace reaches the user. */
-export class CommandExit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
 }
 
 export async function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
