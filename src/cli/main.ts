@@ -18,8 +18,8 @@ export async function main(argv: string[], out: Out = stdio): Promise<number> {
   } catch (err) {
     if (err instanceof CommandExit) return err.code;
     if (err instanceof CommanderError) return DONE.has(err.code) ? 0 : 2;
-    if (err instanceof UsageError || (await isBadInput(err))) {
-      out.err(`tierci: ${(err as Error).message}`);
+    if (err instanceof Error && (err instanceof UsageError || (await isBadInput(err)))) {
+      out.err(`tierci: ${err.message}`);
       return 2;
     }
     out.err(`tierci: internal error: ${err instanceof Error ? err.message : String(err)}`);
@@ -32,8 +32,7 @@ export async function main(argv: string[], out: Out = stdio): Promise<number> {
  * A git failure or an unreadable event payload is the user's input, not a bug. Their modules are
  * loaded only here, once a command has failed, to keep them off the start-up path.
  */
-async function isBadInput(err: unknown): Promise<boolean> {
-  if (!(err instanceof Error)) return false;
+async function isBadInput(err: Error): Promise<boolean> {
   const [{ GitError }, { EventPayloadError }] = await Promise.all([import("../git/git.js"), import("../plan/event-payload.js")]);
   return err instanceof GitError || err instanceof EventPayloadError;
 }

@@ -5,7 +5,5 @@ import { readFileSync } from "node:fs";
 const PACKAGE_JSON = new URL("../../../package.json", import.meta.url);
 
 export function tierciVersion(): string {
-  const pkg = JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version?: unknown };
-  if (typeof pkg.version !== "string") throw new Error(`${PACKAGE_JSON.pathname} has no version`);
-  return pkg.version;
+  return (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string }).version;
 }

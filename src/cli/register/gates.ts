@@ -10,7 +10,7 @@ Exit status:
   2  BLOCK            a BLOCK rule fired; the output ends with "decision: BLOCK"
   2  bad usage        unknown ref, missing or invalid pack: an error message and no decision line`;
 
-export const registerPolicy: Registration = (program, { out, action }) => {
+export const registerPolicy: Registration = (program, { out, handle }) => {
   const policy = program.command("policy").description("change policy: rules on the lines a change adds and removes");
   policy
     .command("check")
@@ -23,10 +23,10 @@ export const registerPolicy: Registration = (program, { out, action }) => {
     .addOption(jsonOption())
     .addOption(sarifOption())
     .addHelpText("after", POLICY_EXIT_HELP)
-    .action(action(async (o) => (await import("../commands/policy.js")).policyCheckCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/policy.js")).policyCheckCommand(out, o)));
 };
 
-export const registerAudit: Registration = (program, { out, action }) => {
+export const registerAudit: Registration = (program, { out, handle }) => {
   program
     .command("audit")
     .description("repository hygiene: hidden Unicode characters, ignored files that are tracked, large files, report formats")
@@ -36,7 +36,7 @@ export const registerAudit: Registration = (program, { out, action }) => {
     .addOption(jsonOption())
     .addOption(sarifOption())
     .addHelpText("after", "\nExit status: 0 no findings, 1 findings, 2 bad usage.")
-    .action(action(async (o) => (await import("../commands/audit.js")).auditCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/audit.js")).auditCommand(out, o)));
 };
 
 /** Where the vulnerability database is: every `deps` command takes it. */
@@ -47,15 +47,16 @@ function databaseLocation<A extends unknown[], O extends OptionValues, G extends
     .option("--db <dir>", "the vulnerability database directory, e.g. one shared by every repository (default: <state-dir>/osv)");
 }
 
-export const registerDeps: Registration = (program, { out, action }) => {
+export const registerDeps: Registration = (program, { out, handle }) => {
   const deps = program.command("deps").description("audit pinned dependencies against an offline OSV vulnerability database");
   databaseLocation(deps.command("audit").description("report known vulnerabilities in the repository's pinned dependencies"))
     .option("--max-age <days>", "fail when the database was imported longer ago than this", "7")
+    // Kept as given and split into ids when the command runs: the splitter belongs to the audit, whose module loads SQLite.
     .option("--ignore <id>", "an advisory id or alias to leave out (repeatable, or comma-separated)", (v: string, prev: string[]) => [...prev, v], [])
     .addOption(jsonOption())
     .addOption(sarifOption())
     .action(
-      action(async (o) => {
+      handle(async (o) => {
         const [{ depsAuditCommand }, { splitIds }] = await Promise.all([import("../commands/deps.js"), import("../../gates/deps/audit.js")]);
         return depsAuditCommand(out, { ...o, ignore: o.ignore.flatMap(splitIds) });
       }),
@@ -63,14 +64,14 @@ export const registerDeps: Registration = (program, { out, action }) => {
   const db = deps.command("db").description("the offline vulnerability database");
   databaseLocation(db.command("import <paths...>").description("import OSV all.zip exports or folders of OSV JSON files"))
     .addOption(jsonOption())
-    .action(action(async (paths, o) => (await import("../commands/deps.js")).depsImportCommand(out, paths, o)));
+    .action(handle(async (paths, o) => (await import("../commands/deps.js")).depsImportCommand(out, paths, o)));
   databaseLocation(db.command("status").description("show what the database holds and how old it is"))
     .option("--max-age <days>", "mark ecosystems imported longer ago than this as stale", "7")
     .addOption(jsonOption())
-    .action(action(async (o) => (await import("../commands/deps.js")).depsStatusCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/deps.js")).depsStatusCommand(out, o)));
 };
 
-export const registerSecrets: Registration = (program, { out, action }) => {
+export const registerSecrets: Registration = (program, { out, handle }) => {
   const secrets = program.command("secrets").description("native secret scanning (gitleaks-compatible rules)");
   secrets
     .command("scan [path]")
@@ -85,5 +86,5 @@ export const registerSecrets: Registration = (program, { out, action }) => {
     .option("--write-baseline <file>", "write every finding of this scan as a baseline")
     .addOption(sarifOption())
     .option("--redact <n>", "characters of each secret shown at each end (default: 4; at most a quarter of the secret)")
-    .action(action(async (path, o) => (await import("../commands/secrets.js")).secretsScanCommand(out, path, o)));
+    .action(handle(async (path, o) => (await import("../commands/secrets.js")).secretsScanCommand(out, path, o)));
 };

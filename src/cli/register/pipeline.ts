@@ -4,34 +4,34 @@ import { collectKeyValue } from "../key-values.js";
 import { dbOption, eventOptions, jsonOption, sarifOption, stateDirOption, workflowOptions } from "../options.js";
 import type { Registration } from "./registrar.js";
 
-export const registerList: Registration = (program, { out, action }) => {
+export const registerList: Registration = (program, { out, handle }) => {
   workflowOptions(program.command("list").description("list workflows, their jobs, events and tier"))
     .addOption(jsonOption())
-    .action(action(async (o) => (await import("../commands/list.js")).listCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/list.js")).listCommand(out, o)));
 };
 
-export const registerPlan: Registration = (program, { out, action }) => {
+export const registerPlan: Registration = (program, { out, handle }) => {
   eventOptions(workflowOptions(program.command("plan").description("show what would run for an event, and why each workflow fires or not")))
     .addOption(jsonOption())
-    .action(action(async (o) => (await import("../commands/plan.js")).planCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/plan.js")).planCommand(out, o)));
 };
 
-export const registerGraph: Registration = (program, { out, action }) => {
+export const registerGraph: Registration = (program, { out, handle }) => {
   workflowOptions(program.command("graph").description("show the tiers and the job DAG"))
     .addOption(new Option("--format <format>", "output format").choices(["text", "mermaid", "dot"]).default("text"))
-    .action(action(async (o) => (await import("../commands/graph.js")).graphCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/graph.js")).graphCommand(out, o)));
 };
 
-export const registerLint: Registration = (program, { out, action }) => {
+export const registerLint: Registration = (program, { out, handle }) => {
   workflowOptions(program.command("lint").description("validate workflow files and .github/tiers.yml, then check them against the workflow policy"))
     .addOption(jsonOption())
     .addOption(sarifOption("write validation problems and policy findings as SARIF to FILE ('-' for standard output)"))
     .option("--strict", "report policy findings as errors")
     .addHelpText("after", "\nExit status: 0 valid and no policy findings, 1 policy findings, 2 invalid workflows.\nSilence a policy finding with '# tierci: ignore[rule-id]' on its line, the line above, or at the top of the file.")
-    .action(action(async (o) => (await import("../commands/lint.js")).lintCommand(out, o)));
+    .action(handle(async (o) => (await import("../commands/lint.js")).lintCommand(out, o)));
 };
 
-export const registerRun: Registration = (program, { out, action }) => {
+export const registerRun: Registration = (program, { out, handle }) => {
   eventOptions(workflowOptions(program.command("run").description("run the pipeline: tiers in order, jobs on this host")))
     .addOption(jsonOption())
     .option("-j, --job <id>", "run only this job and the jobs it needs")
@@ -49,7 +49,7 @@ export const registerRun: Registration = (program, { out, action }) => {
     .addOption(stateDirOption())
     .option("--debug", "show debug messages (ACTIONS_STEP_DEBUG)")
     .action(
-      action(async (o) =>
+      handle(async (o) =>
         (await import("../commands/run.js")).runCommand(out, {
           ...o,
           // A flag that was not given is absent; the run takes it as off.

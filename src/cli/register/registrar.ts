@@ -7,13 +7,13 @@ import type { Out } from "../output.js";
 export interface Registrar {
   out: Out;
   /** A commander action that runs `handler` and keeps the exit code it returns. */
-  action<A extends unknown[]>(handler: (...args: A) => number | Promise<number>): (...args: A) => Promise<void>;
+  handle<A extends unknown[]>(handler: (...args: A) => number | Promise<number>): (...args: A) => Promise<void>;
 }
 
 export function registrar(out: Out, setCode: (code: number) => void): Registrar {
   return {
     out,
-    action: (handler) => async (...args) => setCode(await handler(...args)),
+    handle: (handler) => async (...args) => setCode(await handler(...args)),
   };
 }
 
