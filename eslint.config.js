@@ -13,6 +13,26 @@ export default tseslint.config(
     },
   },
   {
+    // Node cannot load the parser package as it is (it imports JSON without import attributes);
+    // the build bundles it into github-parser.ts's output, so values come from there.
+    files: ["**/*.ts"],
+    ignores: ["src/workflow/github-parser.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@actions/workflow-parser", "@actions/workflow-parser/*"],
+              allowTypeImports: true,
+              message: "import GitHub's workflow parser from src/workflow/github-parser.ts, which the build bundles with its JSON schemas",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["bin/**/*.js", "scripts/**/*.js", "eslint.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
   },

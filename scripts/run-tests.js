@@ -19,7 +19,7 @@ if (files.length === 0) {
   console.error("no test files found under dist/ (run npm run build first)");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "./bin/register.js", "--test", "--test-concurrency=2", ...files], {
+const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...files], {
   stdio: "inherit",
 });
 process.exit(result.status ?? 1);

@@ -1,10 +1,15 @@
 // Shared first steps of the reporting commands: the pipeline's load and plan stages, with
 // their warnings and refusals shown. A refusal ends the command with exit code 2.
-import { loadForRun, planForEvent, PipelineRefused, type EventRequest, type PipelineSinks } from "../pipeline/index.js";
+import { loadForRun, planForEvent } from "../pipeline/prepare.js";
+import { PipelineRefused, type EventRequest, type PipelineSinks } from "../pipeline/types.js";
 import type { PlanResult } from "../plan/plan.js";
 import type { Repository } from "../workflow/load.js";
 import type { Out } from "./output.js";
+import { CommandExit } from "./command-exit.js";
 import { renderDiagnostics } from "./render-diagnostics.js";
+
+// Defined in its own module so that main can catch it without loading this one's imports.
+export { CommandExit };
 
 export interface CommonOptions {
   repo: string;
@@ -17,13 +22,6 @@ export interface EventOptions extends CommonOptions {
   input: Record<string, string>;
   var: Record<string, string>;
   actor?: string;
-}
-
-/** A command's early, clean exit with a code; no stack trace reaches the user. */
-export class CommandExit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
 }
 
 export function eventRequest(opts: EventOptions): EventRequest {

@@ -1,7 +1,6 @@
 // Schema and expression validation through GitHub's own parser, turned into
 // diagnostics with a position and a hint the user can act on.
-import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
-import { ErrorPolicy } from "@actions/workflow-parser/model/convert";
+import { convertWorkflowTemplate, ErrorPolicy, NoOperationTraceWriter, parseWorkflow } from "./github-parser.js";
 import type { Diagnostic } from "./model.js";
 
 const PREFIX = /^.*? \(Line: \d+, Col: \d+\): /;

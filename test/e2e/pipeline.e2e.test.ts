@@ -43,7 +43,7 @@ jobs:
     assert.equal(cli.code, 0, cli.stderr);
     const hook = repo.cli("hook", "run", "--json", "-");
     assert.equal(hook.code, 0, hook.stderr);
-    const lib = spawnSync(process.execPath, ["--import", "./bin/register.js", PROGRAM, repo.dir, "gates"], { encoding: "utf8" });
+    const lib = spawnSync(process.execPath, [PROGRAM, repo.dir, "gates"], { encoding: "utf8" });
     assert.equal(lib.status, 0, lib.stderr);
 
     const fromCli = JSON.parse(cli.stdout) as { jobs: { name: string; conclusion: string }[]; tiers: { name: string }[] };

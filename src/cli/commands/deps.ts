@@ -1,16 +1,14 @@
 // `tierci deps audit` and `tierci deps db import|status`: the offline dependency audit and
-// its OSV database.
-import type { Command } from "commander";
+// its OSV database. The commands' options are defined in ../register/gates.ts.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gateExitCode } from "../../gates/finding.js";
 import { formatFinding, writeGateOutputs } from "../../gates/output.js";
-import { auditDependencies, parseMaxAge, splitIds } from "../../gates/deps/audit.js";
+import { auditDependencies, parseMaxAge } from "../../gates/deps/audit.js";
 import { formatNote } from "../../gates/deps/manifest.js";
 import { importOsv, OsvDatabase, OsvDatabaseError, type EcosystemStatus } from "../../gates/deps/osv-db.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
-import { jsonOption, repoOption, sarifOption, stateDirOption } from "../options.js";
 
 interface DbLocation {
   repo: string;
@@ -56,7 +54,7 @@ function describeAge(status: EcosystemStatus, now: number): string {
   return `imported ${new Date(status.importedAt).toISOString().slice(0, 16).replace("T", " ")} UTC, ${ago} ago`;
 }
 
-function auditCommand(out: Out, opts: AuditCliOptions): number {
+export function depsAuditCommand(out: Out, opts: AuditCliOptions): number {
   const maxAgeDays = maxAgeOption(opts.maxAge);
   const now = Date.now();
   const result = withDatabaseErrors(() => auditDependencies({ root: resolve(opts.repo), dbDir: databaseDir(opts), maxAgeDays, ignore: opts.ignore, now }));
@@ -75,7 +73,7 @@ function auditCommand(out: Out, opts: AuditCliOptions): number {
   return gateExitCode(result.report);
 }
 
-function importCommand(out: Out, paths: string[], opts: DbLocation & { json?: string }): number {
+export function depsImportCommand(out: Out, paths: string[], opts: DbLocation & { json?: string }): number {
   const dir = databaseDir(opts);
   if (opts.db === undefined) {
     // The default location is inside the repository: keep git from seeing it.
@@ -97,7 +95,7 @@ function importCommand(out: Out, paths: string[], opts: DbLocation & { json?: st
   return 0;
 }
 
-function statusCommand(out: Out, opts: DbLocation & { maxAge: string; json?: string }): number {
+export function depsStatusCommand(out: Out, opts: DbLocation & { maxAge: string; json?: string }): number {
   const maxAgeDays = maxAgeOption(opts.maxAge);
   const dir = databaseDir(opts);
   const now = Date.now();
@@ -132,29 +130,4 @@ function statusCommand(out: Out, opts: DbLocation & { maxAge: string; json?: str
     out.log(`${s.ecosystem.padEnd(5)} ${String(s.advisories).padStart(7)} advisories ${String(s.packages).padStart(7)} packages  ${describeAge(s, now)}${newest}${stale}`);
   }
   return 0;
-}
-
-function location(cmd: Command): Command {
-  return cmd
-    .addOption(repoOption())
-    .addOption(stateDirOption("tierci's state directory; the database is its osv/ (default: <repo>/.tierci)"))
-    .option("--db <dir>", "the vulnerability database directory, e.g. one shared by every repository (default: <state-dir>/osv)");
-}
-
-export function registerDepsCommands(program: Command, out: Out, setCode: (code: number) => void): void {
-  const deps = program.command("deps").description("audit pinned dependencies against an offline OSV vulnerability database");
-  location(deps.command("audit").description("report known vulnerabilities in the repository's pinned dependencies"))
-    .option("--max-age <days>", "fail when the database was imported longer ago than this", "7")
-    .option("--ignore <id>", "an advisory id or alias to leave out (repeatable, or comma-separated)", (v: string, prev: string[]) => [...prev, ...splitIds(v)], [])
-    .addOption(jsonOption())
-    .addOption(sarifOption())
-    .action((o: AuditCliOptions) => setCode(auditCommand(out, o)));
-  const db = deps.command("db").description("the offline vulnerability database");
-  location(db.command("import <paths...>").description("import OSV all.zip exports or folders of OSV JSON files"))
-    .addOption(jsonOption())
-    .action((paths: string[], o: DbLocation & { json?: string }) => setCode(importCommand(out, paths, o)));
-  location(db.command("status").description("show what the database holds and how old it is"))
-    .option("--max-age <days>", "mark ecosystems imported longer ago than this as stale", "7")
-    .addOption(jsonOption())
-    .action((o: DbLocation & { maxAge: string; json?: string }) => setCode(statusCommand(out, o)));
 }

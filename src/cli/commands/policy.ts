@@ -13,13 +13,6 @@ export interface PolicyCheckCliOptions {
   sarif?: string;
 }
 
-export const POLICY_EXIT_HELP = `
-Exit status:
-  0  ALLOW            no rule fired (or every rule that fired was justified)
-  1  REVIEW_REQUIRED  only WARN rules fired
-  2  BLOCK            a BLOCK rule fired; the output ends with "decision: BLOCK"
-  2  bad usage        unknown ref, missing or invalid pack: an error message and no decision line`;
-
 function formatPolicyFinding(f: PolicyFinding): string {
   const where = `${f.file}${f.line !== undefined ? `:${f.line}` : ""}`;
   return `${where}: ${f.level === "BLOCK" ? style.red(f.level) : style.yellow(f.level)}: ${f.message} [${f.ruleId}]${f.hint ? `\n  hint: ${f.hint}` : ""}`;

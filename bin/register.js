@@ -1,3 +1,0 @@
-import { register } from "node:module";
-
-register("./json-import-hook.js", import.meta.url);

@@ -1,0 +1,129 @@
+// What the CLI loads before it does anything: `--version` and every `--help` must load the CLI
+// layer only, never the workflow parser, SQLite or YAML behind the commands. Checked on the list
+// of modules a child process loads (not on its time, which a busy machine would blur).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import Module from "node:module";
+import { join, resolve } from "node:path";
+import { after, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { tempDir } from "../support/git-repo.js";
+import { repoFactory } from "./harness.js";
+
+const CLI = resolve("bin", "tierci.js");
+const RECORDER = pathToFileURL(resolve("dist", "test", "support", "load-recorder.js")).href;
+const DIST = pathToFileURL(resolve("dist")).href + "/";
+const NODE_MODULES = pathToFileURL(resolve("node_modules")).href + "/";
+
+const FORBIDDEN: [RegExp, string][] = [
+  [/\/node_modules\/@actions\/workflow-parser\//, "the workflow parser package"],
+  [/\/dist\/src\/workflow\/github-parser\.js$/, "the bundled workflow parser"],
+  [/\/node_modules\/better-sqlite3\//, "better-sqlite3"],
+  [/\/node_modules\/yaml\//, "yaml"],
+];
+
+const work = tempDir("tierci-startup-");
+after(() => rmSync(work, { recursive: true, force: true }));
+const repo = repoFactory();
+let runs = 0;
+
+interface Loaded {
+  code: number;
+  stdout: string;
+  modules: string[];
+}
+
+/** Runs the CLI with a recorder of every module it resolves. */
+function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Loaded> {
+  const log = join(work, `loaded-${++runs}.txt`);
+  const child = spawn(process.execPath, ["--import", RECORDER, CLI, ...args], {
+    env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: join(work, "cache"), TIERCI_LOAD_LOG: log, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  return new Promise((done) =>
+    child.on("close", (code) => done({ code: code ?? -1, stdout, modules: existsSync(log) ? [...new Set(readFileSync(log, "utf8").split("\n").filter((l) => l !== ""))] : [] })),
+  );
+}
+
+/** The names of the forbidden modules among `modules`, in FORBIDDEN's order. */
+function forbiddenIn(modules: string[]): string[] {
+  return FORBIDDEN.filter(([pattern]) => modules.some((m) => pattern.test(m))).map(([, name]) => name);
+}
+
+function assertCliLayerOnly(args: string[], modules: string[]): void {
+  const what = `tierci ${args.join(" ")}`;
+  assert.ok(modules.some((m) => m.endsWith("/dist/src/cli/main.js")), `${what}: the recorder saw nothing (${modules.length} modules)`);
+  assert.deepEqual(forbiddenIn(modules), [], `${what} loaded modules of the commands`);
+  for (const m of modules) {
+    if (m.startsWith(DIST)) {
+      const path = m.slice(DIST.length);
+      assert.ok(path.startsWith("src/cli/") && !path.startsWith("src/cli/commands/"), `${what} loaded ${path}, which is not part of the command line layer`);
+    } else if (m.startsWith(NODE_MODULES)) {
+      const pkg = m.slice(NODE_MODULES.length);
+      assert.ok(pkg.startsWith("commander/") || pkg.startsWith("@commander-js/extra-typings/"), `${what} loaded the package file ${pkg}`);
+    }
+  }
+}
+
+describe("start-up loads the command line layer only", () => {
+  test("--version prints package.json's version", async () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    for (const args of [["--version"], ["-V"]]) {
+      const r = await loadedBy(args);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, `${version}\n`);
+      assertCliLayerOnly(args, r.modules);
+    }
+  });
+
+  test("--help and help", async () => {
+    for (const args of [["--help"], ["help"], ["help", "run"], []]) {
+      const r = await loadedBy(args);
+      assert.ok(r.stdout.includes("Usage: tierci") || args.length === 0, `${args.join(" ")}: ${r.stdout}`);
+      assertCliLayerOnly(args, r.modules);
+    }
+  });
+
+  // Every command is registered on every start, so these also cover the registrations of the rest.
+  test("a command's --help", async () => {
+    for (const args of [["run", "--help"], ["hook", "run", "--help"], ["deps", "db", "import", "--help"], ["policy", "check", "--help"], ["secrets", "scan", "--help"]]) {
+      const r = await loadedBy(args);
+      assert.equal(r.code, 0, `tierci ${args.join(" ")} exited ${r.code}`);
+      assertCliLayerOnly(args, r.modules);
+    }
+  });
+
+  test("the recorder sees what a command loads: list loads the parser and yaml, runs loads better-sqlite3", async () => {
+    const r = repo({ ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n" });
+    const list = await loadedBy(["list", "--repo", r.dir]);
+    assert.equal(list.code, 0);
+    assert.deepEqual(forbiddenIn(list.modules), ["the bundled workflow parser", "yaml"]);
+    const recorded = await loadedBy(["runs", "--repo", r.dir]);
+    assert.deepEqual(forbiddenIn(recorded.modules), ["better-sqlite3"]);
+  });
+});
+
+describe("Node's compile cache", () => {
+  const hasCache = (Module as unknown as { enableCompileCache?: unknown }).enableCompileCache !== undefined;
+
+  test(hasCache ? "is written to the user's cache directory" : "is left alone where this Node has none", async () => {
+    const cache = join(work, "compile-cache-home");
+    await loadedBy(["--version"], { XDG_CACHE_HOME: cache });
+    const dir = join(cache, "tierci", "compile-cache");
+    if (!hasCache) {
+      assert.equal(existsSync(dir), false);
+      return;
+    }
+    const files = readdirSync(dir, { recursive: true });
+    assert.ok(files.length > 0, `nothing cached in ${dir}`);
+  });
+
+  test("NODE_DISABLE_COMPILE_CACHE turns it off", async () => {
+    const cache = join(work, "compile-cache-off");
+    await loadedBy(["--version"], { XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: "1" });
+    assert.equal(existsSync(join(cache, "tierci")), false);
+  });
+});
