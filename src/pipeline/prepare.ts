@@ -30,8 +30,12 @@ export async function loadForRun(req: Pick<EventRequest, "repo" | "workflows">, 
 
 export function planForEvent(repo: Repository, req: EventRequest, sinks: PipelineSinks = {}): PlanResult {
   const actor = actorOf(req);
-  const ev = synthesizeEvent(repo.root, req.event, { eventPath: req.eventPath, inputs: req.inputs, actor });
-  for (const note of ev.notes) sinks.note?.(note);
+  let ev = req.prepared;
+  if (!ev) {
+    const made = synthesizeEvent(repo.root, req.event, { eventPath: req.eventPath, inputs: req.inputs, actor });
+    for (const note of made.notes) sinks.note?.(note);
+    ev = made;
+  }
   const result = buildPlan(repo, {
     name: req.event,
     payload: ev.payload,

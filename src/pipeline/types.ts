@@ -2,11 +2,20 @@
 // asks for, where the pipeline reports as it goes, and what it hands back.
 import type { ConcurrencyGate } from "../engine/concurrency.js";
 import type { JobRef, RunOutcome, SchedulerEvent } from "../engine/scheduler.js";
+import type { EventFacts } from "../plan/event-filter.js";
 import type { Plan } from "../plan/plan-types.js";
 import type { RunSummary } from "../reports/run-summary.js";
 import type { JobSink } from "../runner/job-types.js";
 import type { RunStore } from "../store/index.js";
 import type { Diagnostic } from "../workflow/model.js";
+
+/** An event made elsewhere (a server's webhook), used as it is instead of one made from the checkout. */
+export interface PreparedEvent {
+  payload: Record<string, unknown>;
+  sha: string;
+  ref: string;
+  facts: EventFacts;
+}
 
 /** Which repository, which workflows and which event: what loading and planning need. */
 export interface EventRequest {
@@ -17,6 +26,8 @@ export interface EventRequest {
   event: string;
   /** A JSON payload that overrides the one made from git. */
   eventPath?: string;
+  /** The whole event, when the caller has it: nothing is made from the checkout. */
+  prepared?: PreparedEvent;
   inputs: Record<string, string>;
   vars: Record<string, string>;
   actor?: string;
