@@ -25,6 +25,8 @@ export interface BuiltinRun {
   jobKey: string;
   /** True when the job runs in the repository itself (--reuse-workspace). */
   inPlace: boolean;
+  /** True with --offline: nothing may be downloaded (remote actions, toolchains). */
+  offline: boolean;
   /** The environment a step of this job would get now (PATH, HOME, RUNNER_TEMP, ...). */
   env: Readonly<Record<string, string>>;
   /** The job's status so far, for post steps ("success", "failure", "cancelled"). */

@@ -10,6 +10,8 @@ import { pipAuditAction } from "../gates/deps/pip-audit-action.js";
 import { auditAction } from "../gates/audit/action.js";
 import { policyCheckAction } from "../gates/policy/action.js";
 import { codecovAction } from "./codecov/codecov.js";
+import { setupGoAction } from "./setup/setup-go.js";
+import { setupJavaAction } from "./setup/setup-java.js";
 import { setupNodeAction } from "./setup/setup-node.js";
 import { setupPythonAction } from "./setup/setup-python.js";
 import { setupUvAction } from "./setup/setup-uv.js";
@@ -32,6 +34,8 @@ const BUILTINS = new Map<string, BuiltinAction>([
   [setupPythonAction.name, setupPythonAction],
   [setupNodeAction.name, setupNodeAction],
   [setupUvAction.name, setupUvAction],
+  [setupGoAction.name, setupGoAction],
+  [setupJavaAction.name, setupJavaAction],
 ]);
 
 export function isBuiltin(name: string): boolean {

@@ -1,7 +1,8 @@
-// Each job's private directories: workspace, HOME, RUNNER_TEMP and tool cache.
+// Each job's private directories (workspace, HOME, RUNNER_TEMP), and the tool cache all jobs share.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { toolCacheRoot } from "../toolcache/layout.js";
 
 export interface JobDirs {
   root: string;
@@ -27,7 +28,8 @@ export async function createJobDirs(repoName: string, label: string, runTag = "n
     workspace: join(root, "work", repoName, repoName),
     home: join(root, "home"),
     temp: join(root, "temp"),
-    toolCache: join(root, "tool"),
+    // Shared by every job and run, as a runner's tool cache is; tools are installed into it atomically.
+    toolCache: toolCacheRoot(),
     internal: join(root, "internal"),
   };
   await Promise.all([dirs.workspace, dirs.home, dirs.temp, dirs.toolCache, dirs.internal].map((d) => mkdir(d, { recursive: true })));

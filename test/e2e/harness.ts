@@ -1,11 +1,17 @@
 // Real temporary git repositories and the real CLI, for end-to-end tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { after } from "node:test";
 import { makeRepo, type TestRepo } from "../support/git-repo.js";
 
 const CLI = resolve("bin", "tierci.js");
+
+// The CLI's runs and `cache prune` never touch the user's shared tool cache: each test file has its own.
+const toolCache = mkdtempSync(join(tmpdir(), "tierci-e2e-tools-"));
+process.env["TIERCI_TOOL_CACHE"] = toolCache;
+after(() => rmSync(toolCache, { recursive: true, force: true }));
 
 
 export interface CliResult {

@@ -54,7 +54,7 @@ jobs:
           v="$(python --version 2>&1)"
           echo "got $v from $(which python)"
           case "$v" in "Python \${{ matrix.python }}."*) ;; *) echo "expected \${{ matrix.python }}"; exit 1 ;; esac
-          case "$(which python)" in "$RUNNER_TOOL_CACHE"/*) ;; *) echo "python is not the job's own"; exit 1 ;; esac
+          case "$(which python)" in "$RUNNER_TEMP"/*) ;; *) echo "python is not the job's own"; exit 1 ;; esac
           test "$(which python)" = "\${{ steps.py.outputs.python-path }}"
           case "\${{ steps.py.outputs.python-version }}" in "\${{ matrix.python }}".*) ;; *) exit 1 ;; esac
           test "$pythonLocation/bin/python" = "\${{ steps.py.outputs.python-path }}"
@@ -83,7 +83,7 @@ jobs:
   if (pip) assert.match(res.logs, /1 passed/);
 });
 
-test("a Python that is not installed fails the step and names the installed versions", () => {
+test("offline, a Python that is not installed fails the step, names the installed versions and where it would come from", () => {
   const r = repo({
     ".github/workflows/py.yml": `on: push
 jobs:
@@ -101,7 +101,7 @@ jobs:
   const job = res.summary.jobs[0];
   assert.equal(job?.conclusion, "failure");
   const message = job?.annotations.find((a) => a.level === "error")?.message ?? "";
-  assert.match(message, /^Python 3\.4 was not found on this machine; installed: .*3\.1[012]\.\d+.*\. tierci uses the interpreters of the machine/);
+  assert.match(message, /^Python 3\.4 is not installed on this machine \(installed: .*3\.1[012]\.\d+.*\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\//);
 });
 
 test("cache: pip restores the job's pip cache directory on the next run", () => {

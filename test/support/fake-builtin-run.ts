@@ -1,5 +1,7 @@
 // A BuiltinRun for unit tests of built-in actions: inputs with the action's defaults, and
 // everything the action says (log, warnings, outputs, reports) kept for assertions.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BuiltinAction, BuiltinReport, BuiltinRun } from "../../src/actions/builtin-types.js";
 
 export interface FakeRun extends BuiltinRun {
@@ -16,6 +18,7 @@ export interface FakeRunOptions {
   runNumber?: number;
   jobKey?: string;
   env?: Record<string, string>;
+  offline?: boolean;
 }
 
 /** Defaults that are expressions (`${{ github.run_id }}`) get the values the runner would give them. */
@@ -40,6 +43,7 @@ export function fakeRun(action: BuiltinAction, opts: FakeRunOptions): FakeRun {
     runNumber,
     jobKey: opts.jobKey ?? "build",
     inPlace: false,
+    offline: opts.offline ?? false,
     env: { HOME: opts.workspace, ...opts.env },
     jobStatus: "success",
     state: {},
@@ -57,4 +61,34 @@ export function fakeRun(action: BuiltinAction, opts: FakeRunOptions): FakeRun {
     signal: new AbortController().signal,
   };
   return run;
+}
+
+export interface FakeJob {
+  run: FakeRun;
+  /** What the step added to PATH and exported, in order, as the runner would apply it. */
+  paths: string[];
+  exported: Record<string, string>;
+}
+
+let jobCount = 0;
+
+/**
+ * A job of its own under `root` (HOME, RUNNER_TEMP and a workspace holding `files`) that
+ * uses the tool cache `toolCache`, with what the action adds to PATH and exports recorded.
+ */
+export function fakeJob(action: BuiltinAction, opts: { root: string; toolCache: string; inputs: Record<string, string>; files?: Record<string, string>; env?: Record<string, string>; offline?: boolean }): FakeJob {
+  const dir = join(opts.root, `job-${++jobCount}`);
+  for (const d of ["home", "temp", "work"]) mkdirSync(join(dir, d), { recursive: true });
+  for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, "work", name), text);
+  const run = fakeRun(action, {
+    workspace: join(dir, "work"),
+    stateDir: join(opts.root, "state"),
+    inputs: opts.inputs,
+    env: { PATH: "/usr/bin:/bin", HOME: join(dir, "home"), RUNNER_TOOL_CACHE: opts.toolCache, RUNNER_TEMP: join(dir, "temp"), RUNNER_OS: "Linux", ...opts.env },
+    offline: opts.offline,
+  });
+  const job: FakeJob = { run, paths: [], exported: {} };
+  run.addPath = (d) => job.paths.push(d);
+  run.exportVariable = (name, value) => (job.exported[name] = value);
+  return job;
 }

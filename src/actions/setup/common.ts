@@ -3,8 +3,10 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
+import { delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { listDir } from "../../util/list-dir.js";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
+import { saveCache } from "../cache/index.js";
 
 /** core.getBooleanInput: only the YAML 1.2 core schema spellings. */
 export function booleanInput(run: BuiltinRun, name: string): boolean {
@@ -78,6 +80,29 @@ export function findExecutable(name: string, pathValue: string): string | undefi
   return undefined;
 }
 
+export interface InstallCandidate {
+  path: string;
+  source: string;
+}
+
+/** Each entry of `dir` (those `keep` accepts) as a candidate installation found by `source`. */
+export function entriesOf(dir: string, source: string, keep: (name: string) => boolean = () => true): InstallCandidate[] {
+  return listDir(dir)
+    .filter(keep)
+    .map((name) => ({ path: join(dir, name), source }));
+}
+
+/** The installation a command on PATH belongs to: the directory above the bin/ its real file lies in. */
+export function homeOnPath(command: string, pathValue: string): InstallCandidate[] {
+  const found = findExecutable(command, pathValue);
+  if (!found) return [];
+  try {
+    return [{ path: dirname(dirname(realpathSync(found))), source: "PATH" }];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The home of the user running tierci. A job's HOME is a private directory, but the tools
  * installed on the machine (pyenv, nvm, uv's Pythons) live under the real one.
@@ -147,6 +172,16 @@ export function cachePathSpec(run: Pick<BuiltinRun, "env" | "workspace">, path: 
   const underWorkspace = inside(run.workspace, path);
   if (underWorkspace !== undefined) return underWorkspace === "" ? "." : underWorkspace;
   return path;
+}
+
+/** A setup action's post step for its dependency cache: nothing after an exact hit, else the paths are saved under the key. */
+export async function saveDependencyCache(run: BuiltinRun, key: string, matched: string | undefined, paths: string[]): Promise<void> {
+  if (key === matched) {
+    run.log(`Cache hit occurred on the primary key ${key}, not saving cache.`);
+    return;
+  }
+  const saved = await saveCache(run, { key, paths });
+  if (saved.saved) run.log(`Cache saved with the key: ${key}`);
 }
 
 /** The directory a cachePathSpec stands for in this job. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { missingNodeMessage, nodeVersionFromFile, NodeVersionFileError, resolveNode, type NodeInstall } from "./node-versions.js";
+import { installedNodeVersions, isNodeAlias, nodeVersionFromFile, NodeVersionFileError, resolveNode, type NodeInstall } from "./node-versions.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierci-node-versions-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +50,7 @@ test("versions and ranges resolve to the highest installation that satisfies the
   assert.equal(resolved("16"), "error: Node.js 16 was not found");
 });
 
-test("LTS aliases and latest are answered from the installations", () => {
+test("LTS aliases and latest are answered from the candidates (releases, or installations offline)", () => {
   assert.equal(resolved("lts/*"), "22.3.0@nvm");
   assert.equal(resolved("lts/-1"), "20.20.2@/usr/bin");
   assert.equal(resolved("lts/-2"), "18.19.0@nvm");
@@ -62,11 +62,8 @@ test("LTS aliases and latest are answered from the installations", () => {
   assert.match(resolved("latest", []), /No Node\.js installation found/);
 });
 
-test("a missing version names the installed ones", () => {
-  const r = resolveNode("16", machine);
-  assert.ok("error" in r);
-  assert.equal(
-    missingNodeMessage("16", r.error, machine),
-    "Node.js 16 was not found on this machine; installed: 18.19.0, 20.11.1, 20.20.2, 21.7.3, 22.3.0. tierci uses the Node.js installations of the machine (nvm, fnm, volta, /usr/bin, PATH); install the version or change node-version",
-  );
+test("aliases are told apart from versions and ranges; installed versions are listed oldest first", () => {
+  assert.deepEqual(["lts/*", "lts/iron", "latest", "current", "node", "20", ">=20", "20.x"].map(isNodeAlias), [true, true, true, true, true, false, false, false]);
+  assert.equal(installedNodeVersions([...machine].reverse()), "18.19.0, 20.11.1, 20.20.2, 21.7.3, 22.3.0");
+  assert.equal(installedNodeVersions([]), "none");
 });

@@ -1,10 +1,13 @@
-// Which Node.js a setup-node step asks for, and which installation of the machine answers:
-// version files read as actions/setup-node reads them, LTS aliases and `latest` answered
-// from the installations themselves (there is no release manifest offline), and versions
+// Which Node.js a setup-node step asks for, and which installation answers: version files
+// read as actions/setup-node reads them, LTS aliases and `latest` answered from a list of
+// releases (a release index, or the installations themselves when offline), and versions
 // matched as @actions/tool-cache matches its directory of versions.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { cachedVersions } from "../../toolcache/layout.js";
+import { listDir as list } from "../../util/list-dir.js";
+import { memoized } from "../../util/memoize.js";
 import { execTool, isExecutable, machineHome, uniqueInstalls } from "./common.js";
 import { compareVersions, findVersion, parseVersion, type SemVer } from "./version-spec.js";
 
@@ -63,19 +66,29 @@ export function nodeVersionFromFile(path: string): string | null {
   return found?.groups?.["version"] ?? contents.trim();
 }
 
-function newestFirst(installs: readonly NodeInstall[]): NodeInstall[] {
-  const v = (i: NodeInstall): SemVer => parseVersion(i.version) ?? { major: -1, minor: 0, patch: 0, prerelease: [] };
+/** A release or an installation: its version and LTS codename. */
+interface Versioned {
+  version: string;
+  lts: string;
+}
+
+function newestFirst<T extends Versioned>(installs: readonly T[]): T[] {
+  const v = (i: T): SemVer => parseVersion(i.version) ?? { major: -1, minor: 0, patch: 0, prerelease: [] };
   return [...installs].sort((a, b) => compareVersions(v(b), v(a)));
 }
 
-export type NodeResolution = { install: NodeInstall; spec: string } | { error: string };
+export type NodeResolution<T> = { install: T; spec: string } | { error: string };
+
+/** Specs whose answer changes as Node.js releases: only a release index can answer them truly. */
+export function isNodeAlias(spec: string): boolean {
+  return spec.startsWith("lts/") || ["current", "latest", "node"].includes(spec);
+}
 
 /**
- * `lts/*`, `lts/-1` and `lts/<codename>` count the LTS lines installed here, newest first;
- * `latest`, `current` and `node` take the newest installation; anything else is a semver
- * version or range.
+ * `lts/*`, `lts/-1` and `lts/<codename>` count the LTS lines among the candidates, newest
+ * first; `latest`, `current` and `node` take the newest; anything else is a semver version or range.
  */
-export function resolveNode(versionSpec: string, installs: readonly NodeInstall[]): NodeResolution {
+export function resolveNode<T extends Versioned>(versionSpec: string, installs: readonly T[]): NodeResolution<T> {
   let spec = versionSpec;
   const sorted = newestFirst(installs);
   if (spec.startsWith("lts/")) {
@@ -84,7 +97,7 @@ export function resolveNode(versionSpec: string, installs: readonly NodeInstall[
     const lines = [...new Map(sorted.filter((i) => i.lts).map((i) => [i.lts, i])).values()];
     const n = Number(alias);
     const release = alias === "*" ? lines[0] : n < 0 ? lines[-n] : lines.find((i) => i.lts === alias);
-    if (!release) return { error: `Unable to find LTS release '${alias}' for Node version '${versionSpec}' among the Node.js installations of this machine` };
+    if (!release) return { error: `Unable to find LTS release '${alias}' for Node version '${versionSpec}'` };
     spec = release.version.split(".")[0] ?? "";
   } else if (["current", "latest", "node"].includes(spec)) {
     const newest = sorted[0];
@@ -99,22 +112,15 @@ export function resolveNode(versionSpec: string, installs: readonly NodeInstall[
   return install ? { install, spec } : { error: `Node.js ${versionSpec} was not found` };
 }
 
-export function missingNodeMessage(versionSpec: string, reason: string, installs: readonly NodeInstall[]): string {
+/** The installed versions, oldest first, for messages. */
+export function installedNodeVersions(installs: readonly NodeInstall[]): string {
   const versions = [...new Set(newestFirst(installs).reverse().map((i) => i.version))];
-  return `${reason} on this machine; installed: ${versions.length > 0 ? versions.join(", ") : "none"}. tierci uses the Node.js installations of the machine (nvm, fnm, volta, /usr/bin, PATH); install the version or change node-version`;
+  return versions.length > 0 ? versions.join(", ") : "none";
 }
 
 interface Candidate {
   path: string;
   source: string;
-}
-
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
 }
 
 function versionDirs(root: string, source: string, binary: (dir: string) => string): Candidate[] {
@@ -148,7 +154,7 @@ export function nodeCandidates(env: NodeJS.ProcessEnv = process.env, home = mach
 
 const PROBE = "process.stdout.write(JSON.stringify([process.version, process.release.lts || '', process.arch]))";
 
-async function probe(candidate: Candidate): Promise<NodeInstall | undefined> {
+export async function probeNode(candidate: Candidate): Promise<NodeInstall | undefined> {
   const env = { ...process.env };
   // Options meant for tierci's own node could break or slow down another version.
   delete env["NODE_OPTIONS"];
@@ -166,6 +172,19 @@ let discovered: Promise<NodeInstall[]> | undefined;
 
 /** Every Node.js installation that runs, probed once per process. */
 export function installedNodes(): Promise<NodeInstall[]> {
-  discovered ??= Promise.all(nodeCandidates().map(probe)).then((all) => all.filter((n): n is NodeInstall => n !== undefined));
+  discovered ??= Promise.all(nodeCandidates().map(probeNode)).then((all) => all.filter((n): n is NodeInstall => n !== undefined));
   return discovered;
+}
+
+const cachedProbes = new Map<string, Promise<NodeInstall | undefined>>();
+
+/** The Node.js versions of the tool cache for one architecture; each binary is probed once per process. */
+export async function cachedNodes(root: string, arch: string): Promise<NodeInstall[]> {
+  const found = await Promise.all(
+    cachedVersions(root, "node", arch).map((version) => {
+      const path = join(root, "node", version, arch, "bin", "node");
+      return memoized(cachedProbes, path, () => probeNode({ path, source: "tool cache" }));
+    }),
+  );
+  return found.filter((n): n is NodeInstall => n !== undefined);
 }

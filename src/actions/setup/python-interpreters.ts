@@ -1,8 +1,11 @@
 // The CPython interpreters installed on this machine: pyenv's versions, uv-managed ones,
 // /usr/local/bin and /usr/bin, then whatever else is on PATH. Each distinct binary is asked
 // once for its exact version and layout; the answer holds for the life of the process.
-import { readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { cachedVersions } from "../../toolcache/layout.js";
+import { listDir as list } from "../../util/list-dir.js";
+import { memoized } from "../../util/memoize.js";
 import { execTool, isExecutable, machineHome, uniqueInstalls } from "./common.js";
 import type { PythonInterpreter } from "./python-versions.js";
 
@@ -24,14 +27,6 @@ interface Candidate {
 }
 
 const NAME = /^python(\d+(\.\d+)?)?t?$/;
-
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
 
 function installs(root: string, source: string, binary: (dir: string) => string[]): Candidate[] {
   const found: Candidate[] = [];
@@ -112,7 +107,7 @@ export function semanticPythonVersion(info: Probe["info"]): string {
   return `${major}.${minor}.${micro}${tag ? `-${tag}.${serial}` : ""}`;
 }
 
-async function probe(candidate: Candidate): Promise<InstalledPython | undefined> {
+export async function probePython(candidate: Candidate, implementation: "cpython" | "pypy" = "cpython"): Promise<InstalledPython | undefined> {
   // -I: neither PYTHON* variables nor the current directory can change the answer.
   const r = await execTool(candidate.path, ["-I", "-S", "-c", PROBE], { timeoutMs: 20_000, cwd: "/" });
   if (r.code !== 0) return undefined;
@@ -122,9 +117,9 @@ async function probe(candidate: Candidate): Promise<InstalledPython | undefined>
   } catch {
     return undefined;
   }
-  // Only CPython 3 that can make a virtual environment is of use; a virtual environment
-  // found on PATH is not an install of its own.
-  if (p.impl !== "cpython" || p.info[0] < 3 || !p.venv || p.prefix !== p.base) return undefined;
+  // Only an interpreter of the implementation asked for, Python 3, that can make a virtual
+  // environment is of use; a virtual environment found on PATH is not an install of its own.
+  if (p.impl !== implementation || p.info[0] < 3 || !p.venv || p.prefix !== p.base) return undefined;
   return {
     version: semanticPythonVersion(p.info),
     freethreaded: p.ft,
@@ -142,7 +137,7 @@ let discovered: Promise<InstalledPython[]> | undefined;
 
 /** Every usable interpreter, probed once per process. */
 export function installedPythons(): Promise<InstalledPython[]> {
-  discovered ??= Promise.all(pythonCandidates().map(probe)).then((all) => {
+  discovered ??= Promise.all(pythonCandidates().map((c) => probePython(c))).then((all) => {
     const seen = new Set<string>();
     // Two paths can still be one install (a copied binary, a hard link).
     return all.filter((p): p is InstalledPython => {
@@ -154,4 +149,26 @@ export function installedPythons(): Promise<InstalledPython[]> {
     });
   });
   return discovered;
+}
+
+/** The interpreter of an installed tree: bin/python3, or a free-threaded build's bin/python3.Nt. */
+export function treePython(dir: string): string {
+  const python3 = join(dir, "bin", "python3");
+  if (existsSync(python3)) return python3;
+  const threaded = list(join(dir, "bin")).find((n) => /^python3\.\d+t$/.test(n));
+  return threaded ? join(dir, "bin", threaded) : python3;
+}
+
+const cachedProbes = new Map<string, Promise<InstalledPython | undefined>>();
+
+/** The CPython versions of the tool cache (Python/<version>/<arch>, and <arch>-freethreaded); each is probed once per process. */
+export async function cachedPythons(root: string, arch: string): Promise<InstalledPython[]> {
+  const dirs = [arch, `${arch}-freethreaded`].flatMap((a) => cachedVersions(root, "Python", a).map((version) => join(root, "Python", version, a)));
+  const found = await Promise.all(
+    dirs.map((dir) => {
+      const path = treePython(dir);
+      return memoized(cachedProbes, path, () => probePython({ path, source: "tool cache" }));
+    }),
+  );
+  return found.filter((p): p is InstalledPython => p !== undefined);
 }

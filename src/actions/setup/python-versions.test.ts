@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   installedVersions,
-  missingPythonMessage,
+  describeMissing,
   pythonRequest,
   resolvePython,
   versionsFromFile,
@@ -55,14 +55,10 @@ test("free-threaded builds are asked for with a t suffix or the freethreaded inp
   assert.deepEqual(pythonRequest("3.14t-dev", false, false), { input: "3.14t-dev", spec: "~3.14.0-0", freethreaded: true });
 });
 
-test("a missing version names the installed ones and says where tierci looks", () => {
-  const message = missingPythonMessage(pythonRequest("3.9", false, false), machine);
-  assert.equal(
-    message,
-    "Python 3.9 was not found on this machine; installed: 3.10.14, 3.11.2, 3.11.7, 3.12.3, 3.13.0-rc.2, 3.13.1t. tierci uses the interpreters of the machine (pyenv, /usr/bin, uv); install the version or change python-version",
-  );
-  assert.match(missingPythonMessage(pythonRequest("3.1", false, false), machine), /an unquoted 3\.10 in YAML is the number 3\.1/);
-  assert.match(missingPythonMessage(pythonRequest("3.12", false, true), []), /^Python 3\.12 \(free-threaded\) was not found.*installed: none\./);
+test("a missing version is described with the installed ones", () => {
+  assert.deepEqual(describeMissing(pythonRequest("3.9", false, false), machine), { what: "Python 3.9", installed: "installed: 3.10.14, 3.11.2, 3.11.7, 3.12.3, 3.13.0-rc.2, 3.13.1t" });
+  assert.match(describeMissing(pythonRequest("3.1", false, false), machine).installed, /; an unquoted 3\.10 in YAML is the number 3\.1, quote the version$/);
+  assert.deepEqual(describeMissing(pythonRequest("3.12", false, true), []), { what: "Python 3.12 (free-threaded)", installed: "installed: none" });
   assert.deepEqual(installedVersions([py("3.12.3"), py("3.12.3", "PATH"), py("3.9.1")]), ["3.9.1", "3.12.3"]);
 });
 

@@ -105,12 +105,8 @@ export function pythonRequest(input: string, allowPrereleases: boolean, freethre
   return { input, spec: version, freethreaded: threaded };
 }
 
-export function isPyPyOrGraalPy(version: string): boolean {
-  return version.startsWith("pypy") || version.startsWith("graalpy");
-}
-
 /** The interpreter a request resolves to: the exact version, or the highest one in the range. */
-export function resolvePython<T extends PythonInterpreter>(request: PythonRequest, interpreters: readonly T[]): T | undefined {
+export function resolvePython<T extends Pick<PythonInterpreter, "version" | "freethreaded">>(request: PythonRequest, interpreters: readonly T[]): T | undefined {
   const eligible = interpreters.filter((i) => i.freethreaded === request.freethreaded);
   const versions = eligible.map((i) => parseVersion(i.version) ?? ({ major: -1, minor: 0, patch: 0, prerelease: [] } satisfies SemVer));
   return eligible[findVersion(versions, request.spec)];
@@ -126,10 +122,11 @@ export function installedVersions(interpreters: readonly PythonInterpreter[]): s
   return [...new Set(sorted.map((i) => `${i.version}${i.freethreaded ? "t" : ""}`))];
 }
 
-export function missingPythonMessage(request: PythonRequest, interpreters: readonly PythonInterpreter[]): string {
+/** What a request names, and what the machine has instead, for messages. */
+export function describeMissing(request: PythonRequest, interpreters: readonly PythonInterpreter[]): { what: string; installed: string } {
   const installed = installedVersions(interpreters);
   const what = `Python ${request.input}${request.freethreaded && !/t(-dev)?$/.test(request.input) ? " (free-threaded)" : ""}`;
   // YAML reads an unquoted 3.10 as the number 3.1.
-  const hint = /^\d+\.\d$/.test(request.input) && installed.some((v) => v.startsWith(`${request.input}0`)) ? ` (an unquoted ${request.input}0 in YAML is the number ${request.input}; quote the version)` : "";
-  return `${what} was not found on this machine${hint}; installed: ${installed.length > 0 ? installed.join(", ") : "none"}. tierci uses the interpreters of the machine (pyenv, /usr/bin, uv); install the version or change python-version`;
+  const hint = /^\d+\.\d$/.test(request.input) && installed.some((v) => v.startsWith(`${request.input}0`)) ? `; an unquoted ${request.input}0 in YAML is the number ${request.input}, quote the version` : "";
+  return { what, installed: `installed: ${installed.length > 0 ? installed.join(", ") : "none"}${hint}` };
 }

@@ -21,7 +21,7 @@ interface Job {
 let jobs = 0;
 
 /** A job with its own HOME, tool cache and workspace, as the runner gives each job. */
-function job(inputs: Record<string, string>, files: Record<string, string> = {}, state: Record<string, string> = {}): Job {
+function job(inputs: Record<string, string>, files: Record<string, string> = {}, state: Record<string, string> = {}, opts: { offline?: boolean; toolCache?: string; env?: Record<string, string> } = {}): Job {
   const dir = join(root, `job-${++jobs}`);
   const workspace = join(dir, "work");
   for (const d of ["home", "tool", "temp", "work"]) mkdirSync(join(dir, d), { recursive: true });
@@ -30,7 +30,8 @@ function job(inputs: Record<string, string>, files: Record<string, string> = {},
     workspace,
     stateDir: join(root, "state"),
     inputs,
-    env: { ...inheritedEnvironment(), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_OS: "Linux" },
+    env: { ...inheritedEnvironment(), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: opts.toolCache ?? join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_OS: "Linux", ...opts.env },
+    offline: opts.offline,
   });
   const j: Job = { run, paths: [], exported: {}, state };
   run.addPath = (d) => j.paths.push(d);
@@ -42,12 +43,12 @@ function job(inputs: Record<string, string>, files: Record<string, string> = {},
 
 const major = process.versions.node.split(".")[0] ?? "";
 
-test("the running Node.js is found, linked into the job's tool directory and put on PATH", async () => {
+test("the running Node.js is found, linked into the job's own tool directory and put on PATH", async () => {
   const j = job({ "node-version": major });
   await setupNodeAction.main(j.run);
   assert.equal(j.run.outputs["node-version"], process.version);
   const bin = j.paths[0] ?? "";
-  assert.ok(bin.startsWith(join(j.run.env["RUNNER_TOOL_CACHE"] ?? "", `node-${process.versions.node}`)), bin);
+  assert.ok(bin.startsWith(join(j.run.env["RUNNER_TEMP"] ?? "", "tierci-tools", `node-${process.versions.node}`)), bin);
   assert.equal(realpathSync(join(bin, "node")), realpathSync(process.execPath));
   assert.equal(j.exported["npm_config_prefix"], join(bin, ".."));
   assert.ok(existsSync(join(bin, "npm")), "npm comes along with node");
@@ -60,12 +61,23 @@ test("node-version-file is read from the workspace", async () => {
   assert.ok(j.run.logs.includes(`Resolved .nvmrc as ${process.versions.node}`));
 });
 
-test("a version that is not installed fails and names the installed ones", async () => {
-  const j = job({ "node-version": "4" });
+test("offline, a version that is not installed fails naming the installed ones and where it would come from", async () => {
+  const j = job({ "node-version": "4" }, {}, {}, { offline: true });
   await assert.rejects(
     () => setupNodeAction.main(j.run),
-    (err: Error) => err instanceof BuiltinFailure && err.message.startsWith("Node.js 4 was not found on this machine; installed: ") && err.message.includes(process.versions.node),
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      err.message.startsWith(`Node.js 4 (${process.arch}) is not installed on this machine (installed: `) &&
+      err.message.includes(process.versions.node) &&
+      err.message.includes("--offline forbids downloading it. Run without --offline to download it from https://nodejs.org/dist/index.json, or ") &&
+      err.message.endsWith("or install it yourself (nvm install 4)"),
   );
+});
+
+test("offline, an alias is answered from the installations", async () => {
+  const j = job({ "node-version": "node" }, {}, {}, { offline: true });
+  await setupNodeAction.main(j.run);
+  assert.ok(j.run.logs.some((l) => /^Offline: using the installed Node\.js \d+\.\d+\.\d+ for 'node'$/.test(l)), j.run.logs.join("\n"));
 });
 
 test("cache: npm keys on the lock file, misses, saves in post, and hits next time", async () => {

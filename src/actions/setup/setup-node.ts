@@ -1,19 +1,22 @@
-// actions/setup-node (v3-v4) on the machine's own Node.js installations; nothing is
-// downloaded. The chosen installation is not put on PATH by its own bin directory (for
-// /usr/bin/node that would put all of /usr/bin ahead of the job's other tools): the job's
-// tool directory gets node-<version>/bin with links to its node, npm, npx and corepack,
-// and npm's global prefix is that directory, so `npm install -g` stays inside the job
-// as it stays inside the tool cache on a GitHub runner.
+// actions/setup-node (v3-v5): the machine's own Node.js installation when one matches, else
+// the version downloaded into the shared tool cache (see node-acquire.ts). The chosen
+// installation is not put on PATH by its own bin directory (for /usr/bin/node that would put
+// all of /usr/bin ahead of the job's other tools): the job's own tool directory gets
+// node-<version>/bin with links to its node, npm, npx and corepack, and npm's global prefix
+// is that directory, so `npm install -g` stays inside the job instead of changing the
+// machine's Node.js or the shared tool cache.
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { arch } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { hashFiles } from "../../expr/hash-files.js";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
-import { pathLines, restoreCache, saveCache } from "../cache/index.js";
+import { pathLines, restoreCache } from "../cache/index.js";
 import { walkSync } from "../cache/paths.js";
-import { cachePathSpec, execTool, findExecutable } from "./common.js";
-import { installedNodes, missingNodeMessage, nodeVersionFromFile, NodeVersionFileError, resolveNode, type NodeInstall } from "./node-versions.js";
+import { jobToolDir } from "./acquire.js";
+import { cachePathSpec, execTool, findExecutable, saveDependencyCache } from "./common.js";
+import { acquireNode } from "./node-acquire.js";
+import { nodeVersionFromFile, NodeVersionFileError, type NodeInstall } from "./node-versions.js";
 
 const STATE_PACKAGE_MANAGER = "SETUP_NODE_CACHE_PACKAGE_MANAGER";
 const STATE_PRIMARY_KEY = "CACHE_KEY";
@@ -55,9 +58,7 @@ function companion(install: NodeInstall, name: string, moduleFile: string): stri
 }
 
 async function jobBinDir(run: BuiltinRun, install: NodeInstall): Promise<{ prefix: string; bin: string }> {
-  const toolCache = run.env["RUNNER_TOOL_CACHE"];
-  if (!toolCache) throw new BuiltinFailure("RUNNER_TOOL_CACHE is not set, so there is no place for the job's Node.js links");
-  const prefix = join(toolCache, `node-${install.version}`);
+  const prefix = jobToolDir(run, `node-${install.version}`);
   const bin = join(prefix, "bin");
   if (existsSync(join(bin, "node"))) return { prefix, bin };
   await mkdir(bin, { recursive: true });
@@ -195,13 +196,15 @@ async function main(run: BuiltinRun): Promise<void> {
   let bin: string | undefined;
   let extra: Record<string, string> = {};
   if (version) {
-    if ((run.inputs["check-latest"] ?? "").toLowerCase() === "true") run.log("check-latest: ignored, tierci runs offline and uses the newest matching Node.js installed on this machine");
     // setup-node takes os.arch() names, and x86 for Node's ia32.
     const targetArch = !wanted ? arch() : wanted === "x86" ? "ia32" : wanted;
-    const installs = (await installedNodes()).filter((n) => n.arch === targetArch);
-    const resolved = resolveNode(version, installs);
-    if ("error" in resolved) throw new BuiltinFailure(missingNodeMessage(version, resolved.error, installs));
-    const install = resolved.install;
+    const install = await acquireNode(run, {
+      spec: version,
+      arch: targetArch,
+      checkLatest: (run.inputs["check-latest"] ?? "").toLowerCase() === "true",
+      mirror: run.inputs["mirror"] ?? "",
+      mirrorToken: run.inputs["mirror-token"] ?? "",
+    });
     const dirs = await jobBinDir(run, install);
     bin = dirs.bin;
     extra = { npm_config_prefix: dirs.prefix };
@@ -229,13 +232,7 @@ async function post(run: BuiltinRun): Promise<void> {
   if (!manager || !LOCK_FILES[manager]) return;
   const paths = JSON.parse(run.state[STATE_PATHS] ?? "[]") as string[];
   if (paths.length === 0) throw new BuiltinFailure(`Cache folder paths are not retrieved for ${manager} with cache-dependency-path = ${run.inputs["cache-dependency-path"] ?? ""}`);
-  const primaryKey = run.state[STATE_PRIMARY_KEY] ?? "";
-  if (primaryKey === run.state[STATE_MATCHED_KEY]) {
-    run.log(`Cache hit occurred on the primary key ${primaryKey}, not saving cache.`);
-    return;
-  }
-  const saved = await saveCache(run, { key: primaryKey, paths });
-  if (saved.saved) run.log(`Cache saved with the key: ${primaryKey}`);
+  await saveDependencyCache(run, run.state[STATE_PRIMARY_KEY] ?? "", run.state[STATE_MATCHED_KEY], paths);
 }
 
 export const setupNodeAction: BuiltinAction = {

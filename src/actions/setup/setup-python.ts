@@ -1,8 +1,9 @@
-// actions/setup-python (v4-v5) on the machine's own interpreters. The version is resolved as
-// the action resolves it against its tool cache, but against the CPython installs found here
-// (pyenv, uv, /usr/bin, PATH); nothing is downloaded. Each job gets a virtual environment of
-// that interpreter in its own tool directory, first on PATH, so `pip install` never touches
-// the machine's Python and jobs never share packages.
+// actions/setup-python (v4-v5). The version is resolved as the action resolves it against its
+// tool cache, against the CPython installs found here (pyenv, uv, /usr/bin, PATH) and those
+// of the shared tool cache; one that none has is installed from python-build-standalone into
+// the tool cache (see python-acquire.ts). Each job gets a virtual environment of that
+// interpreter in its own directory (under RUNNER_TEMP), first on PATH, so `pip install` never
+// touches the machine's Python or the shared tool cache, and jobs never share packages.
 //
 // pythonLocation, Python_ROOT_DIR, Python2_ROOT_DIR and Python3_ROOT_DIR name the virtual
 // environment, not the base install: it is where the job's `python` and installed packages
@@ -14,10 +15,13 @@ import { arch } from "node:os";
 import { join, resolve } from "node:path";
 import { hashFiles } from "../../expr/hash-files.js";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
-import { restoreCache, saveCache } from "../cache/index.js";
-import { booleanInput, cachePathOf, cachePathSpec, execLogged, linuxOsInfo, machineHome, multilineInput } from "./common.js";
-import { installedPythons, type InstalledPython } from "./python-interpreters.js";
-import { isPyPyOrGraalPy, missingPythonMessage, pythonRequest, resolvePython, versionsFromFile, versionsFromPlainFile } from "./python-versions.js";
+import { restoreCache } from "../cache/index.js";
+import { booleanInput, cachePathOf, cachePathSpec, execLogged, linuxOsInfo, machineHome, multilineInput, saveDependencyCache } from "./common.js";
+import { jobToolDir, toolCacheOf } from "./acquire.js";
+import { acquirePython } from "./python-acquire.js";
+import { cachedPythons, installedPythons, probePython, type InstalledPython } from "./python-interpreters.js";
+import { pythonRequest, versionsFromFile, versionsFromPlainFile } from "./python-versions.js";
+import { acquirePyPy } from "./pypy.js";
 import { createVenv } from "./python-venv.js";
 
 const STATE_PRIMARY_KEY = "cache-primary-key";
@@ -88,18 +92,26 @@ function userPipConfig(): string | undefined {
   return [join(xdg, "pip", "pip.conf"), join(home, "Library", "Application Support", "pip", "pip.conf"), join(home, ".pip", "pip.conf")].find((p) => existsSync(p));
 }
 
-async function setUp(run: BuiltinRun, version: string, interpreters: InstalledPython[], updateEnvironment: boolean): Promise<string> {
-  if (isPyPyOrGraalPy(version)) {
-    throw new BuiltinFailure(`${version}: PyPy and GraalPy are not supported by tierci's setup-python, which uses the CPython interpreters of this machine; use a CPython version`);
+/** The interpreter a version names, and the label the action reports for it. */
+async function interpreterFor(run: BuiltinRun, version: string, interpreters: InstalledPython[]): Promise<{ base: InstalledPython; label: string; kind: string }> {
+  if (version.startsWith("graalpy")) throw new BuiltinFailure(`${version}: GraalPy is not supported by tierci's setup-python; use a CPython or PyPy version`);
+  const checkLatest = booleanInput(run, "check-latest");
+  const allowPrereleases = booleanInput(run, "allow-prereleases");
+  if (version.startsWith("pypy")) {
+    const pypy = await acquirePyPy(run, version, arch(), { checkLatest, allowPrereleases });
+    const base = await probePython({ path: join(pypy.dir, "bin", "python"), source: "tool cache" }, "pypy");
+    if (!base) throw new BuiltinFailure(`the PyPy in ${pypy.dir} does not run, or cannot make a virtual environment`);
+    return { base, label: `pypy${pypy.pythonVersion}-${pypy.pypyVersion}`, kind: "PyPy" };
   }
   if (version.startsWith("2")) run.warning("The support for python 2.7 was removed on June 19, 2023. Related issue: https://github.com/actions/setup-python/issues/672");
-  const request = pythonRequest(version, booleanInput(run, "allow-prereleases"), booleanInput(run, "freethreaded"));
-  const base = resolvePython(request, interpreters);
-  if (!base) throw new BuiltinFailure(missingPythonMessage(request, interpreters));
-  const toolCache = run.env["RUNNER_TOOL_CACHE"];
-  if (!toolCache) throw new BuiltinFailure("RUNNER_TOOL_CACHE is not set, so there is no place for the job's virtual environment");
-  const label = `${base.version}${base.freethreaded ? "t" : ""}`;
-  const venv = await createVenv(base, join(toolCache, `venv-${label}`), run.signal);
+  const request = pythonRequest(version, allowPrereleases, booleanInput(run, "freethreaded"));
+  const base = await acquirePython(run, { request, arch: arch(), checkLatest }, interpreters);
+  return { base, label: `${base.version}${base.freethreaded ? "t" : ""}`, kind: "CPython" };
+}
+
+async function setUp(run: BuiltinRun, version: string, interpreters: InstalledPython[], updateEnvironment: boolean): Promise<string> {
+  const { base, label, kind } = await interpreterFor(run, version, interpreters);
+  const venv = await createVenv(base, jobToolDir(run, `venv-${label}`), run.signal);
   const how = venv.seeded === "existing" ? "reused from an earlier step" : `created in ${venv.ms} ms, pip ${venv.seeded === "copied" ? "copied from the interpreter" : "installed by ensurepip"}`;
   run.log(`Python ${label} from ${base.executable} (${base.source}); virtual environment ${venv.dir} (${how})`);
   // A job's HOME is its own, so pip would miss the index and links the user configured for
@@ -119,7 +131,7 @@ async function setUp(run: BuiltinRun, version: string, interpreters: InstalledPy
     run.log(`pip-version input is specified. Installing pip version ${pipVersion}`);
     await execLogged(run, venv.python, ["-m", "pip", "install", "--upgrade", `pip==${pipVersion}`, "--disable-pip-version-check", "--no-warn-script-location"], { env: { ...run.env } });
   }
-  run.log(`Successfully set up CPython (${label})`);
+  run.log(`Successfully set up ${kind} (${label})`);
   return label;
 }
 
@@ -166,17 +178,16 @@ async function restorePipCache(run: BuiltinRun, pythonVersion: string): Promise<
 
 async function main(run: BuiltinRun): Promise<void> {
   const versions = versionInput(run);
-  if (booleanInput(run, "check-latest")) run.log("check-latest: ignored, tierci runs offline and uses the newest matching interpreter installed on this machine");
   if (versions.length === 0) {
     run.warning("The `python-version` input is not set.  The version of Python currently in `PATH` will be used.");
     return;
   }
   const wanted = run.inputs["architecture"] ?? "";
   if (wanted && nodeArch(wanted) !== arch()) {
-    throw new BuiltinFailure(`architecture ${wanted} is not available: tierci uses the interpreters of this machine, which is ${arch()}`);
+    throw new BuiltinFailure(`architecture ${wanted} is not available: jobs run on this machine, which is ${arch()}`);
   }
   const updateEnvironment = booleanInput(run, "update-environment");
-  const interpreters = await installedPythons();
+  const interpreters = [...(await installedPythons()), ...(await cachedPythons(toolCacheOf(run), arch()))];
   let pythonVersion = "";
   for (const version of versions) pythonVersion = await setUp(run, version, interpreters, updateEnvironment);
   const cache = run.inputs["cache"] ?? "";
@@ -202,12 +213,7 @@ async function post(run: BuiltinRun): Promise<void> {
     run.warning("Error retrieving key from state.");
     return;
   }
-  if (run.state[STATE_MATCHED_KEY] === primaryKey) {
-    run.log(`Cache hit occurred on the primary key ${primaryKey}, not saving cache.`);
-    return;
-  }
-  const saved = await saveCache(run, { key: primaryKey, paths });
-  if (saved.saved) run.log(`Cache saved with the key: ${primaryKey}`);
+  await saveDependencyCache(run, primaryKey, run.state[STATE_MATCHED_KEY], paths);
 }
 
 export const setupPythonAction: BuiltinAction = {

@@ -38,7 +38,7 @@ let jobs = 0;
 function job(inputs: Record<string, string>, opts: { files?: Record<string, string>; state?: Record<string, string>; path?: string } = {}): Job {
   const dir = join(root, `job-${++jobs}`);
   const workspace = join(dir, "work");
-  for (const d of ["home", "tool", "work"]) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ["home", "tool", "temp", "work"]) mkdirSync(join(dir, d), { recursive: true });
   for (const [name, text] of Object.entries(opts.files ?? { "main.py": "" })) writeFileSync(join(workspace, name), text);
   const state = opts.state ?? {};
   // The machine's own uv settings would make the expectations depend on who runs the tests.
@@ -47,7 +47,7 @@ function job(inputs: Record<string, string>, opts: { files?: Record<string, stri
     workspace,
     stateDir: join(root, "state"),
     inputs,
-    env: { ...host, PATH: opts.path ?? `${fakeBin}:${process.env["PATH"] ?? ""}`, HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_ENVIRONMENT: "self-hosted" },
+    env: { ...host, PATH: opts.path ?? `${fakeBin}:${process.env["PATH"] ?? ""}`, HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_ENVIRONMENT: "self-hosted" },
   });
   const j: Job = { run, paths: [], exported: {}, state };
   run.addPath = (d) => j.paths.push(d);
@@ -101,7 +101,7 @@ test("setup-uv links the machine's uv into the job, sets UV_PYTHON and activates
   await setupUvAction.main(j.run);
   const uv = j.run.outputs["uv-path"] ?? "";
   assert.equal(j.run.outputs["uv-version"], "0.5.1");
-  assert.ok(uv.startsWith(j.run.env["RUNNER_TOOL_CACHE"] ?? "-"), uv);
+  assert.ok(uv.startsWith(join(j.run.env["RUNNER_TEMP"] ?? "-", "tierci-tools")), uv);
   assert.equal(realpathSync(uv), realpathSync(join(fakeBin, "uv")));
   assert.ok(j.paths.includes(join(uv, "..")));
   assert.match(j.run.warnings.join("\n"), /uv 0\.5\.1 .* does not match '0\.4\.0' from the version input/);

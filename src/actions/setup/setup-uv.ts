@@ -3,7 +3,7 @@
 // failure: the run can only use the uv that is here, and the difference rarely matters to
 // the steps, so the warning says what differs and the job goes on.
 //
-// uv itself is linked into the job's tool directory (uv-<version>/bin) rather than putting
+// uv itself is linked into the job's own tool directory (uv-<version>/bin) rather than putting
 // its own directory (often ~/.local/bin or /usr/local/bin) ahead of the job's PATH. As on a
 // self-hosted runner, UV_PYTHON_INSTALL_DIR is the machine user's uv Python directory, so
 // the Pythons uv manages on this machine stay visible to jobs whose HOME is their own.
@@ -14,6 +14,7 @@ import { parse as parseToml } from "smol-toml";
 import { hashFiles } from "../../expr/hash-files.js";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
 import { restoreCache, saveCache } from "../cache/index.js";
+import { jobToolDir } from "./acquire.js";
 import { cachePathOf, cachePathSpec, execLogged, execTool, findExecutable, isExecutable, machineHome } from "./common.js";
 
 const STATE_CACHE_KEY = "cache-key";
@@ -166,9 +167,7 @@ function cacheLocalPath(run: BuiltinRun, workingDirectory: string, cacheEnabled:
 }
 
 async function linkUv(run: BuiltinRun, uv: string, version: string): Promise<string> {
-  const toolCache = run.env["RUNNER_TOOL_CACHE"];
-  if (!toolCache) throw new BuiltinFailure("RUNNER_TOOL_CACHE is not set, so there is no place for the job's uv");
-  const bin = join(toolCache, `uv-${version}`, "bin");
+  const bin = join(jobToolDir(run, `uv-${version}`), "bin");
   if (!existsSync(join(bin, "uv"))) {
     await mkdir(bin, { recursive: true });
     await symlink(uv, join(bin, "uv"));

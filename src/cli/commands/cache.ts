@@ -1,7 +1,9 @@
 // `tierci cache ls|rm|prune`: the entries actions/cache saved, in the store under the state
-// directory.
+// directory; prune also clears the shared tool cache of versions no job has used as long.
 import { join, resolve } from "node:path";
-import { CacheStore, CacheStoreError, formatSize, maxBytesFromEnv, parseSize, type CacheEntry } from "../../actions/cache/store.js";
+import { CacheStore, CacheStoreError, DEFAULT_MAX_IDLE_MS, formatSize, maxBytesFromEnv, parseSize, type CacheEntry } from "../../actions/cache/store.js";
+import { toolCacheRoot } from "../../toolcache/layout.js";
+import { pruneToolCache, type PrunedTool } from "../../toolcache/prune.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
 
@@ -95,9 +97,18 @@ export async function cachePruneCommand(out: Out, opts: CacheOptions & { maxSize
     maxIdleMs = days * 86400_000;
   }
   const result = await store.prune({ maxBytes, maxIdleMs });
-  if (opts.json !== undefined) writeJson(opts.json, { removed: result.entries.map(row), blobs_removed: result.blobs, bytes_freed: result.bytes });
+  const toolRoot = toolCacheRoot();
+  const tools = await pruneToolCache(toolRoot, { maxIdleMs: maxIdleMs ?? DEFAULT_MAX_IDLE_MS });
+  if (opts.json !== undefined) {
+    writeJson(opts.json, { removed: result.entries.map(row), blobs_removed: result.blobs, bytes_freed: result.bytes, tool_cache: toolRoot, tools_removed: tools.removed.map(toolRow), tool_bytes_freed: tools.bytes });
+  }
   if (opts.json === "-") return 0;
-  for (const e of result.entries) out.log(`removed ${e.key} (${e.scope}, ${formatSize(e.size)}, last used ${ago(e.lastAccess, Date.now())})`);
+  const now = Date.now();
+  for (const e of result.entries) out.log(`removed ${e.key} (${e.scope}, ${formatSize(e.size)}, last used ${ago(e.lastAccess, now)})`);
   out.log(`${result.entries.length} entries removed; ${result.blobs} unreferenced blobs deleted (${formatSize(result.bytes)} freed)`);
+  for (const t of tools.removed) out.log(`removed tool ${t.tool} ${t.version} (${t.arch}, ${formatSize(t.bytes)}, ${t.lastUsed === null ? "never finished installing" : `last used ${ago(t.lastUsed, now)}`})`);
+  out.log(`${tools.removed.length} tool versions removed from ${toolRoot} (${formatSize(tools.bytes)} freed)`);
   return 0;
 }
+
+const toolRow = (t: PrunedTool) => ({ tool: t.tool, version: t.version, arch: t.arch, bytes: t.bytes, last_used_at: t.lastUsed === null ? null : new Date(t.lastUsed).toISOString() });

@@ -48,6 +48,7 @@ function fakeRun(action: BuiltinAction, workspace: string, inputs: Record<string
     runNumber: 1,
     jobKey: "scan",
     inPlace: false,
+    offline: true,
     env,
     jobStatus: "success",
     state: {},

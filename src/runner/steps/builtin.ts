@@ -32,6 +32,7 @@ function builtinRun(run: StepRun, call: Call): BuiltinRun {
     runNumber: req.run.number,
     jobKey: req.job.key,
     inPlace: req.options.reuseWorkspace,
+    offline: req.options.offline,
     env: job.processEnv(run.scope, run.stepEnv),
     jobStatus: job.cancelled ? "cancelled" : job.jobStatus,
     state: call.state,
