@@ -29,6 +29,7 @@ import { JobCancellation, type JobExecutor, type JobRecord, type RunOutcome, typ
 import { WorkflowRun, type SchedulerScope } from "./workflow-run.js";
 
 export * from "./types.js";
+export { Slots } from "./slots.js";
 
 /**
  * Runs every fired workflow of the plan and resolves when all its jobs have concluded (it never
@@ -53,7 +54,7 @@ class Scheduler implements SchedulerScope {
     readonly exec: JobExecutor,
     readonly opts: SchedulerOptions,
   ) {
-    this.pool = new Slots(opts.maxJobs);
+    this.pool = opts.pool ?? new Slots(opts.maxJobs);
     this.concurrency = opts.concurrency;
   }
 

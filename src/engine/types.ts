@@ -2,6 +2,7 @@
 // returns, the events it reports and the outcome of a run.
 import type { StrategyContext } from "../plan/matrix.js";
 import type { ConcurrencyGate } from "./concurrency.js";
+import type { Slots } from "./slots.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { YamlValue } from "../workflow/model.js";
 
@@ -84,6 +85,8 @@ export interface RunContext {
 export interface SchedulerOptions {
   /** Jobs running at once, across all tiers. */
   maxJobs: number;
+  /** A job pool shared with other runs (a server's executor pool); then maxJobs is not used. */
+  pool?: Slots;
   /** false (--no-gate): every tier starts at once, as GitHub runs all workflows. */
   gate: boolean;
   /** A tier over its budget fails (otherwise it only warns). */

@@ -57,7 +57,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
       annotation: (_i, a: Annotation) => record.annotations.push(a),
     };
     const recording = new RecordingSink(store, run.id, row.id);
-    const shown = sinks.job?.(attempt.ref, workflowNames.get(attempt.ref.workflow) ?? attempt.workflow.name);
+    const shown = sinks.job?.(attempt.ref, workflowNames.get(attempt.ref.workflow) ?? attempt.workflow.name, row.id);
     const sink = shown ? fanOut(recording, collect, shown) : fanOut(recording, collect);
     const result = await runJob({
       tier: attempt.tier,
@@ -94,6 +94,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
     const reportSink = fanOut(recording, collect);
     for (const a of ingested.annotations) reportSink.annotation(null, a);
     store.finishJob(row.id, result.conclusion);
+    sinks.jobEnded?.(row.id);
     return { conclusion: result.conclusion, outputs: result.outputs };
   };
 }

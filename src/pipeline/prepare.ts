@@ -52,8 +52,13 @@ export function planForEvent(repo: Repository, req: EventRequest, sinks: Pipelin
 }
 
 /** The plan with only the named job (and what it needs) and only the named tier. */
-export function narrowPlan(plan: Plan, selection: { job?: string; tier?: string; firstTier?: boolean }): Plan {
+export function narrowPlan(plan: Plan, selection: { job?: string; tier?: string; firstTier?: boolean; workflowFiles?: readonly string[] }): Plan {
   let narrowed = plan;
+  const files = selection.workflowFiles;
+  if (files !== undefined) {
+    const tiers = narrowed.tiers.map((t) => ({ ...t, workflows: t.workflows.filter((w) => files.includes(w.file)) })).filter((t) => t.workflows.length > 0);
+    narrowed = { ...narrowed, tiers };
+  }
   if (selection.firstTier) narrowed = { ...narrowed, tiers: narrowed.tiers.slice(0, 1) };
   if (selection.tier !== undefined) {
     const tier = narrowed.tiers.find((t) => t.name === selection.tier);

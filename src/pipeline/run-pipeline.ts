@@ -42,6 +42,7 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
   const repo = await loadForRun(req, sinks);
   const plan = narrowPlan(planForEvent(repo, req, sinks).plan, req);
   if (!plan.tiers.some((t) => t.workflows.some((w) => w.fired))) return { kind: "nothing-fired", plan };
+  sinks.planned?.(plan);
   sinks.note?.(HOST_NOTE);
 
   const stateDir = resolve(req.stateDir ?? join(repo.root, ".tierci"));
@@ -59,8 +60,9 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
   try {
     const repository = repositoryName(plan.payload);
     const actor = actorOf(req);
-    const run = store.createRun({ repoRoot: repo.root, event: plan.event, ref: plan.ref, sha: plan.sha, actor });
+    const run = store.createRun({ repoRoot: req.recordAs ?? repo.root, event: plan.event, ref: plan.ref, sha: plan.sha, actor });
     forget = recordLiveRun(stateDir, run.id, run.number);
+    sinks.runStarted?.(run);
     const details = new Map<string, JobDetails>();
     const executor = jobExecutor({
       req,
@@ -86,6 +88,7 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
     };
     const outcome = await runPlan(plan, executor, {
       maxJobs,
+      ...(req.pool ? { pool: req.pool } : {}),
       gate: req.gate,
       enforceBudgets: req.enforceBudgets,
       ...(req.signal ? { signal: req.signal } : {}),

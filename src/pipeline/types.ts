@@ -1,12 +1,12 @@
 // The pipeline's interface: what a caller (the CLI, the pre-push hook, the server, an agent)
 // asks for, where the pipeline reports as it goes, and what it hands back.
 import type { ConcurrencyGate } from "../engine/concurrency.js";
-import type { JobRef, RunOutcome, SchedulerEvent } from "../engine/scheduler.js";
+import type { JobRef, RunOutcome, SchedulerEvent, Slots } from "../engine/scheduler.js";
 import type { EventFacts } from "../plan/event-filter.js";
 import type { Plan } from "../plan/plan-types.js";
 import type { RunSummary } from "../reports/run-summary.js";
 import type { JobSink } from "../runner/job-types.js";
-import type { RunStore } from "../store/index.js";
+import type { RunRecord, RunStore } from "../store/index.js";
 import type { Diagnostic } from "../workflow/model.js";
 
 /** An event made elsewhere (a server's webhook), used as it is instead of one made from the checkout. */
@@ -36,6 +36,8 @@ export interface EventRequest {
 export interface PipelineRequest extends EventRequest {
   /** Only this job and the jobs it needs (`--job`). */
   job?: string;
+  /** Only these workflow files (names under .github/workflows): a re-run of the failed ones. */
+  workflowFiles?: string[];
   /** Only this tier (by name). */
   tier?: string;
   /** Only the first tier, whatever its name: what the pre-push hook runs. */
@@ -59,6 +61,13 @@ export interface PipelineRequest extends EventRequest {
   db?: string;
   /** A store the caller keeps open (a server's); otherwise the pipeline opens and closes its own. */
   store?: RunStore;
+  /** A job pool shared with other runs (a server's executor pool); maxJobs is not used then. */
+  pool?: Slots;
+  /**
+   * The repository as the run history knows it, when `repo` is a throwaway checkout (a server's):
+   * runs recorded under one name share numbering and history. `repo` by default.
+   */
+  recordAs?: string;
   /** Concurrency groups shared with other runs (a server's); by default the run's workflows and jobs share one of their own. */
   concurrency?: ConcurrencyGate;
   /** Cancels the run: running jobs are cancelled as GitHub cancels them, `always()` steps still run. */
@@ -73,8 +82,14 @@ export interface PipelineSinks {
   note?(text: string): void;
   /** Tiers and jobs starting and ending. */
   event?(e: SchedulerEvent): void;
-  /** A job's steps, logs and annotations, each passed on after the store has it. */
-  job?(ref: JobRef, workflowName: string): JobSink;
+  /** The plan the run follows, once it is known to run something. */
+  planned?(plan: Plan): void;
+  /** A job's record is complete (its log, results and conclusion are in the store). */
+  jobEnded?(jobRowId: number): void;
+  /** The run is recorded and about to start its jobs. */
+  runStarted?(run: RunRecord): void;
+  /** A job's steps, logs and annotations, each passed on after the store has it (as row `jobRowId`). */
+  job?(ref: JobRef, workflowName: string, jobRowId: number): JobSink;
 }
 
 export type PipelineResult =

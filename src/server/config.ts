@@ -139,15 +139,19 @@ class Reader {
   }
 }
 
-function parseListen(r: Reader, node: Node | undefined, fallback: string): { host: string; port: number } {
-  const text = r.text(node, "listen", false) ?? fallback;
+/** `HOST:PORT` or `[V6]:PORT`; undefined when it is neither. */
+export function listenAddress(text: string): { host: string; port: number } | undefined {
   const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) {
-    r.problem(node, `listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '${text}'`);
-    return { host: "127.0.0.1", port: 8080 };
-  }
+  if (!m || port > 65535) return undefined;
   return { host: (m[1] as string).replace(/^\[|\]$/g, ""), port };
+}
+
+function parseListen(r: Reader, node: Node | undefined, fallback: string): { host: string; port: number } {
+  const text = r.text(node, "listen", false) ?? fallback;
+  const address = listenAddress(text);
+  if (!address) r.problem(node, `listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '${text}'`);
+  return address ?? { host: "127.0.0.1", port: 8080 };
 }
 
 function readTokens(r: Reader, node: Node | undefined): TokenConfig[] {

@@ -7,6 +7,7 @@ import { registerAudit, registerDeps, registerPolicy, registerSecrets } from "./
 import { registerArtifacts, registerCache, registerCoverage, registerHealth, registerLogs, registerReport, registerRuns } from "./history.js";
 import { registerGraph, registerLint, registerList, registerPlan, registerRun } from "./pipeline.js";
 import { registrar, type Registration } from "./registrar.js";
+import { registerDispatch, registerNotify, registerServe } from "./server.js";
 import { registerHook, registerInit } from "./setup.js";
 
 const COMMANDS: Registration[] = [
@@ -28,6 +29,9 @@ const COMMANDS: Registration[] = [
   registerSecrets,
   registerInit,
   registerHook,
+  registerServe,
+  registerDispatch,
+  registerNotify,
 ];
 
 export function buildProgram(out: Out, setCode: (code: number) => void): Command {

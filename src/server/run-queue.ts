@@ -1,0 +1,241 @@
+// Runs the server's queued runs: each one fetches its commit into the repository's mirror,
+// checks it out, and goes through the same pipeline as `tierci run`, sharing the executor pool
+// and the concurrency groups with every other run. What the pipeline records lands in the run
+// store; the server's own record says queued / in progress / completed and why.
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { ConcurrencyGate } from "../engine/concurrency.js";
+import type { Slots } from "../engine/scheduler.js";
+import { runPipeline } from "../pipeline/run-pipeline.js";
+import { PipelineRefused, type PipelineResult } from "../pipeline/types.js";
+import type { RunStore } from "../store/index.js";
+import type { RepoConfig } from "./config.js";
+import { GitMirror, MirrorError } from "./git-mirror.js";
+import type { LiveLogs } from "./live-logs.js";
+import { resolveRun } from "./run-event.js";
+import { readSecretsFile, SecretsFileError } from "./secrets-file.js";
+import type { RunRequest, ServerConclusion, ServerDb, ServerRun } from "./server-db.js";
+
+export interface RunObserver {
+  queued?(run: ServerRun): void;
+  started?(run: ServerRun): void;
+  finished?(run: ServerRun): void;
+}
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface RunQueueSetup {
+  db: ServerDb;
+  store: RunStore;
+  repos: readonly RepoConfig[];
+  dataDir: string;
+  pool: Slots;
+  concurrency: ConcurrencyGate;
+  live: LiveLogs;
+  log: Logger;
+  observers: RunObserver[];
+  /** Cancellation grace periods; GitHub's by default. */
+  graceMs?: { interrupt: number; terminate: number };
+}
+
+/** Said on runs that were in progress when the server stopped (DESIGN.md). */
+export const SERVER_STOPPED = "the server stopped";
+
+export class RunQueue {
+  private readonly active = new Map<string, AbortController>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly mirrors = new Map<string, GitMirror>();
+  private accepting = true;
+
+  constructor(private readonly s: RunQueueSetup) {}
+
+  mirror(repo: RepoConfig): GitMirror {
+    let m = this.mirrors.get(repo.name);
+    if (!m) {
+      m = new GitMirror(join(this.s.dataDir, "mirrors", `${repo.name}.git`), repo.url);
+      this.mirrors.set(repo.name, m);
+    }
+    return m;
+  }
+
+  /** Runs left in progress by a server that stopped fail; queued ones start again. */
+  recover(): void {
+    for (const run of this.s.db.runsWithStatus("in_progress")) {
+      if (run.pipelineRunId) {
+        for (const job of this.s.store.jobsOf(run.pipelineRunId)) {
+          if (job.conclusion === "cancelled" || job.conclusion === null) this.s.store.finishJob(job.id, "failure", job.finishedAt ?? Date.now());
+        }
+      }
+      this.s.db.finishRun(run.id, { conclusion: "failure", note: SERVER_STOPPED });
+      this.s.log.info({ run: run.id }, `run ${run.repo}#${run.number} ended as failed: ${SERVER_STOPPED}`);
+    }
+    this.kick();
+  }
+
+  submit(run: ServerRun): void {
+    for (const o of this.s.observers) o.queued?.(run);
+    this.kick();
+  }
+
+  /** Starts every queued run that is not started yet; their jobs wait for the shared pool. */
+  kick(): void {
+    if (!this.accepting) return;
+    for (const run of this.s.db.runsWithStatus("queued")) {
+      if (this.active.has(run.id)) continue;
+      const controller = new AbortController();
+      this.active.set(run.id, controller);
+      const p = this.execute(run, controller.signal).finally(() => {
+        this.active.delete(run.id);
+        this.running.delete(p);
+      });
+      this.running.add(p);
+    }
+  }
+
+  /** false when the run is not queued or running. */
+  cancel(id: string, reason = "cancelled by a user"): boolean {
+    const controller = this.active.get(id);
+    if (!controller) return false;
+    controller.abort(new Error(reason));
+    return true;
+  }
+
+  get depth(): number {
+    return this.active.size;
+  }
+
+  /** Takes no new run; running ones get `graceMs` to finish and are then cancelled. */
+  async drain(graceMs: number): Promise<void> {
+    this.accepting = false;
+    const all = Promise.all([...this.running]);
+    const timer = setTimeout(() => {
+      for (const c of this.active.values()) c.abort(new Error("the server is shutting down"));
+    }, graceMs);
+    await all;
+    clearTimeout(timer);
+  }
+
+  private repoConfig(name: string): RepoConfig | undefined {
+    return this.s.repos.find((r) => r.name === name);
+  }
+
+  private original(run: ServerRun): { request: Exclude<RunRequest, { kind: "rerun" }>; workflowFiles?: string[] } | undefined {
+    let req: RunRequest = run.request;
+    let workflowFiles: string[] | undefined;
+    for (let hops = 0; req.kind === "rerun" && hops < 100; hops++) {
+      const of = this.s.db.getRun(req.of);
+      if (!of) return undefined;
+      if (req.failedOnly && workflowFiles === undefined) workflowFiles = failedWorkflows(of);
+      req = of.request;
+    }
+    return req.kind === "rerun" ? undefined : { request: req, ...(workflowFiles ? { workflowFiles } : {}) };
+  }
+
+  private finish(run: ServerRun, result: { conclusion: ServerConclusion; summary?: unknown; note?: string }): void {
+    this.s.db.finishRun(run.id, result);
+    const done = this.s.db.getRun(run.id) ?? run;
+    this.s.log.info({ run: run.id, conclusion: result.conclusion, note: result.note }, `run ${run.repo}#${run.number} ${result.conclusion}`);
+    for (const o of this.s.observers) o.finished?.(done);
+  }
+
+  private async execute(run: ServerRun, signal: AbortSignal): Promise<void> {
+    const repo = this.repoConfig(run.repo);
+    const workDir = join(this.s.dataDir, "work", run.id);
+    try {
+      if (!repo) return this.finish(run, { conclusion: "failure", note: `the repository ${run.repo} is no longer in the config` });
+      const original = this.original(run);
+      if (!original) return this.finish(run, { conclusion: "failure", note: "the run to run again is gone" });
+      const resolved = await resolveRun(original.request, run.repo, this.mirror(repo));
+      if (resolved.kind === "none") return this.finish(run, { conclusion: "skipped", note: resolved.reason });
+      this.s.db.resolveRun(run.id, { ref: resolved.prepared.ref, sha: resolved.prepared.sha });
+      if (signal.aborted) return this.finish(run, { conclusion: "cancelled", note: abortReason(signal) });
+      const checkout = join(workDir, run.repo.split("/")[1] ?? "repo");
+      await this.mirror(repo).checkout(resolved.prepared.sha, checkout);
+      const result = await this.runPipeline(run, repo, checkout, resolved, original.workflowFiles, signal);
+      if (result.kind === "nothing-fired") return this.finish(run, { conclusion: "skipped", note: `no workflow fires for this ${resolved.event} event` });
+      this.finish(run, { conclusion: result.outcome.conclusion, summary: result.summary });
+    } catch (err) {
+      this.finish(run, { conclusion: signal.aborted ? "cancelled" : "failure", note: this.failureNote(run, err) });
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private runPipeline(run: ServerRun, repo: RepoConfig, checkout: string, resolved: Extract<Awaited<ReturnType<typeof resolveRun>>, { kind: "run" }>, workflowFiles: string[] | undefined, signal: AbortSignal): Promise<PipelineResult> {
+    const { store, live, db } = this.s;
+    const dispatchInputs = run.request.kind === "dispatch" ? run.request.inputs : {};
+    let workflows: string[] = [];
+    return runPipeline(
+      {
+        repo: checkout,
+        recordAs: run.repo,
+        event: resolved.event,
+        prepared: resolved.prepared,
+        ...(resolved.workflow ? { workflows: `.github/workflows/${resolved.workflow}` } : {}),
+        ...(workflowFiles ? { workflowFiles } : {}),
+        inputs: dispatchInputs,
+        vars: {},
+        actor: typeof (resolved.prepared.payload["sender"] as { login?: unknown } | undefined)?.login === "string" ? ((resolved.prepared.payload["sender"] as { login: string }).login) : "tierci",
+        secrets: repo.secretsFile ? readSecretsFile(repo.secretsFile) : {},
+        env: {},
+        gate: true,
+        enforceBudgets: false,
+        reuseWorkspace: false,
+        keepWorkspace: false,
+        actionDirs: [],
+        offline: false,
+        debug: false,
+        stateDir: join(this.s.dataDir, "state", run.repo),
+        store,
+        pool: this.s.pool,
+        concurrency: this.s.concurrency,
+        signal,
+      },
+      {
+        runStarted: (record) => {
+          db.startRun(run.id, record.id, workflows);
+          const started = db.getRun(run.id);
+          if (started) for (const o of this.s.observers) o.started?.(started);
+        },
+        event: (e) => {
+          if (e.type === "tier-start") this.s.log.info({ run: run.id, tier: e.tier }, `run ${run.repo}#${run.number}: tier ${e.tier} started`);
+        },
+        job: (_ref, _name, jobRowId) => {
+          live.jobStarted(jobRowId);
+          return {
+            stepStart: () => {},
+            stepEnd: () => {},
+            log: (_step, _stream, line) => live.append(jobRowId, line),
+            annotation: () => {},
+          };
+        },
+        jobEnded: (jobRowId) => live.jobEnded(jobRowId),
+        planned: (plan) => (workflows = plan.tiers.flatMap((t) => t.workflows.filter((w) => w.fired).map((w) => w.file))),
+      },
+    );
+  }
+
+  private failureNote(run: ServerRun, err: unknown): string {
+    if (err instanceof PipelineRefused) {
+      const where = err.diagnostics.slice(0, 20).map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`);
+      return [err.message, ...where].join("\n");
+    }
+    if (err instanceof MirrorError || err instanceof SecretsFileError) return err.message;
+    this.s.log.error({ run: run.id, err }, `run ${run.repo}#${run.number} failed inside the server`);
+    return `the server could not run it: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+function abortReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : "cancelled";
+}
+
+/** The workflow files of a finished run whose jobs did not all succeed. */
+function failedWorkflows(run: ServerRun): string[] {
+  const summary = run.summary as { jobs?: { workflow: string; conclusion: string }[] } | null;
+  const failed = new Set((summary?.jobs ?? []).filter((j) => j.conclusion !== "success" && j.conclusion !== "skipped").map((j) => j.workflow));
+  return [...failed];
+}

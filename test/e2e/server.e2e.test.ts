@@ -1,0 +1,112 @@
+// `tierci serve` end to end: the real server on a loopback port, a bare repository as the forge,
+// GitHub's documented payload shapes, signed as GitHub signs them.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { ZERO_SHA } from "../../src/git/git.js";
+import { bareCopy, examplePayload, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
+import { repoFactory, type TempRepo } from "./harness.js";
+
+const newRepo = repoFactory();
+
+const CI = `name: CI
+on: [push, pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "building \${{ github.ref }} at \${{ github.sha }}"
+      - run: echo "event repo \${{ github.event.repository.full_name }}"
+`;
+
+let work: TempRepo;
+let served: ServedRepo;
+let server: TestServer;
+
+function pushPayload(sha: string, ref = "refs/heads/main", beforeSha = ZERO_SHA): Record<string, unknown> {
+  const payload = examplePayload("push", (p) => String(p["ref"]).startsWith("refs/heads/"));
+  return { ...payload, ref, before: beforeSha, after: sha, deleted: false, repository: { ...(payload["repository"] as object), full_name: served.name, name: "app", default_branch: "main" } };
+}
+
+function pushToForge(): string {
+  work.git("push", "-q", "--force", served.url, "HEAD:refs/heads/main");
+  return work.git("rev-parse", "HEAD");
+}
+
+before(async () => {
+  work = newRepo({ ".github/workflows/ci.yml": CI, "README.md": "hello\n" });
+  served = { name: "acme/app", url: bareCopy(work.dir), secret: "s3cret-hook-key" };
+  server = await TestServer.start([served]);
+});
+
+after(async () => {
+  await server.stop();
+});
+
+test("a signed push runs the pipeline to green; the API shows the run, its jobs and their logs", async () => {
+  const sha = pushToForge();
+  const res = await server.deliver(served, "push", pushPayload(sha));
+  assert.equal(res.status, 202, res.text);
+  const ids = (res.body as { run_ids: string[] }).run_ids;
+  assert.equal(ids.length, 1);
+  const run = await server.completed(ids[0] as string);
+  assert.equal(run["conclusion"], "success", JSON.stringify(run));
+  assert.equal(run["sha"], sha);
+  assert.deepEqual(run["workflow_files"], [".github/workflows/ci.yml"]);
+  assert.equal((run["jobs"] as { workflow: string }[])[0]?.workflow, ".github/workflows/ci.yml");
+  const jobs = run["jobs"] as { id: number; name: string; conclusion: string }[];
+  assert.equal(jobs.length, 1);
+  assert.equal(jobs[0]?.conclusion, "success");
+  const logs = await server.request("GET", `/api/runs/${ids[0]}/jobs/${jobs[0]?.id}/logs`, { token: TOKENS.reader });
+  assert.equal(logs.status, 200);
+  assert.match(logs.text, new RegExp(`building refs/heads/main at ${sha}`));
+  assert.match(logs.text, /event repo acme\/app/);
+  const stream = await server.request("GET", `/api/runs/${ids[0]}/jobs/${jobs[0]?.id}/logs/stream`, { token: TOKENS.reader });
+  assert.match(stream.text, /^data: .*building refs\/heads\/main/m);
+  assert.match(stream.text, /event: end\n/);
+
+  const list = await server.request("GET", "/api/runs?repo=acme/app&status=completed", { token: TOKENS.reader });
+  assert.equal(list.status, 200);
+  assert.ok((list.body as { runs: { id: string }[] }).runs.some((r) => r.id === ids[0]));
+});
+
+test("a redelivery queues nothing and names the first delivery's runs", async () => {
+  const sha = pushToForge();
+  const first = await server.deliver(served, "push", pushPayload(sha), { delivery: "redelivered-1" });
+  assert.equal(first.status, 202);
+  const again = await server.deliver(served, "push", pushPayload(sha), { delivery: "redelivered-1" });
+  assert.equal(again.status, 200);
+  assert.deepEqual(again.body, { duplicate: true, run_ids: (first.body as { run_ids: string[] }).run_ids });
+  await server.completed((first.body as { run_ids: string[] }).run_ids[0] as string);
+});
+
+test("deliveries that are unsigned, wrongly signed, malformed, too large or for another repository run nothing", async () => {
+  const before = (await server.request("GET", "/api/runs?limit=500", { token: TOKENS.reader })).body as { runs: unknown[] };
+  const sha = pushToForge();
+  assert.equal((await server.deliver(served, "push", pushPayload(sha), { secret: null })).status, 401);
+  assert.equal((await server.deliver(served, "push", pushPayload(sha), { secret: "not-the-secret" })).status, 401);
+  const other = { ...pushPayload(sha), repository: { full_name: "evil/other" } };
+  assert.equal((await server.deliver(served, "push", other)).status, 404);
+  const malformed = await server.request("POST", "/hooks/github", { raw: "{not json", headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "m-1" } });
+  assert.equal(malformed.status, 400);
+  const huge = await server.request("POST", "/hooks/github", { raw: Buffer.alloc(26 * 1024 * 1024, 32), headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "big-1" } });
+  assert.equal(huge.status, 413);
+  const ping = await server.deliver(served, "ping", { zen: "Keep it logically awesome.", repository: { full_name: served.name } });
+  assert.equal(ping.status, 200);
+  assert.deepEqual((ping.body as { run_ids: unknown[] }).run_ids, []);
+  const now = (await server.request("GET", "/api/runs?limit=500", { token: TOKENS.reader })).body as { runs: unknown[] };
+  assert.equal(now.runs.length, before.runs.length);
+});
+
+test("the API needs a token of the right role", async () => {
+  assert.equal((await server.request("GET", "/api/runs")).status, 401);
+  assert.equal((await server.request("GET", "/api/runs", { token: "wrong" })).status, 401);
+  assert.equal((await server.request("GET", "/metrics")).status, 401);
+  const runs = (await server.request("GET", "/api/runs", { token: TOKENS.reader })).body as { runs: { id: string }[] };
+  const id = runs.runs[0]?.id ?? "0";
+  assert.equal((await server.request("POST", `/api/runs/${id}/rerun`, { token: TOKENS.reader, body: {} })).status, 403);
+  assert.equal((await server.request("POST", "/api/repos/acme/app/dispatches", { token: TOKENS.reader, body: { workflow: "ci.yml" } })).status, 403);
+  assert.equal((await server.request("GET", "/healthz")).status, 200);
+  const metrics = await server.request("GET", "/metrics", { token: TOKENS.reader });
+  assert.match(metrics.text, /tierci_webhook_deliveries_total\{result="queued"\} \d+/);
+  assert.match(metrics.text, /tierci_runs_total\{conclusion="success"\} \d+/);
+});
