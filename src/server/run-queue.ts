@@ -6,6 +6,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConcurrencyGate } from "../engine/concurrency.js";
 import type { Slots } from "../engine/scheduler.js";
+import { reapDeadRuns } from "../pipeline/run-ledger.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { PipelineRefused, type PipelineResult } from "../pipeline/types.js";
 import type { RunStore } from "../store/index.js";
@@ -61,18 +62,34 @@ export class RunQueue {
     return m;
   }
 
-  /** Runs left in progress by a server that stopped fail; queued ones start again. */
-  recover(): void {
+  /**
+   * After a stop: the processes and job directories the last server left are cleaned up; runs
+   * that had started a job fail, "the server stopped", keeping their logs; runs that had not
+   * (waiting for the pool or a concurrency group) and queued ones start again.
+   */
+  async recover(): Promise<void> {
+    for (const repo of this.s.repos) {
+      for (const r of await reapDeadRuns(this.stateDir(repo.name))) {
+        this.s.log.info({ repo: repo.name }, `cleaned up after a stopped server: ended ${r.processes.length} process(es) and removed ${r.dirs.length} job directory(ies) of run #${r.runNumber}`);
+      }
+    }
     for (const run of this.s.db.runsWithStatus("in_progress")) {
-      if (run.pipelineRunId) {
-        for (const job of this.s.store.jobsOf(run.pipelineRunId)) {
-          if (job.conclusion === "cancelled" || job.conclusion === null) this.s.store.finishJob(job.id, "failure", job.finishedAt ?? Date.now());
-        }
+      const jobs = run.pipelineRunId ? this.s.store.jobsOf(run.pipelineRunId) : [];
+      if (!jobs.some((j) => j.startedAt !== null)) {
+        this.s.db.requeueRun(run.id);
+        continue;
+      }
+      for (const job of jobs) {
+        if (job.conclusion === "cancelled" || job.conclusion === null) this.s.store.finishJob(job.id, "failure", job.finishedAt ?? Date.now());
       }
       this.s.db.finishRun(run.id, { conclusion: "failure", note: SERVER_STOPPED });
       this.s.log.info({ run: run.id }, `run ${run.repo}#${run.number} ended as failed: ${SERVER_STOPPED}`);
     }
     this.kick();
+  }
+
+  private stateDir(repo: string): string {
+    return join(this.s.dataDir, "state", repo);
   }
 
   submit(run: ServerRun): void {
@@ -188,7 +205,7 @@ export class RunQueue {
         actionDirs: [],
         offline: false,
         debug: false,
-        stateDir: join(this.s.dataDir, "state", run.repo),
+        stateDir: this.stateDir(run.repo),
         store,
         pool: this.s.pool,
         concurrency: this.s.concurrency,

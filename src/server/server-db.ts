@@ -188,6 +188,11 @@ export class ServerDb {
     this.db.prepare("UPDATE server_runs SET status = 'in_progress', started_at = ?, pipeline_run_id = ?, workflow_files = ? WHERE id = ?").run(now, pipelineRunId, JSON.stringify(workflowFiles), id);
   }
 
+  /** Back to the queue, as if it had never started: the run store keeps its earlier record. */
+  requeueRun(id: string): void {
+    this.db.prepare("UPDATE server_runs SET status = 'queued', started_at = NULL, pipeline_run_id = NULL WHERE id = ?").run(id);
+  }
+
   finishRun(id: string, result: { conclusion: ServerConclusion; summary?: unknown; note?: string }, now = Date.now()): void {
     this.db
       .prepare("UPDATE server_runs SET status = 'completed', conclusion = ?, finished_at = ?, started_at = COALESCE(started_at, ?), summary = ?, note = ? WHERE id = ?")

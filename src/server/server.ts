@@ -58,7 +58,7 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
     late.app = app;
     const schedules = new Schedules({ db, repos: config.repos, queue, log });
     await app.listen({ host: config.listen.host, port: config.listen.port });
-    queue.recover();
+    await queue.recover();
     schedules.start();
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
