@@ -3,10 +3,11 @@ import { benchCache } from "./cache.js";
 import { benchIngest } from "./ingest.js";
 import { benchLoadPlan } from "./load-plan.js";
 import { benchSecrets } from "./secrets.js";
+import { benchServer } from "./server.js";
 import { benchStartup } from "./startup.js";
 import { benchWorkspace } from "./workspace.js";
 
-const benches: Record<string, () => Promise<void>> = { cache: benchCache, ingest: benchIngest, "load-plan": benchLoadPlan, secrets: benchSecrets, startup: benchStartup, workspace: benchWorkspace };
+const benches: Record<string, () => Promise<void>> = { cache: benchCache, ingest: benchIngest, "load-plan": benchLoadPlan, secrets: benchSecrets, server: benchServer, startup: benchStartup, workspace: benchWorkspace };
 const only = process.argv.slice(2);
 for (const [name, fn] of Object.entries(benches)) {
   if (only.length === 0 || only.includes(name)) await fn();

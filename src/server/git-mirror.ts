@@ -56,10 +56,12 @@ async function git(args: readonly string[], opts: { cwd?: string; timeoutMs?: nu
 }
 
 const SHA = /^[0-9a-f]{40}$/;
+const DEFAULT_BRANCH_TTL_MS = 60_000;
 
 export class GitMirror {
   /** `git fetch` of one mirror at a time: two fetches into one repository would fight over its lock files. */
   private busy: Promise<unknown> = Promise.resolve();
+  private head: { branch: string; at: number } | undefined;
 
   constructor(
     readonly dir: string,
@@ -109,11 +111,16 @@ export class GitMirror {
     return r.code === 0 ? r.stdout.trim() : undefined;
   }
 
-  /** The default branch of the configured repository, as the mirror's HEAD of the remote says. */
+  /**
+   * The default branch of the configured repository, as its HEAD says; asked again after a
+   * minute at most, so a burst of deliveries does not ask the forge once each.
+   */
   async defaultBranch(): Promise<string> {
+    if (this.head && Date.now() - this.head.at < DEFAULT_BRANCH_TTL_MS) return this.head.branch;
     const r = await runGit(["ls-remote", "--symref", this.url, "HEAD"], { timeoutMs: FETCH_TIMEOUT_MS });
-    const m = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(r.stdout);
-    return m?.[1] ?? "main";
+    const branch = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(r.stdout)?.[1] ?? "main";
+    if (r.code === 0) this.head = { branch, at: Date.now() };
+    return branch;
   }
 
   /** A merge commit of head into base, as GitHub makes for refs/pull/N/merge; a conflict is a MergeConflict. */

@@ -38,8 +38,8 @@ export interface RunQueueSetup {
   live: LiveLogs;
   log: Logger;
   observers: RunObserver[];
-  /** Cancellation grace periods; GitHub's by default. */
-  graceMs?: { interrupt: number; terminate: number };
+  /** Runs started at once (fetching, checking out, or running jobs); 16 by default. */
+  maxActiveRuns?: number;
 }
 
 /** Said on runs that were in progress when the server stopped (DESIGN.md). */
@@ -50,8 +50,11 @@ export class RunQueue {
   private readonly running = new Set<Promise<void>>();
   private readonly mirrors = new Map<string, GitMirror>();
   private accepting = true;
+  private readonly maxActive: number;
 
-  constructor(private readonly s: RunQueueSetup) {}
+  constructor(private readonly s: RunQueueSetup) {
+    this.maxActive = s.maxActiveRuns ?? 16;
+  }
 
   mirror(repo: RepoConfig): GitMirror {
     let m = this.mirrors.get(repo.name);
@@ -97,16 +100,22 @@ export class RunQueue {
     this.kick();
   }
 
-  /** Starts every queued run that is not started yet; their jobs wait for the shared pool. */
+  /**
+   * Starts queued runs, oldest first, up to a bound that keeps a burst of deliveries from
+   * fetching and checking out hundreds of commits at once; their jobs wait for the shared pool.
+   */
   kick(): void {
-    if (!this.accepting) return;
-    for (const run of this.s.db.runsWithStatus("queued")) {
+    if (!this.accepting || this.active.size >= this.maxActive) return;
+    // The active runs are the oldest queued ones until they start; read just past them.
+    for (const run of this.s.db.runsWithStatus("queued", this.active.size + this.maxActive)) {
+      if (this.active.size >= this.maxActive) break;
       if (this.active.has(run.id)) continue;
       const controller = new AbortController();
       this.active.set(run.id, controller);
       const p = this.execute(run, controller.signal).finally(() => {
         this.active.delete(run.id);
         this.running.delete(p);
+        this.kick();
       });
       this.running.add(p);
     }
@@ -115,13 +124,14 @@ export class RunQueue {
   /** false when the run is not queued or running. */
   cancel(id: string, reason = "cancelled by a user"): boolean {
     const controller = this.active.get(id);
-    if (!controller) return false;
-    controller.abort(new Error(reason));
+    if (controller) {
+      controller.abort(new Error(reason));
+      return true;
+    }
+    const run = this.s.db.getRun(id);
+    if (run?.status !== "queued") return false;
+    this.finish(run, { conclusion: "cancelled", note: reason });
     return true;
-  }
-
-  get depth(): number {
-    return this.active.size;
   }
 
   /** Takes no new run; running ones get `graceMs` to finish and are then cancelled. */

@@ -169,9 +169,9 @@ export class ServerDb {
     return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map(fromRow);
   }
 
-  /** Runs in the order they were queued. */
-  runsWithStatus(status: ServerRunStatus): ServerRun[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM server_runs WHERE status = ? ORDER BY id`).all(status) as Row[]).map(fromRow);
+  /** Runs in the order they were queued, the oldest `limit` of them. */
+  runsWithStatus(status: ServerRunStatus, limit = -1): ServerRun[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM server_runs WHERE status = ? ORDER BY id LIMIT ?`).all(status, limit) as Row[]).map(fromRow);
   }
 
   countByStatus(): Record<ServerRunStatus, number> {

@@ -49,6 +49,7 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
       repos: config.repos,
       dataDir: config.data,
       pool: new Slots(opts.jobs),
+      maxActiveRuns: Math.max(4, opts.jobs * 2),
       concurrency: new LocalConcurrency(),
       live,
       log,
