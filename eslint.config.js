@@ -1,5 +1,21 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import tierci from "./scripts/eslint-layers.js";
+
+/** src/ in layers, lowest first (ARCHITECTURE.md): a folder imports only from lower layers. */
+export const LAYERS = [
+  ["util", "glob", "formats"],
+  ["expr", "git", "toolcache"],
+  ["workflow"],
+  ["plan", "store"],
+  ["actions"],
+  ["gates", "engine"],
+  ["runner"],
+  ["reports"],
+  ["pipeline", "init"],
+  ["server"],
+  ["cli"],
+];
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "examples/", "coverage/"] },
@@ -31,6 +47,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/**/*.test.ts"],
+    plugins: { tierci },
+    rules: { "tierci/layers": ["error", { layers: LAYERS }] },
   },
   {
     files: ["bin/**/*.js", "scripts/**/*.js", "eslint.config.js"],

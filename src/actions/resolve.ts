@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, normalize, relative } from "node:path";
 import { ActionFileError, findActionFile, readActionFile, type ActionDefinition } from "./action-file.js";
-import { isBuiltin } from "./builtins.js";
 
 export interface ActionSource {
   dir: string;
@@ -28,6 +27,8 @@ export interface ResolveOptions {
   actionDirs: string[];
   /** Never clone; a remote action not on disk fails its step. */
   offline: boolean;
+  /** Whether tierci implements the action itself (the runner's registry knows). */
+  isBuiltin(name: string): boolean;
 }
 
 export function defaultActionCache(): string {
@@ -102,7 +103,7 @@ export async function resolveAction(uses: string, opts: ResolveOptions): Promise
     return { kind: "missing", message: `'${trimmed}' is not a valid action reference; use ./path, owner/repo@ref, owner/repo/path@ref or docker://image` };
   }
   const name = `${remote.owner}/${remote.repo}${remote.path ? `/${remote.path}` : ""}`;
-  if (isBuiltin(name)) return { kind: "builtin", name, version: remote.ref };
+  if (opts.isBuiltin(name)) return { kind: "builtin", name, version: remote.ref };
   const folder = `${remote.owner}/${remote.repo}@${remote.ref}`;
   const extra = { repository: `${remote.owner}/${remote.repo}`, ref: remote.ref };
   for (const base of opts.actionDirs) {

@@ -13,7 +13,7 @@ import type { Annotation, JobSink, StepRecord } from "../runner/job-types.js";
 import type { RunEvent } from "../runner/run-context.js";
 import type { ReportGlobs } from "../workflow/model.js";
 import type { RunStore } from "../store/index.js";
-import { fanOut, RecordingSink } from "../store/recording-sink.js";
+import { fanOut, RecordingSink } from "./recording-sink.js";
 import type { PipelineRequest, PipelineSinks } from "./types.js";
 
 export interface JobExecutorSetup {

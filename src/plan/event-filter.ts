@@ -2,7 +2,7 @@
 // a sentence saying why, because `tierci plan` shows it to people wondering why a workflow
 // did or did not run.
 import type { BranchTagPathFilters, Trigger } from "../workflow/model.js";
-import { FilterPatternError, matchesIncludeIgnore, matchesPathFilters } from "./filter-pattern.js";
+import { FilterPatternError, matchesIncludeIgnore, matchesPathFilters } from "../glob/filter-pattern.js";
 
 /** What the filters need to know about an event. */
 export interface EventFacts {

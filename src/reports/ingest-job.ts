@@ -6,7 +6,7 @@ import type { RunStore } from "../store/types.js";
 import { readCoverage } from "./ingest/coverage.js";
 import { readJUnit } from "./ingest/junit.js";
 import { readSarif } from "./ingest/sarif.js";
-import type { TestCaseResult } from "./types.js";
+import type { TestCaseResult } from "../formats/report-types.js";
 
 export interface IngestRequest {
   store: RunStore;

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from "../reports/types.js";
+import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from "../formats/report-types.js";
 import { decodeLines, encodeLines } from "./line-ranges.js";
 import { isRunIdPrefix, newRunId } from "./run-id.js";
 import { migrate } from "./schema.js";

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import type { CoverageReport, TestCaseResult } from "../reports/types.js";
+import type { CoverageReport, TestCaseResult } from "../formats/report-types.js";
 import { openStore, StoreError, type NewRun, type RunStore } from "./index.js";
 import { SCHEMA_VERSION } from "./schema.js";
 

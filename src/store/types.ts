@@ -2,7 +2,7 @@
 // Nothing here names SQLite, so a Postgres (or any SQL) implementation can satisfy the same
 // contract. Times are milliseconds since the Unix epoch; absent values are null in records and
 // optional in inputs; JSON columns are exchanged as parsed values.
-import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from "../reports/types.js";
+import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from "../formats/report-types.js";
 
 /** GitHub's status words for a run, job or step. */
 export type Status = "queued" | "in_progress" | "completed";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { HealthReport } from "../../src/reports/health/health.js";
-import type { TestCaseResult } from "../../src/reports/types.js";
+import type { TestCaseResult } from "../../src/formats/report-types.js";
 import { defaultStorePath, openStore } from "../../src/store/index.js";
 import { repoFactory } from "./harness.js";
 

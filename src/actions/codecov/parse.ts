@@ -2,7 +2,7 @@
 // XML (coverage.py's `coverage xml` among others), lcov, coverage.py JSON, and Istanbul's JSON
 // (coverage-final.json and json-summary). The format is told from the contents, not the name.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import type { CoverageReport } from "../../reports/types.js";
+import type { CoverageReport } from "../../formats/report-types.js";
 
 export type CoverageFormat = CoverageReport["format"];
 

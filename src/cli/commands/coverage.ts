@@ -6,7 +6,7 @@ import { changedLines, type ChangedLines } from "../../reports/coverage/changed-
 import { coverageTotals, formatPercent, patchCoverage, type CoverageTotals, type PatchCoverage } from "../../reports/coverage/coverage.js";
 import { IngestError } from "../../reports/ingest/ingest-error.js";
 import { readCoverage } from "../../reports/ingest/coverage.js";
-import type { FileCoverage } from "../../reports/types.js";
+import type { FileCoverage } from "../../formats/report-types.js";
 import { encodeLines } from "../../store/line-ranges.js";
 import type { RunRecord } from "../../store/types.js";
 import { UsageError } from "../key-values.js";

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import picomatch from "picomatch";
 import { repoRoot } from "../../git/git.js";
-import { matchesFilters } from "../../plan/filter-pattern.js";
+import { matchesFilters } from "../../glob/filter-pattern.js";
 import type { Finding, GateReport, RuleInfo } from "../finding.js";
 import { ignoredTrackedFiles, trackedFiles, untrackedFiles } from "../policy/git.js";
 import { hiddenCharacters, mayHoldHidden } from "./hidden-chars.js";

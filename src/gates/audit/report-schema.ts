@@ -1,7 +1,7 @@
 // Markdown reports against a schema of required headings and sections: the pipeline's
 // report-format validation. Headings are ATX (`## Title`) outside fenced code blocks.
 import { isMap, isScalar, isSeq } from "yaml";
-import { filterPatternProblem } from "../../plan/filter-pattern.js";
+import { filterPatternProblem } from "../../glob/filter-pattern.js";
 import { entries, get, items, parseYamlSource, posOf, resolve, toValue } from "../../workflow/yaml-tree.js";
 import type { Finding } from "../finding.js";
 

@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BuiltinFailure } from "../../actions/builtin-types.js";
-import { builtin } from "../../actions/builtins.js";
+import { builtin } from "../../runner/builtin-registry.js";
 import { fakeRun } from "../../../test/support/fake-builtin-run.js";
 import { tempDir } from "../../../test/support/git-repo.js";
 import { writeOsvFolder, type OsvFixture } from "../../../test/support/osv-fixtures.js";

@@ -1,6 +1,6 @@
 // A policy pack against a change: which rules fire, on which lines, which of them a
 // justification in the context satisfies, and what that means for the change as a whole.
-import { matchesFilters } from "../../plan/filter-pattern.js";
+import { matchesFilters } from "../../glob/filter-pattern.js";
 import type { Finding } from "../finding.js";
 import type { FileChange } from "../../git/unified-diff.js";
 import type { PackRule, PolicyPack, PolicySeverity } from "./pack.js";

@@ -1,7 +1,7 @@
 // Policy packs: YAML files of rules on the lines a change adds and removes. A pack with a
 // mistake is refused as a whole, with the place of each mistake, rather than half applied.
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import { filterPatternProblem } from "../../plan/filter-pattern.js";
+import { filterPatternProblem } from "../../glob/filter-pattern.js";
 import { entries, get, items, parseYamlSource, posOf, resolve, type YamlSource } from "../../workflow/yaml-tree.js";
 
 export type PolicySeverity = "BLOCK" | "WARN";

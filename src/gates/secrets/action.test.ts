@@ -3,7 +3,7 @@ import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../../actions/builtin-types.js";
-import { builtin } from "../../actions/builtins.js";
+import { builtin } from "../../runner/builtin-registry.js";
 import { makeRepo, tempDir } from "../../../test/support/git-repo.js";
 import { Random, SECRET_FAMILIES } from "../../../test/support/secret-corpus.js";
 import { parseTrufflehogArgs, trufflehogRevisions } from "./action.js";

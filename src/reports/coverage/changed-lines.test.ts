@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeRepo } from "../../../test/support/git-repo.js";
 import { GitError } from "../../git/git.js";
-import type { FileCoverage } from "../types.js";
+import type { FileCoverage } from "../../formats/report-types.js";
 import { changedLines } from "./changed-lines.js";
 import { patchCoverage } from "./coverage.js";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { FileCoverage } from "../types.js";
+import type { FileCoverage } from "../../formats/report-types.js";
 import { coverageTotals, formatPercent, patchCoverage } from "./coverage.js";
 
 const hits = (covered: number[], uncovered: number[]): Map<number, number> =>

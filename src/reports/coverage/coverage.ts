@@ -1,6 +1,6 @@
 // Coverage totals, and patch coverage: how much of the code a change added the tests ran.
 // Pure; the lines a change added come from changed-lines.ts.
-import type { FileCoverage } from "../types.js";
+import type { FileCoverage } from "../../formats/report-types.js";
 
 export interface CoverageTotals {
   files: number;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TestHistoryRow } from "../../store/types.js";
-import type { TestStatus } from "../types.js";
+import type { TestStatus } from "../../formats/report-types.js";
 import { analyzeHealth, filterHistory, percentile, type TestHealth } from "./health.js";
 
 interface RowOptions {

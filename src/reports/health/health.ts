@@ -3,7 +3,7 @@
 // The report's field names are what `tierci health --json` writes, so they follow the JSON
 // contracts' snake_case.
 import type { TestHistoryRow } from "../../store/types.js";
-import type { TestStatus } from "../types.js";
+import type { TestStatus } from "../../formats/report-types.js";
 
 export interface HealthOptions {
   /** Consecutive clean passes after which a flaky test is no longer flagged. */

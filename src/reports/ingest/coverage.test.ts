@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { CoverageReport, FileCoverage } from "../types.js";
+import type { CoverageReport, FileCoverage } from "../../formats/report-types.js";
 import { parseCoverage, readCoverage } from "./coverage.js";
 import { IngestError } from "./ingest-error.js";
 

@@ -4,7 +4,7 @@
 // format is told from the content, since file names vary.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { CoverageReport, FileCoverage } from "../types.js";
+import type { CoverageReport, FileCoverage } from "../../formats/report-types.js";
 import { IngestError, readFailure } from "./ingest-error.js";
 import { parseJsonReport } from "./json-text.js";
 import { isAbsolutePath, RepoPaths } from "./repo-paths.js";

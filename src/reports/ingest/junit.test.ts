@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestCaseResult } from "../types.js";
+import type { TestCaseResult } from "../../formats/report-types.js";
 import { IngestError } from "./ingest-error.js";
 import { parseJUnit, parseSeconds, readJUnit, readJUnitStream } from "./junit.js";
 import { DETAILS_LIMIT } from "./text-limits.js";

@@ -9,7 +9,7 @@
 // way `retries` holds one entry per element, so the test ran 1 + retries.length times.
 import { createReadStream } from "node:fs";
 import { TextDecoder } from "node:util";
-import type { TestAttempt, TestCaseResult, TestStatus } from "../types.js";
+import type { TestAttempt, TestCaseResult, TestStatus } from "../../formats/report-types.js";
 import { IngestError, readFailure } from "./ingest-error.js";
 import { BoundedText, cutDetails, firstLine } from "./text-limits.js";
 import { type XmlAttributes, type XmlHandler, XmlTokenizer } from "./xml-stream.js";

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 results as findings: rule, level, message and the first location, with
 // the defaults the specification gives for what a result leaves out.
 import { readFile } from "node:fs/promises";
-import type { SarifFinding } from "../types.js";
+import type { SarifFinding } from "../../formats/report-types.js";
 import { IngestError, readFailure } from "./ingest-error.js";
 import { parseJsonReport } from "./json-text.js";
 import { RepoPaths } from "./repo-paths.js";

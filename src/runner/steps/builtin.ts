@@ -1,6 +1,6 @@
 // An action tierci implements itself (checkout, setup-*, cache, artifacts, ...): its main
 // now, its post at the end of the job.
-import { builtin } from "../../actions/builtins.js";
+import { builtin } from "../builtin-registry.js";
 import type { BuiltinAction, BuiltinRun } from "../../actions/builtin-types.js";
 import { mergePrependPath } from "../env-files.js";
 import { StepError, type StepOutcome } from "../job-state.js";

@@ -1,5 +1,6 @@
 // Picks a step's kind: a script, or an action (built-in, JavaScript or composite) once resolved.
 import { resolveAction } from "../../actions/resolve.js";
+import { isBuiltin } from "../builtin-registry.js";
 import { StepError, type StepOutcome } from "../job-state.js";
 import { runBuiltin } from "./builtin.js";
 import { runComposite } from "./composite.js";
@@ -13,7 +14,7 @@ export async function executeStep(run: StepRun): Promise<StepOutcome> {
   if (step.run !== undefined) return runScript(run);
   if (step.uses === undefined) throw new StepError("the step has neither run: nor uses:");
   const { options } = state.req;
-  const resolution = await resolveAction(step.uses, { workspace: state.workspace, actionDirs: options.actionDirs, offline: options.offline });
+  const resolution = await resolveAction(step.uses, { workspace: state.workspace, actionDirs: options.actionDirs, offline: options.offline, isBuiltin });
   switch (resolution.kind) {
     case "missing":
       throw new StepError(resolution.message);

@@ -1,7 +1,7 @@
 // Writes what a running job reports into the store, before it is shown anywhere, so
 // that a crash never loses a line that was already printed.
 import type { Annotation, JobSink, LogStream, StepInfo, StepRecord } from "../runner/job-types.js";
-import type { RunStore } from "./types.js";
+import type { RunStore } from "../store/types.js";
 
 export class RecordingSink implements JobSink {
   private readonly stepRows = new Map<number, number>();

@@ -1,20 +1,22 @@
-// Actions tierci implements itself; they take precedence over any copy on disk.
+// The actions tierci implements itself (checkout, setup-*, cache, artifacts, the gates); they take
+// precedence over any copy on disk. The runner owns the list, since it is the layer that sees both
+// the actions and the gates.
 import { gitleaksAction, secretScanAction, trufflehogAction } from "../gates/secrets/action.js";
-import type { BuiltinAction } from "./builtin-types.js";
-import { downloadArtifactAction } from "./artifacts/download.js";
-import { uploadArtifactAction } from "./artifacts/upload.js";
-import { cacheAction, cacheRestoreAction, cacheSaveAction } from "./cache/actions.js";
-import { checkoutAction } from "./checkout.js";
+import type { BuiltinAction } from "../actions/builtin-types.js";
+import { downloadArtifactAction } from "../actions/artifacts/download.js";
+import { uploadArtifactAction } from "../actions/artifacts/upload.js";
+import { cacheAction, cacheRestoreAction, cacheSaveAction } from "../actions/cache/actions.js";
+import { checkoutAction } from "../actions/checkout.js";
 import { depsAuditAction } from "../gates/deps/action.js";
 import { pipAuditAction } from "../gates/deps/pip-audit-action.js";
 import { auditAction } from "../gates/audit/action.js";
 import { policyCheckAction } from "../gates/policy/action.js";
-import { codecovAction } from "./codecov/codecov.js";
-import { setupGoAction } from "./setup/setup-go.js";
-import { setupJavaAction } from "./setup/setup-java.js";
-import { setupNodeAction } from "./setup/setup-node.js";
-import { setupPythonAction } from "./setup/setup-python.js";
-import { setupUvAction } from "./setup/setup-uv.js";
+import { codecovAction } from "../actions/codecov/codecov.js";
+import { setupGoAction } from "../actions/setup/setup-go.js";
+import { setupJavaAction } from "../actions/setup/setup-java.js";
+import { setupNodeAction } from "../actions/setup/setup-node.js";
+import { setupPythonAction } from "../actions/setup/setup-python.js";
+import { setupUvAction } from "../actions/setup/setup-uv.js";
 
 const BUILTINS = new Map<string, BuiltinAction>([
   [secretScanAction.name, secretScanAction],
