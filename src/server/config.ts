@@ -50,7 +50,8 @@ export interface ServerConfig {
   listen: { host: string; port: number };
   data: string;
   database: { kind: "sqlite" } | { kind: "postgres"; url: string };
-  publicUrl: string;
+  /** Where people reach the server, for links in statuses and messages; the address it listens on when absent. */
+  publicUrl?: string;
   tokens: TokenConfig[];
   repos: RepoConfig[];
 }
@@ -249,10 +250,10 @@ export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.
   let database: ServerConfig["database"] = { kind: "sqlite" };
   if (/^postgres(ql)?:\/\//.test(dbText)) database = { kind: "postgres", url: dbText };
   else if (dbText !== "sqlite") r.problem(top.get("database"), `database must be sqlite or a postgres:// URL, got '${dbText}'`);
-  const publicUrl = (r.text(top.get("public_url"), "public_url", false) ?? `http://${listen.host.includes(":") ? `[${listen.host}]` : listen.host}:${listen.port}`).replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(publicUrl)) r.problem(top.get("public_url"), `public_url must be an http(s) URL, got '${publicUrl}'`);
+  const publicUrl = r.text(top.get("public_url"), "public_url", false)?.replace(/\/+$/, "");
+  if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) r.problem(top.get("public_url"), `public_url must be an http(s) URL, got '${publicUrl}'`);
   const tokens = readTokens(r, top.get("tokens"));
   const repos = readRepos(r, top.get("repos"), base);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { file, listen, data, database, publicUrl, tokens, repos };
+  return { file, listen, data, database, ...(publicUrl !== undefined ? { publicUrl } : {}), tokens, repos };
 }

@@ -11,16 +11,21 @@ import type { ServerConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { LiveLogs } from "./live-logs.js";
 import { ServerMetrics } from "./metrics.js";
-import { RunQueue, type Logger, type RunObserver } from "./run-queue.js";
+import { RunQueue, type Logger } from "./run-queue.js";
 import { Schedules } from "./schedules.js";
 import { ServerDb } from "./server-db.js";
+import { deliverChat } from "./report/chat.js";
+import { deliverCheckRun, deliverStatus } from "./report/forge.js";
+import { Outbox, type Deliver, type OutboxOptions } from "./report/outbox.js";
+import { ForgeReporter } from "./report/reporter.js";
+import type { RepoConfig } from "./config.js";
 
 export interface ServeOptions {
   /** Jobs at once across all runs. */
   jobs: number;
   logger: FastifyServerOptions["logger"];
-  /** More observers of runs (statuses, notifications). */
-  observers?: RunObserver[];
+  /** Retries and timeouts of statuses, check runs and chat messages. */
+  outbox?: OutboxOptions;
 }
 
 export interface RunningServer {
@@ -41,8 +46,19 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
     const live = new LiveLogs();
     const metrics = new ServerMetrics(db);
     // The queue logs through the HTTP server's structured logger, made just below.
-    const late: { app?: FastifyInstance } = {};
+    const late: { app?: FastifyInstance; url?: string } = {};
     const log: Logger = { info: (o, m) => late.app?.log.info(o, m), error: (o, m) => late.app?.log.error(o, m) };
+    const outbox = new Outbox(db.db, log, opts.outbox);
+    const forRepo = (deliver: (repo: RepoConfig, ...rest: Parameters<Deliver>) => ReturnType<Deliver>): Deliver => {
+      return async (item, signal) => {
+        const repo = config.repos.find((r) => r.name === item.repo);
+        if (!repo) throw new Error(`the repository ${item.repo} is no longer in the config`);
+        return deliver(repo, item, signal);
+      };
+    };
+    outbox.handle("status", forRepo(deliverStatus));
+    outbox.handle("check", forRepo(deliverCheckRun));
+    outbox.handle("chat", forRepo(deliverChat));
     const queue = new RunQueue({
       db,
       store,
@@ -53,24 +69,28 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
       concurrency: new LocalConcurrency(),
       live,
       log,
-      observers: [metrics.observer(store), ...(opts.observers ?? [])],
+      observers: [metrics.observer(store), new ForgeReporter(outbox, config.repos, db, () => config.publicUrl ?? late.url ?? "")],
     });
     const app = buildApp({ config, db, store, live, metrics, queue }, opts.logger);
     late.app = app;
     const schedules = new Schedules({ db, repos: config.repos, queue, log });
     await app.listen({ host: config.listen.host, port: config.listen.port });
-    await queue.recover();
-    schedules.start();
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
     const host = config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host;
+    const url = `http://${host}:${port}`;
+    late.url = url;
+    await queue.recover();
+    schedules.start();
+    outbox.start();
     return {
       app,
-      url: `http://${host}:${port}`,
+      url,
       async close(graceMs: number) {
         await app.close();
         await schedules.stop();
         await queue.drain(graceMs);
+        await outbox.close();
         runStore.close();
         db.close();
       },

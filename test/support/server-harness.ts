@@ -17,6 +17,8 @@ export interface ServedRepo {
   url: string;
   secret: string;
   secretsFile?: string;
+  /** More lines of the repository's entry in the config (status:, notify:), indented to sit under it. */
+  configLines?: string[];
 }
 
 /** A bare copy of a working repository, as a forge would hold it. */
@@ -62,7 +64,7 @@ export class TestServer {
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.extraEnv, TIERCI_ADMIN_TOKEN: TOKENS.admin, TIERCI_READ_TOKEN: TOKENS.reader, TIERCI_TRIGGER_TOKEN: TOKENS.trigger, TIERCI_LOG_LEVEL: "warn" };
     const repoLines = repos.map((r, i) => {
       env[`HOOK_SECRET_${i}`] = r.secret;
-      return [`  - name: ${r.name}`, `    url: ${r.url}`, `    webhook_secret_env: HOOK_SECRET_${i}`, ...(r.secretsFile ? [`    secrets_file: ${r.secretsFile}`] : [])].join("\n");
+      return [`  - name: ${r.name}`, `    url: ${r.url}`, `    webhook_secret_env: HOOK_SECRET_${i}`, ...(r.secretsFile ? [`    secrets_file: ${r.secretsFile}`] : []), ...(r.configLines ?? []).map((l) => `    ${l}`)].join("\n");
     });
     const configFile = opts.configFile ?? join(dir, "tierci-server.yml");
     mkdirSync(dir, { recursive: true });

@@ -3,6 +3,7 @@
 // get the grace period, then they are cancelled as GitHub cancels jobs.
 import { resolve } from "node:path";
 import { ConfigError, listenAddress, loadServerConfig, type ServerConfig } from "../../server/config.js";
+import type { OutboxOptions } from "../../server/report/outbox.js";
 import { startServer } from "../../server/server.js";
 import type { Out } from "../output.js";
 import { parseDuration } from "../../workflow/duration.js";
@@ -23,6 +24,24 @@ function overridden(config: ServerConfig, o: ServeOptions, out: Out): ServerConf
     listen = address;
   }
   return { ...config, listen, data: o.data !== undefined ? resolve(o.data) : config.data };
+}
+
+/** How statuses, check runs and chat messages are retried: TIERCI_FORGE_TIMEOUT, _RETRY_DELAY, _ATTEMPTS. */
+function outboxTuning(env: NodeJS.ProcessEnv, out: Out): OutboxOptions | undefined {
+  const tuning: OutboxOptions = {};
+  for (const [name, key] of [["TIERCI_FORGE_TIMEOUT", "timeoutMs"], ["TIERCI_FORGE_RETRY_DELAY", "baseDelayMs"]] as const) {
+    const text = env[name];
+    if (text === undefined) continue;
+    const ms = parseDuration(text);
+    if (ms === undefined) return void out.err(`tierci serve: ${name} must be a duration such as 10s, got '${text}'`);
+    tuning[key] = ms;
+  }
+  const attempts = env["TIERCI_FORGE_ATTEMPTS"];
+  if (attempts !== undefined) {
+    if (!/^[1-9]\d{0,2}$/.test(attempts)) return void out.err(`tierci serve: TIERCI_FORGE_ATTEMPTS must be a whole number from 1 to 999, got '${attempts}'`);
+    tuning.maxAttempts = Number(attempts);
+  }
+  return tuning;
 }
 
 export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
@@ -51,7 +70,9 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
     out.err("tierci serve: database: postgres is not supported yet; use sqlite (the default)");
     return 2;
   }
-  const server = await startServer(effective, { jobs: jobs ?? (await import("node:os")).availableParallelism(), logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" } });
+  const outbox = outboxTuning(process.env, out);
+  if (!outbox) return 2;
+  const server = await startServer(effective, { jobs: jobs ?? (await import("node:os")).availableParallelism(), logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" }, outbox });
   out.err(`tierci serve: listening on ${server.url} (data in ${effective.data})`);
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {
