@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ZERO_SHA } from "../../src/git/git.js";
-import { bareCopy, examplePayload, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
+import { bareCopy, examplePayload, signature, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -109,4 +109,34 @@ test("the API needs a token of the right role", async () => {
   const metrics = await server.request("GET", "/metrics", { token: TOKENS.reader });
   assert.match(metrics.text, /tierci_webhook_deliveries_total\{result="queued"\} \d+/);
   assert.match(metrics.text, /tierci_runs_total\{conclusion="success"\} \d+/);
+});
+
+test("Gitea and Forgejo deliveries are checked with their own signature header", async () => {
+  const sha = pushToForge();
+  const raw = JSON.stringify(pushPayload(sha));
+  const hex = signature(served.secret, raw).replace("sha256=", "");
+  const headers = (sig: string): Record<string, string> => ({ "content-type": "application/json", "x-gitea-event": "push", "x-gitea-delivery": `gitea-${sig.slice(0, 8)}`, "x-gitea-signature": sig });
+  const good = await server.request("POST", "/hooks/github", { raw, headers: headers(hex) });
+  assert.equal(good.status, 202, good.text);
+  const bad = await server.request("POST", "/hooks/github", { raw, headers: headers("0".repeat(64)) });
+  assert.equal(bad.status, 401);
+  await server.completed((good.body as { run_ids: string[] }).run_ids[0] as string);
+});
+
+test("a re-run of failed workflows runs only those, on the same commit; a full re-run runs them all", async () => {
+  work.write({ ".github/workflows/flaky.yml": "on: push\njobs:\n  f:\n    runs-on: ubuntu-latest\n    steps:\n      - run: test -f fixed.txt\n" });
+  work.commit("flaky");
+  const sha = pushToForge();
+  const first = ((await server.deliver(served, "push", pushPayload(sha))).body as { run_ids: string[] }).run_ids[0] as string;
+  const failed = await server.completed(first);
+  assert.equal(failed["conclusion"], "failure");
+  const again = await server.request("POST", `/api/runs/${first}/rerun`, { token: TOKENS.trigger, body: { failed_only: true } });
+  assert.equal(again.status, 201, again.text);
+  const rerun = await server.completed((again.body as { run_id: string }).run_id);
+  assert.equal(rerun["sha"], sha);
+  assert.deepEqual(rerun["workflow_files"], [".github/workflows/flaky.yml"]);
+  assert.equal(rerun["conclusion"], "failure");
+  const all = await server.request("POST", `/api/runs/${first}/rerun`, { token: TOKENS.trigger, body: {} });
+  const whole = await server.completed((all.body as { run_id: string }).run_id);
+  assert.deepEqual([...(whole["workflow_files"] as string[])].sort(), [".github/workflows/ci.yml", ".github/workflows/flaky.yml"]);
 });
