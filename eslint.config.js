@@ -55,6 +55,12 @@ export default tseslint.config(
     rules: { "tierci/layers": ["error", { layers: LAYERS }] },
   },
   {
+    // A source file past 400 lines holds more than one job; split it by concern. Tests are exempt.
+    files: ["src/**/*.ts"],
+    ignores: ["src/**/*.test.ts", "src/store/sqlite-store.ts", "src/actions/cache/store.ts"],
+    rules: { "max-lines": ["error", { max: 400 }] },
+  },
+  {
     files: ["bin/**/*.js", "scripts/**/*.js", "eslint.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
   },

@@ -33,6 +33,6 @@ export async function main(argv: string[], out: Out = stdio): Promise<number> {
  * loaded only here, once a command has failed, to keep them off the start-up path.
  */
 async function isBadInput(err: Error): Promise<boolean> {
-  const [{ GitError }, { EventPayloadError }] = await Promise.all([import("../git/git.js"), import("../plan/event-payload.js")]);
+  const [{ GitError }, { EventPayloadError }] = await Promise.all([import("../git/git.js"), import("../plan/event-file.js")]);
   return err instanceof GitError || err instanceof EventPayloadError;
 }

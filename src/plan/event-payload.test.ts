@@ -4,7 +4,8 @@ import { rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { GitError, ZERO_SHA } from "../git/git.js";
 import { makeFeatureRepo, makeRepo, tempDir, type TestRepo } from "../../test/support/git-repo.js";
-import { EventPayloadError, readEventFile, synthesizeEvent } from "./event-payload.js";
+import { EventPayloadError, readEventFile } from "./event-file.js";
+import { synthesizeEvent } from "./event-payload.js";
 import { workflowFires } from "./event-filter.js";
 
 type Json = Record<string, unknown>;

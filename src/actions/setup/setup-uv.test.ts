@@ -6,7 +6,8 @@ import { after, test } from "node:test";
 import { fakeRun, type FakeRun } from "../../../test/support/fake-builtin-run.js";
 import { BuiltinFailure } from "../builtin-types.js";
 import { machineHome } from "./common.js";
-import { findUv, parseUvVersion, setupUvAction, uvVersionFromFile, uvVersionSatisfies } from "./setup-uv.js";
+import { setupUvAction } from "./setup-uv.js";
+import { findUv, parseUvVersion, uvVersionFromFile, uvVersionSatisfies } from "./uv-versions.js";
 
 const root = mkdtempSync(join(tmpdir(), "tierci-setup-uv-"));
 after(() => rmSync(root, { recursive: true, force: true }));
