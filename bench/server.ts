@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { bareCopy, signature, TestServer, TOKENS, type ServedRepo } from "../test/support/server-harness.js";
+import { bareCopy, removeTempDirs, signature, TestServer, TOKENS, type ServedRepo } from "../test/support/server-harness.js";
 import { makeRepo } from "../test/support/git-repo.js";
 import { median } from "./stats.js";
 
@@ -56,6 +56,7 @@ async function webhookToFirstStep(): Promise<void> {
   } finally {
     await server.stop("SIGKILL");
     repo.remove();
+    removeTempDirs();
   }
 }
 
@@ -99,6 +100,7 @@ async function sustainedDeliveries(): Promise<void> {
   } finally {
     await server.stop("SIGKILL");
     repo.remove();
+    removeTempDirs();
   }
 }
 

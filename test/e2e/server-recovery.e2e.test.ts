@@ -2,13 +2,14 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { ZERO_SHA } from "../../src/git/git.js";
-import { bareCopy, examplePayload, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
+import { bareCopy, examplePayload, removeTempDirs, type ServedRepo, TestServer, TOKENS } from "../support/server-harness.js";
 import { alive, repoFactory, waitFor } from "./harness.js";
 
 const newRepo = repoFactory();
 const servers: TestServer[] = [];
 after(async () => {
   for (const s of servers) await s.stop("SIGKILL");
+  removeTempDirs();
 });
 
 const SLOW = `name: Slow

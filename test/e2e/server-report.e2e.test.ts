@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
 import { ForgeRecorder } from "../support/forge-recorder.js";
-import { bareCopy, TestServer, type ServedRepo } from "../support/server-harness.js";
+import { bareCopy, removeTempDirs, type ServedRepo, TestServer } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -69,6 +69,7 @@ before(async () => {
 after(async () => {
   await server.stop();
   await forge.close();
+  removeTempDirs();
 });
 
 test("a failing run: pending then failure statuses, a check run whose 120 annotations go 50 at a time, Slack and Discord told which job failed", async () => {
@@ -111,7 +112,7 @@ test("a forge that never answers fails no run; what was not delivered is recorde
   const run = await pushAndWait("forge down");
   assert.equal(run["conclusion"], "success");
   const db = new Database(join(server.dataDir, "server.db"), { readonly: true });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 45_000;
   let failed: { last_error: string }[] = [];
   while (Date.now() < deadline) {
     failed = db.prepare("SELECT last_error FROM outbox WHERE state = 'failed'").all() as { last_error: string }[];

@@ -5,8 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { tempDir } from "../support/git-repo.js";
-import { bareCopy, examplePayload, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
+import { bareCopy, harnessDir, examplePayload, removeTempDirs, type ServedRepo, TestServer, TOKENS } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -62,7 +61,7 @@ function prPayload(number: number, head: { ref: string; sha: string }, base: { r
 
 before(async () => {
   work = newRepo({ ".github/workflows/release.yml": DISPATCH, ".github/workflows/pr.yml": PR, "base.txt": "base\n" });
-  const secretsFile = join(tempDir("tierci-secrets-"), "app.secrets");
+  const secretsFile = join(harnessDir("tierci-secrets-"), "app.secrets");
   writeFileSync(secretsFile, `# deploy\nDEPLOY_TOKEN=${SECRET}\n`);
   served = { name: "acme/app", url: bareCopy(work.dir), secret: "hook-secret-2", secretsFile };
   server = await TestServer.start([served]);
@@ -70,6 +69,7 @@ before(async () => {
 
 after(async () => {
   await server.stop();
+  removeTempDirs();
 });
 
 test("dispatch: inputs are checked against the workflow's typed inputs, every bad one named, and a good dispatch runs with them", async () => {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ZERO_SHA } from "../../src/git/git.js";
-import { bareCopy, examplePayload, signature, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
+import { bareCopy, examplePayload, removeTempDirs, type ServedRepo, signature, TestServer, TOKENS } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -40,6 +40,7 @@ before(async () => {
 
 after(async () => {
   await server.stop();
+  removeTempDirs();
 });
 
 test("a signed push runs the pipeline to green; the API shows the run, its jobs and their logs", async () => {

@@ -3,11 +3,25 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempDir } from "./git-repo.js";
 
 const CLI = resolve("bin", "tierci.js");
+
+const made: string[] = [];
+
+/** A temporary directory that removeTempDirs() deletes. */
+export function harnessDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+
+/** Deletes every directory the harness made (bare copies, server data); call it when the file's tests end. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export const TOKENS = { admin: "admin-token-0123456789", reader: "reader-token-0123456789", trigger: "trigger-token-0123456789" };
 
@@ -23,7 +37,7 @@ export interface ServedRepo {
 
 /** A bare copy of a working repository, as a forge would hold it. */
 export function bareCopy(workdir: string): string {
-  const bare = join(tempDir("tierci-bare-"), "repo.git");
+  const bare = join(harnessDir("tierci-bare-"), "repo.git");
   const r = spawnSync("git", ["clone", "--quiet", "--bare", workdir, bare], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return bare;
@@ -59,7 +73,7 @@ export class TestServer {
   ) {}
 
   static async start(repos: ServedRepo[], opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string } = {}): Promise<TestServer> {
-    const dir = tempDir("tierci-server-");
+    const dir = harnessDir("tierci-server-");
     const dataDir = opts.dataDir ?? join(dir, "data");
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.extraEnv, TIERCI_ADMIN_TOKEN: TOKENS.admin, TIERCI_READ_TOKEN: TOKENS.reader, TIERCI_TRIGGER_TOKEN: TOKENS.trigger, TIERCI_LOG_LEVEL: "warn" };
     const repoLines = repos.map((r, i) => {

@@ -102,11 +102,19 @@ export class Outbox {
   }
 
   private async drain(): Promise<void> {
-    const due = this.db.prepare("SELECT id, kind, repo, payload, attempts FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT 20").all(Date.now()) as (Omit<OutboxItem, "payload"> & { payload: string })[];
-    for (const row of due) {
-      if (this.closed) return;
-      await this.deliver({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> });
+    const due = this.db.prepare("SELECT id, kind, repo, payload, attempts, supersede_key AS key FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT 20").all(Date.now()) as (Omit<OutboxItem, "payload"> & { payload: string; key: string | null })[];
+    // Items of one key (one commit status context) go in order; the rest at once, so that one
+    // slow forge does not hold up every other message.
+    const groups = new Map<string, OutboxItem[]>();
+    for (const { key, ...row } of due) {
+      const group = key === null ? `#${row.id}` : `${row.repo} ${key}`;
+      groups.set(group, [...(groups.get(group) ?? []), { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }]);
     }
+    await Promise.all(
+      [...groups.values()].map(async (items) => {
+        for (const item of items) if (!this.closed) await this.deliver(item);
+      }),
+    );
     const next = this.db.prepare("SELECT MIN(next_at) AS at FROM outbox WHERE state = 'pending'").get() as { at: number | null };
     if (next.at !== null) this.wake(Math.max(0, next.at - Date.now()));
   }
