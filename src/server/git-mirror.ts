@@ -1,10 +1,10 @@
 // The server's copy of each repository: a bare mirror fetched from the configured URL (never
 // from a URL in a payload), the merge commits pull requests run on, and a checkout of the
-// exact commit for each run. Git runs asynchronously here, with a time limit, so that a slow
-// fetch never holds up the server's other work.
-import { execFile } from "node:child_process";
+// exact commit for each run. Git runs in worker threads (git-process.ts), with a time limit, so
+// that neither a slow fetch nor starting git holds up the server's other work.
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { runGit } from "./git-process.js";
 
 export class MirrorError extends Error {
   override readonly name = "MirrorError";
@@ -22,32 +22,6 @@ export class MergeConflict extends MirrorError {
 }
 
 const FETCH_TIMEOUT_MS = 10 * 60_000;
-
-interface GitResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("GIT_")) env[k] = v;
-  return { ...env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
-}
-
-export function runGit(args: readonly string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      [...args],
-      { cwd: opts.cwd, env: { ...gitEnv(), ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : -1;
-        resolve({ code, stdout, stderr: stderr || (err && code === -1 ? err.message : "") });
-      },
-    );
-  });
-}
 
 async function git(args: readonly string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const r = await runGit(args, opts);

@@ -6,7 +6,8 @@ import { Cron } from "croner";
 import { buildWorkflow } from "../workflow/build-model.js";
 import { parseYamlSource } from "../workflow/yaml-tree.js";
 import type { RepoConfig } from "./config.js";
-import { runGit, type GitMirror } from "./git-mirror.js";
+import type { GitMirror } from "./git-mirror.js";
+import { runGit } from "./git-process.js";
 import type { Logger, RunQueue } from "./run-queue.js";
 import type { ServerDb } from "./server-db.js";
 

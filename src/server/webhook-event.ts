@@ -3,7 +3,8 @@
 // and the payload itself, untouched, as github.event.
 import type { PreparedEvent } from "../pipeline/types.js";
 import { ZERO_SHA } from "../git/git.js";
-import { runGit, type GitMirror } from "./git-mirror.js";
+import type { GitMirror } from "./git-mirror.js";
+import { runGit } from "./git-process.js";
 
 /** The commit to check out, and the event to give the pipeline; or why nothing runs. */
 export type WebhookTrigger = { kind: "run"; event: string; prepared: PreparedEvent } | { kind: "none"; reason: string };
