@@ -125,7 +125,7 @@ test("a pull request runs on a merge commit of its head into its base", async ()
   assert.match(logs.text, /files=.*feature\.txt.*main-only\.txt/);
 });
 
-test("concurrency across runs: a newer push to the PR cancels the running one with cancel-in-progress, and waits behind it without", async () => {
+test("concurrency across runs: a newer push to the PR cancels the running one with cancel-in-progress; without, it waits behind it, and a newer one still replaces the waiting one", async () => {
   const mainTip = work.git("rev-parse", "main");
   for (const branch of ["cancel-me", "queue-me"]) {
     work.git("checkout", "-q", "-B", branch, "main");
@@ -146,13 +146,19 @@ test("concurrency across runs: a newer push to the PR cancels the running one wi
       assert.equal(cancelled["conclusion"], "cancelled", JSON.stringify(cancelled));
       assert.equal((await server.completed(twoId))["conclusion"], "success");
     } else {
-      // The second waits for the first; cancel the slow first by hand, then the second runs.
+      // The second waits for the first; a third replaces the waiting second, as on GitHub. Cancel
+      // the slow first by hand, then the third runs.
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal((await server.run(twoId))["status"], "in_progress");
       assert.equal((await server.run(oneId))["status"], "in_progress");
+      const three = await server.deliver(served, "pull_request", prPayload(number, { ref: branch, sha: second }, { ref: "main", sha: mainTip }, "quick"));
+      const threeId = (three.body as { run_ids: string[] }).run_ids[0] as string;
+      const replaced = await server.completed(twoId);
+      assert.equal(replaced["conclusion"], "cancelled", JSON.stringify(replaced));
+      assert.equal((await server.run(oneId))["status"], "in_progress");
       assert.equal((await server.request("POST", `/api/runs/${oneId}/cancel`, { token: TOKENS.trigger })).status, 202);
       assert.equal((await server.completed(oneId))["conclusion"], "cancelled");
-      assert.equal((await server.completed(twoId))["conclusion"], "success");
+      assert.equal((await server.completed(threeId))["conclusion"], "success");
     }
   }
   work.git("checkout", "-q", "main");
