@@ -1,5 +1,6 @@
 // Evaluation of expressions inside a YAML structure (a matrix, `with:` of a reusable
 // workflow call), with the template rules GitHub applies to structures.
+import { appendAll } from "../util/append-all.js";
 import { evaluateValue, type EvalOptions } from "./evaluate.js";
 import type { ExprContexts, ExprValue } from "./value.js";
 
@@ -24,7 +25,7 @@ export function evaluateStructure(value: ExprValue, contexts: ExprContexts, opti
     const out: ExprValue[] = [];
     for (const item of value) {
       const evaluated = evaluateStructure(item, contexts, options);
-      if (typeof item === "string" && WHOLE_EXPRESSION.test(item) && Array.isArray(evaluated)) out.push(...evaluated);
+      if (typeof item === "string" && WHOLE_EXPRESSION.test(item) && Array.isArray(evaluated)) appendAll(out, evaluated);
       else out.push(evaluated);
     }
     return out;

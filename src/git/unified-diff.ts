@@ -1,6 +1,7 @@
 // git's unified diff read file by file: the lines a change adds (numbered in the new file)
 // and removes (numbered in the old one). Hunks are read by their counts, so a removed line
 // that reads "-- x" or an added one that reads "++ x" is never taken for a file header.
+import { appendAll } from "../util/append-all.js";
 
 export interface ChangedLine {
   line: number;
@@ -23,7 +24,7 @@ function unquote(text: string): string {
   for (let i = 1; i < text.length - 1; i++) {
     const ch = text[i] as string;
     if (ch !== "\\") {
-      bytes.push(...Buffer.from(ch, "utf8"));
+      appendAll(bytes, Buffer.from(ch, "utf8"));
       continue;
     }
     const next = text[i + 1] as string;

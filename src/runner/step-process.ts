@@ -1,5 +1,6 @@
 // Runs one process for a step (a script or a JavaScript action): fresh env files,
 // workflow commands and masking on every output line, and what the env files said.
+import { appendAll } from "../util/append-all.js";
 import { readFile } from "node:fs/promises";
 import { createStepEnvFiles, envFileBlockedMessage, FILE_COMMAND_LABELS, parseEnvFile, parsePathFile, stepSummarySizeError, type EnvFileName } from "./env-files.js";
 import type { Annotation, JobSink, LogStream } from "./job-types.js";
@@ -157,7 +158,7 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
     if (blocked) annotate({ level: "error", message: blocked });
     else env.push([k, v]);
   }
-  path.push(...parsePathFile(await read("GITHUB_PATH")));
+  appendAll(path, parsePathFile(await read("GITHUB_PATH")));
   let summary = await read("GITHUB_STEP_SUMMARY");
   const tooBig = stepSummarySizeError(Buffer.byteLength(summary));
   if (tooBig) {

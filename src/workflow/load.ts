@@ -1,4 +1,5 @@
 // Discovers, parses and validates a repository's workflow files and tiers.yml.
+import { appendAll } from "../util/append-all.js";
 import { existsSync, statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve as resolvePath, sep } from "node:path";
@@ -10,7 +11,7 @@ import { checkReusableCalls } from "./reusable-check.js";
 import { semanticChecks } from "./semantic-checks.js";
 import { schemaDiagnostics } from "./schema-check.js";
 import { DEFAULT_REPORT_GLOBS, readTiers, singleTier } from "./tiers.js";
-import { parseYamlSource, recursiveAliases } from "./yaml-tree.js";
+import { aliasBomb, MAX_EXPANDED_NODES, parseYamlSource, recursiveAliases } from "./yaml-tree.js";
 
 export const WORKFLOWS_DIR = ".github/workflows";
 export const TIERS_FILE = ".github/tiers.yml";
@@ -81,6 +82,22 @@ async function loadFile(root: string, file: string): Promise<{ workflow?: Workfl
       })),
     };
   }
+  const bomb = aliasBomb(src);
+  if (bomb) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          file: path,
+          line: bomb.pos.line,
+          col: bomb.pos.col,
+          message: `the YAML's aliases expand to more than ${MAX_EXPANDED_NODES} nodes${bomb.anchor ? ` (at '*${bomb.anchor}')` : ""}; the file is refused unread, as a document built to exhaust memory would be`,
+          hint: "repeat what you need instead of nesting aliases of aliases",
+          rule: "syntax",
+        },
+      ],
+    };
+  }
   const parserDiagnostics = await schemaDiagnostics(path, text);
   if (src.doc.errors.length > 0 || src.doc.contents === null) {
     if (parserDiagnostics.length === 0) parserDiagnostics.push(problem(path, "the file is empty or not a YAML mapping", "add `on:` and `jobs:`", "syntax"));
@@ -118,12 +135,12 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   const loaded = await Promise.all(files.map((f) => loadFile(root, f)));
   const byPath = new Map<string, Workflow>();
   for (const l of loaded) {
-    diagnostics.push(...l.diagnostics);
+    appendAll(diagnostics, l.diagnostics);
     if (l.workflow) byPath.set(l.workflow.path, l.workflow);
   }
   const selectedPaths = new Set(selected.map((f) => toRepoPath(root, f)));
   const workflows = [...byPath.values()].filter((w) => selectedPaths.has(w.path));
-  for (const w of workflows) diagnostics.push(...checkReusableCalls(w, byPath));
+  for (const w of workflows) appendAll(diagnostics, checkReusableCalls(w, byPath));
 
   const fileNames = workflows.map((w) => w.fileName);
   let tiers = singleTier(fileNames);
@@ -134,7 +151,7 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
     tiersFile = TIERS_FILE;
     const allNames = [...byPath.values()].map((w) => w.fileName);
     const result = readTiers(parseYamlSource(TIERS_FILE, await readFile(tiersPath, "utf8")), allNames);
-    diagnostics.push(...result.diagnostics);
+    appendAll(diagnostics, result.diagnostics);
     reports = result.reports;
     const chosen = new Set(fileNames);
     tiers = result.tiers

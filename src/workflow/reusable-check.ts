@@ -1,4 +1,5 @@
 // Cross-file checks of jobs that call a local reusable workflow (`uses: ./...`).
+import { appendAll } from "../util/append-all.js";
 import type { Diagnostic, Job, Workflow } from "./model.js";
 
 export function isLocalWorkflowRef(uses: string): boolean {
@@ -14,7 +15,7 @@ export function checkReusableCalls(workflow: Workflow, byPath: ReadonlyMap<strin
   const out: Diagnostic[] = [];
   for (const job of workflow.jobs) {
     if (job.uses === undefined || !isLocalWorkflowRef(job.uses)) continue;
-    out.push(...checkCall(job, byPath));
+    appendAll(out, checkCall(job, byPath));
   }
   return out;
 }

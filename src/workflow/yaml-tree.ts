@@ -110,6 +110,55 @@ export function toStringList(src: YamlSource, node: Node | undefined): string[] 
  * Aliases that point at one of their own ancestors. They expand forever, so they
  * must be reported before anything walks the document.
  */
+/** Nodes that expanding a document's aliases may add; real workflows stay far below. */
+export const MAX_EXPANDED_NODES = 200_000;
+
+function children(node: unknown): unknown[] {
+  if (isSeq(node)) return node.items;
+  if (isMap(node)) return node.items.flatMap((p) => [(p as { key: unknown }).key, (p as { value: unknown }).value]);
+  return [];
+}
+
+/**
+ * The alias at which expanding the document's aliases adds more than MAX_EXPANDED_NODES nodes
+ * (a "billion laughs" document), found without expanding anything; undefined when it stays below.
+ * A large document without aliases is not one. Call recursiveAliases first.
+ */
+export function aliasBomb(src: YamlSource): { pos: SourcePos; anchor: string } | undefined {
+  const expanded = new Map<unknown, number>();
+  // The size a node has once its aliases are expanded, counted no further than the limit.
+  const sizeOf = (node: unknown, ancestors: Set<unknown>): number => {
+    const known = expanded.get(node);
+    if (known !== undefined) return known;
+    if (isAlias(node)) {
+      const target = node.resolve(src.doc);
+      return target === undefined || ancestors.has(target) ? 1 : sizeOf(target, ancestors);
+    }
+    let n = 1;
+    ancestors.add(node);
+    for (const child of children(node)) {
+      n += sizeOf(child, ancestors);
+      if (n > MAX_EXPANDED_NODES) break;
+    }
+    ancestors.delete(node);
+    expanded.set(node, n);
+    return n;
+  };
+  // Each alias in the file stands for its target's expanded size: the sum of those is what expanding adds.
+  let added = 0;
+  const stack: unknown[] = [src.doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) {
+      added += sizeOf(node, new Set()) - 1;
+      if (added > MAX_EXPANDED_NODES) return { pos: posOf(src, node), anchor: node.source };
+    } else {
+      for (const child of children(node)) stack.push(child);
+    }
+  }
+  return undefined;
+}
+
 export function recursiveAliases(src: YamlSource): { pos: SourcePos; anchor: string }[] {
   const found: { pos: SourcePos; anchor: string }[] = [];
   const seen = new Set<unknown>();

@@ -1,6 +1,7 @@
 // The CPython interpreters installed on this machine: pyenv's versions, uv-managed ones,
 // /usr/local/bin and /usr/bin, then whatever else is on PATH. Each distinct binary is asked
 // once for its exact version and layout; the answer holds for the life of the process.
+import { appendAll } from "../../util/append-all.js";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { cachedVersions } from "../../toolcache/layout.js";
@@ -59,7 +60,7 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, home = ma
   // Shim directories (pyenv, asdf) only dispatch to installs that are listed above.
   for (const dir of (env["PATH"] ?? "").split(delimiter)) {
     if (dir === "" || /(^|\/)shims\/?$/.test(dir)) continue;
-    candidates.push(...binaries(dir, "PATH"));
+    appendAll(candidates, binaries(dir, "PATH"));
   }
   return uniqueInstalls(candidates);
 }

@@ -3,6 +3,7 @@
 // setup-python validates pyproject ranges with semver.validRange(range, loose). Same
 // grammar (x-ranges, ~, ^, hyphen ranges, comparators, ||) and the same rule that a
 // prerelease only satisfies a range naming a prerelease of the same major.minor.patch.
+import { appendAll } from "../../util/append-all.js";
 
 export interface SemVer {
   major: number;
@@ -183,7 +184,7 @@ function parseSet(text: string, loose: boolean): Comparator[] | null {
   for (const part of joined.split(/\s+/).filter(Boolean)) {
     const c = comparator(part, loose);
     if (!c) return null;
-    set.push(...c);
+    appendAll(set, c);
   }
   return set;
 }

@@ -1,3 +1,4 @@
+import { appendAll } from "../../util/append-all.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Finding, GateReport, RuleInfo } from "../../gates/finding.js";
@@ -35,7 +36,7 @@ export async function lintCommand(out: Out, opts: LintOptions): Promise<number> 
   const findings: Finding[] = [];
   for (const w of repo.workflows) {
     const text = await readFile(join(repo.root, w.path), "utf8");
-    findings.push(...workflowPolicy(w.path, text, { files, strict: opts.strict }));
+    appendAll(findings, workflowPolicy(w.path, text, { files, strict: opts.strict }));
   }
   if (opts.json !== undefined) {
     writeJson(opts.json, {

@@ -2,6 +2,7 @@
 // Bidirectional controls reorder what an editor or a review shows, so the code that runs
 // differs from the code that was read; zero-width characters make two identical-looking
 // names different.
+import { appendAll } from "../../util/append-all.js";
 
 const NAMES: Record<number, string> = {
   0x202a: "LEFT-TO-RIGHT EMBEDDING",
@@ -69,7 +70,7 @@ export function hiddenCharacters(text: string): HiddenChar[] {
       if (seen) seen.count++;
       else byKind.set(kind, { kind, line: i + 1, col: at + 1, name: `U+${code.toString(16).toUpperCase()} ${NAMES[code]}`, count: 1 });
     }
-    out.push(...byKind.values());
+    appendAll(out, byKind.values());
   });
   return out;
 }

@@ -1,6 +1,7 @@
 // `tierci audit` and the tierci/audit action: repository hygiene in one report. Hidden
 // characters in text files (trojan source), tracked files the ignore rules exclude,
 // files over a size limit, and Markdown reports against a schema.
+import { appendAll } from "../../util/append-all.js";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import picomatch from "picomatch";
@@ -125,13 +126,13 @@ export function runAudit(opts: AuditOptions): GateReport {
       findings.push({ ruleId: "file-too-large", severity: "warning", message: `the file is ${formatSize(stat.size)}, over the ${formatSize(opts.maxSize)} limit`, file, hint: "keep large files out of the repository (Git LFS, a package registry or an artifact store), or raise --max-size" });
       continue;
     }
-    findings.push(...hiddenFindings(file, readFileSync(join(root, file))));
+    appendAll(findings, hiddenFindings(file, readFileSync(join(root, file))));
   }
   for (const file of ignoredTrackedFiles(root)) {
     findings.push({ ruleId: "ignored-tracked", severity: "warning", message: "the file is tracked, but .gitignore would ignore it", file, hint: `stop tracking it with 'git rm --cached ${file}', or stop ignoring it in .gitignore` });
   }
   for (const spec of opts.reports ?? []) {
-    for (const file of filesMatching(root, spec.paths)) findings.push(...checkReport(file, readFileSync(join(root, file), "utf8"), spec));
+    for (const file of filesMatching(root, spec.paths)) appendAll(findings, checkReport(file, readFileSync(join(root, file), "utf8"), spec));
   }
   return { gate: "audit", rules: AUDIT_RULES, findings };
 }

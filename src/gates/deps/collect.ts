@@ -1,4 +1,5 @@
 // Finds a repository's dependency files and reads the pinned packages out of each.
+import { appendAll } from "../../util/append-all.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Dependency, AuditNote, ParseResult } from "./manifest.js";
@@ -51,9 +52,9 @@ function findDependencyFiles(root: string): string[] {
 
 function collectFile(root: string, file: string, collected: Collected, visited: Set<string>): void {
   const take = (files: string[], result: ParseResult): void => {
-    collected.files.push(...files);
-    collected.dependencies.push(...result.dependencies);
-    collected.notes.push(...result.notes);
+    appendAll(collected.files, files);
+    appendAll(collected.dependencies, result.dependencies);
+    appendAll(collected.notes, result.notes);
   };
   const name = basename(file);
   if (name.endsWith(".txt")) {

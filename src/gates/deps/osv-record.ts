@@ -1,5 +1,6 @@
 // One OSV record (https://ossf.github.io/osv-schema/) reduced to what an audit needs: who
 // it is, how bad, and which versions of which PyPI and npm packages it affects.
+import { appendAll } from "../../util/append-all.js";
 import { cvss3BaseScore, ratingOf } from "./cvss.js";
 import { ECOSYSTEMS, type AffectedVersions, type Ecosystem, type RangeEvent, type VersionRange } from "./osv-range.js";
 import { normalizePypiName } from "./pep440.js";
@@ -107,8 +108,8 @@ export function compactRecord(raw: unknown): CompactRecord {
     const name = normalizeName(ecosystem, rawName);
     const key = `${ecosystem}\0${name}`;
     const entry = byPackage.get(key) ?? { ecosystem, name, ranges: [], versions: [] };
-    entry.ranges.push(...rangesOf(a));
-    entry.versions.push(...strings(a["versions"]));
+    appendAll(entry.ranges, rangesOf(a));
+    appendAll(entry.versions, strings(a["versions"]));
     byPackage.set(key, entry);
   }
   if (byPackage.size === 0) return { kind: "skipped", reason: "other-ecosystems" };

@@ -1,5 +1,6 @@
 // pip requirements files: pinned requirements become dependencies, `-r` includes are
 // followed, and everything pip would install without a pinned version becomes a note.
+import { appendAll } from "../../util/append-all.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { AuditNote, Dependency, ParseResult } from "./manifest.js";
@@ -51,8 +52,8 @@ export function parseRequirements(root: string, file: string, visited: Set<strin
       if (!existsSync(target)) note(line, `cannot audit the included file ${include[1]}: it does not exist`);
       else {
         const nested = parseRequirements(root, relative(root, target), visited);
-        result.dependencies.push(...nested.dependencies);
-        result.notes.push(...nested.notes);
+        appendAll(result.dependencies, nested.dependencies);
+        appendAll(result.notes, nested.notes);
       }
       continue;
     }

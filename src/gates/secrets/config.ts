@@ -1,5 +1,6 @@
 // Rule configuration in gitleaks' TOML format: [[rules]] with their allowlists, a global
 // [allowlist] / [[allowlists]], and [extend] to build on the defaults or on another file.
+import { appendAll } from "../../util/append-all.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
@@ -165,7 +166,7 @@ function readSpec(file: string, depth: number): ConfigSpec {
     return over ? mergeRule(b, over) : b;
   });
   const baseIds = new Set(base.rules.map((b) => b.id));
-  rules.push(...own.filter((o) => !baseIds.has(o.id)));
+  appendAll(rules, own.filter((o) => !baseIds.has(o.id)));
   return { rules, allowlists: [...base.allowlists, ...r.allowlists(doc, "", true)] };
 }
 

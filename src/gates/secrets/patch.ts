@@ -1,6 +1,7 @@
 // Reads `git log -p` / `git diff` output one line at a time and turns the lines each commit
 // added to each file into fragments, with their line numbers in the new file. Hunk headers
 // give exact line counts, so a hunk's content is never mistaken for a header.
+import { appendAll } from "../../util/append-all.js";
 import type { CommitMeta, Fragment } from "./detector.js";
 
 /** The `--format` that starts each commit: a line no header or hunk line can start with. */
@@ -28,7 +29,7 @@ export function unquotePath(raw: string): string {
   for (let i = 0; i < body.length; i++) {
     const c = body[i] as string;
     if (c !== "\\") {
-      bytes.push(...Buffer.from(c, "utf8"));
+      appendAll(bytes, Buffer.from(c, "utf8"));
       continue;
     }
     const next = body[i + 1] ?? "";

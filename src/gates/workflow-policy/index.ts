@@ -3,7 +3,7 @@
 // the validation checks without the loader having to keep them.
 import { buildWorkflow } from "../../workflow/build-model.js";
 import { CheckContext } from "../../workflow/checks/context.js";
-import { parseYamlSource, recursiveAliases } from "../../workflow/yaml-tree.js";
+import { aliasBomb, parseYamlSource, recursiveAliases } from "../../workflow/yaml-tree.js";
 import type { Finding } from "../finding.js";
 import { checkActions } from "./actions.js";
 import { PolicyContext } from "./context.js";
@@ -26,7 +26,7 @@ export interface WorkflowPolicyOptions {
 export function workflowPolicy(path: string, text: string, options: WorkflowPolicyOptions = {}): Finding[] {
   const src = parseYamlSource(path, text);
   // Validation reports these; the rules need a document they can walk.
-  if (src.doc.errors.length > 0 || src.doc.contents === null || recursiveAliases(src).length > 0) return [];
+  if (src.doc.errors.length > 0 || src.doc.contents === null || recursiveAliases(src).length > 0 || aliasBomb(src)) return [];
   const ctx = new PolicyContext(new CheckContext(buildWorkflow(src, path), src), options.files);
   checkPermissions(ctx);
   checkLimits(ctx);

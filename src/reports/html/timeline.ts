@@ -19,7 +19,7 @@ export function timelineSvg(summary: RunSummary): string {
   const starts = [...summary.tiers.map((t) => t.started_at), ...summary.jobs.map((j) => j.started_at)]
     .filter((x): x is string => x !== null)
     .map((x) => Date.parse(x));
-  const t0 = starts.length ? Math.min(...starts) : 0;
+  const t0 = starts.length ? starts.reduce((a, b) => Math.min(a, b)) : 0;
   let end = t0 + 1;
   for (const t of summary.tiers) if (t.started_at) end = Math.max(end, Date.parse(t.started_at) + t.duration_ms);
   for (const j of summary.jobs) if (j.started_at) end = Math.max(end, Date.parse(j.started_at) + j.duration_ms);

@@ -1,6 +1,7 @@
 // `runs-on:` labels that no runner can satisfy: labels of two operating systems at once
 // (a runner must carry every label), empty label lists, a matrix value that is a mapping
 // where labels are expected, and (as warnings) images GitHub has retired.
+import { appendAll } from "../../util/append-all.js";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { get, items, resolve, toText } from "../yaml-tree.js";
 import { hasExpression, type CheckContext, type JobNodes } from "./context.js";
@@ -68,7 +69,7 @@ function checkLabels(ctx: CheckContext, job: JobNodes, runsOnNode: Node, nodes: 
     const text = toText(ctx.src, node);
     if (!isScalar(node) || text === undefined || text === "") continue;
     const ref = MATRIX_REF.exec(text);
-    if (ref) fromMatrix.push(...matrixLabels(ctx, job, ref[1] as string, runsOnNode));
+    if (ref) appendAll(fromMatrix, matrixLabels(ctx, job, ref[1] as string, runsOnNode));
     else if (!hasExpression(text)) literals.push({ text, node });
   }
   const selfHosted = literals.some((l) => l.text.toLowerCase() === "self-hosted");
