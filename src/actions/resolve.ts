@@ -1,9 +1,10 @@
 // Decides what a step's `uses:` runs: a built-in, a local or remote action directory,
 // or nothing (with a message that says how to provide it).
+import { localUsesEscapeMessage, localUsesEscapes } from "../workflow/local-uses.js";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join, normalize, relative } from "node:path";
+import { join, normalize } from "node:path";
 import { ActionFileError, findActionFile, readActionFile, type ActionDefinition } from "./action-file.js";
 
 export interface ActionSource {
@@ -90,9 +91,8 @@ export async function resolveAction(uses: string, opts: ResolveOptions): Promise
     return { kind: "container", reason: `step uses the container image ${trimmed.slice("docker://".length)}` };
   }
   if (trimmed.startsWith("./") || trimmed === "." || trimmed.startsWith("../")) {
+    if (localUsesEscapes(trimmed)) return { kind: "missing", message: localUsesEscapeMessage(trimmed) };
     const dir = normalize(join(opts.workspace, trimmed));
-    const rel = relative(opts.workspace, dir);
-    if (rel.startsWith("..") || isAbsolute(rel)) return { kind: "missing", message: `local action '${trimmed}' points outside the workspace` };
     if (!existsSync(dir)) {
       return { kind: "missing", message: `local action '${trimmed}' not found: ${dir} does not exist (did the job check out the repository first?)` };
     }

@@ -1,8 +1,8 @@
 // Discovers, parses and validates a repository's workflow files and tiers.yml.
 import { appendAll } from "../util/append-all.js";
 import { existsSync, statSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative, resolve as resolvePath, sep } from "node:path";
+import { lstat, readdir, readFile, realpath } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
 import { buildWorkflow } from "./build-model.js";
 import type { Diagnostic, ReportGlobs, Tier, Workflow } from "./model.js";
 import { validateNeeds } from "./dag.js";
@@ -59,8 +59,27 @@ function needsDiagnostics(workflow: Workflow): Diagnostic[] {
     });
 }
 
+/**
+ * A problem when `file` is a symbolic link that leads out of the repository: such a file is
+ * never read, so a hostile checkout cannot make lint print, say, an SSH key.
+ */
+async function linkOutside(root: string, file: string): Promise<Diagnostic | undefined> {
+  try {
+    if (!(await lstat(file)).isSymbolicLink()) return undefined;
+    const target = await realpath(file);
+    const rel = relative(await realpath(root), target);
+    if (!rel.startsWith("..") && !isAbsolute(rel)) return undefined;
+  } catch {
+    // A dangling link: reading it fails below with its own message.
+    return undefined;
+  }
+  return problem(toRepoPath(root, file), "the file is a symbolic link to a file outside the repository; it was not read", "replace the link with the workflow itself, or a link to a file inside the repository");
+}
+
 async function loadFile(root: string, file: string): Promise<{ workflow?: Workflow; diagnostics: Diagnostic[] }> {
   const path = toRepoPath(root, file);
+  const outside = await linkOutside(root, file);
+  if (outside) return { diagnostics: [outside] };
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -147,7 +166,9 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   let tiersFile: string | undefined;
   let reports = DEFAULT_REPORT_GLOBS;
   const tiersPath = join(root, TIERS_FILE);
-  if (existsSync(tiersPath)) {
+  const tiersOutside = existsSync(tiersPath) ? await linkOutside(root, tiersPath) : undefined;
+  if (tiersOutside) diagnostics.push(tiersOutside);
+  else if (existsSync(tiersPath)) {
     tiersFile = TIERS_FILE;
     const allNames = [...byPath.values()].map((w) => w.fileName);
     const result = readTiers(parseYamlSource(TIERS_FILE, await readFile(tiersPath, "utf8")), allNames);

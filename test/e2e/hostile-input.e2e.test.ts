@@ -1,7 +1,11 @@
 // Input built to hurt: a YAML alias bomb is refused at once by every command that reads workflows,
-// with its place, instead of hanging for minutes.
+// with its place, instead of hanging for minutes; files and references that lead out of the
+// repository are refused without being read.
 import assert from "node:assert/strict";
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../support/git-repo.js";
 import { repoFactory, runCli } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -29,4 +33,35 @@ test("a YAML alias bomb is refused with file:line and exit 2 by lint, list, plan
     // Refused before anything expands the aliases: far from the minutes expanding them takes.
     assert.ok(ms < 15_000, `${args.join(" ")} took ${ms} ms`);
   }
+});
+
+test("a workflow that is a symbolic link out of the repository is refused unread: its content reaches no output", () => {
+  const outside = tempDir("tierci-outside-");
+  const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ-secret-material\n";
+  writeFileSync(join(outside, "id_ed25519"), key);
+  const repo = newRepo({ ".github/workflows/ok.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n" });
+  symlinkSync(join(outside, "id_ed25519"), join(repo.dir, ".github/workflows/leak.yml"));
+  const json = join(outside, "lint.json");
+  const sarif = join(outside, "lint.sarif");
+  const r = runCli(["lint", "--repo", repo.dir, "--json", json, "--sarif", sarif]);
+  assert.equal(r.code, 2);
+  assert.match(r.stdout + r.stderr, /\.github\/workflows\/leak\.yml:1:1: error: the file is a symbolic link to a file outside the repository; it was not read/);
+  for (const text of [r.stdout, r.stderr, readFileSync(json, "utf8"), readFileSync(sarif, "utf8")]) assert.doesNotMatch(text, /secret-material|PRIVATE KEY/);
+  rmSync(outside, { recursive: true, force: true });
+});
+
+test("lint refuses a local action or workflow outside the repository, as run does", () => {
+  const repo = newRepo({
+    ".github/workflows/escape.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./../outside\n  b:\n    uses: ./../other/.github/workflows/x.yml\n",
+  });
+  const lint = runCli(["lint", "--repo", repo.dir]);
+  assert.equal(lint.code, 2);
+  assert.match(lint.stdout + lint.stderr, /escape\.yml:6:15: error: local action '\.\/\.\.\/outside' points outside the workspace/);
+  assert.match(lint.stdout + lint.stderr, /escape\.yml:8:11: error: local workflow '\.\/\.\.\/other\/\.github\/workflows\/x\.yml' points outside the workspace/);
+  const steps = newRepo({ ".github/workflows/escape.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./../outside\n" });
+  const run = runCli(["run", "--repo", steps.dir]);
+  // GitHub meets a bad local action when the step runs: run warns, runs, and the step fails with the same words.
+  assert.equal(run.code, 1);
+  assert.match(run.stdout + run.stderr, /warning: local action '\.\/\.\.\/outside' points outside the workspace/);
+  assert.match(run.stdout + run.stderr, /escape\.yml:6: local action '\.\/\.\.\/outside' points outside the workspace/);
 });

@@ -2,10 +2,12 @@
 // actions pinned to old major versions: an error where GitHub fails the step, a warning
 // where it only swaps the action's retired Node.js runtime for a newer one.
 import { get, items, toText } from "../yaml-tree.js";
+import { localUsesEscapeMessage, localUsesEscapes } from "../local-uses.js";
 import { hasExpression, type CheckContext } from "./context.js";
 
 const RULE_CALL = "reusable-workflow";
 const RULE_ACTION = "outdated-action";
+const RULE_LOCAL = "local-action";
 
 /** `owner/repo/path/to/workflow.yml@ref`; the path may sit anywhere in the repository. */
 const REMOTE_WORKFLOW = /^[\w.-]+\/[\w.-]+\/[^@]+\.ya?ml@[^@\s]+$/;
@@ -36,7 +38,9 @@ export function checkUses(ctx: CheckContext): void {
     const usesNode = get(ctx.src, job.node, "uses");
     const uses = toText(ctx.src, usesNode);
     const local = uses?.startsWith("./") ?? false;
-    if (usesNode && uses && !hasExpression(uses) && !(local ? LOCAL_WORKFLOW : REMOTE_WORKFLOW).test(uses)) {
+    if (usesNode && uses && local && localUsesEscapes(uses)) {
+      ctx.error(usesNode, RULE_CALL, `${localUsesEscapeMessage(uses).replace("local action", "local workflow")}`, "call a workflow inside this repository: ./.github/workflows/build.yml");
+    } else if (usesNode && uses && !hasExpression(uses) && !(local ? LOCAL_WORKFLOW : REMOTE_WORKFLOW).test(uses)) {
       ctx.error(
         usesNode,
         RULE_CALL,
@@ -49,6 +53,10 @@ export function checkUses(ctx: CheckContext): void {
     for (const step of items(ctx.src, get(ctx.src, job.node, "steps"))) {
       const node = get(ctx.src, step, "uses");
       const action = toText(ctx.src, node);
+      if (node && action?.startsWith("./") && !hasExpression(action) && localUsesEscapes(action)) {
+        ctx.runtimeError(node, RULE_LOCAL, `${localUsesEscapeMessage(action)}, so the step would fail`, "point it at an action directory inside the repository, e.g. ./.github/actions/setup");
+        continue;
+      }
       const m = action === undefined ? null : /^([\w.-]+\/[\w.-]+)@v(\d+)(?:\.\d+)*$/.exec(action);
       if (!node || !m) continue;
       const name = (m[1] as string).toLowerCase();
