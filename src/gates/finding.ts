@@ -32,6 +32,8 @@ export interface GateReport {
   gate: string;
   rules: RuleInfo[];
   findings: Finding[];
+  /** What the gate could not look at, when something was left out (e.g. unreadable git objects). */
+  warnings?: string[];
 }
 
 /** Every gate: 0 clean, 1 something found, 2 bad usage (raised elsewhere as a usage error). */

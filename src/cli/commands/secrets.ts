@@ -76,6 +76,7 @@ export async function secretsScanCommand(out: Out, path: string | undefined, opt
     writeGateOutputs(report, { json: opts.json, sarif: opts.sarif });
     // With JSON or SARIF on standard output, the readable list goes to standard error.
     const say = (text: string): void => (opts.json === "-" || opts.sarif === "-" ? out.err(text) : out.log(text));
+    for (const w of stats.warnings) out.err(`warning: ${w}`);
     for (const f of report.findings) say(line(f));
     if (report.findings.length > 0) say(`hint: ${report.findings[0]?.hint ?? ""}`);
     say(summary(stats, report.findings.length, suppressed, source));

@@ -2,6 +2,7 @@
 // stream, read once as git writes it), through the detector, into a gate report.
 import { existsSync, lstatSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { GitError } from "../../git/git.js";
 import type { Finding, GateReport } from "../finding.js";
 import { Detector, type Fragment, type SecretMatch } from "./detector.js";
 import { COMMIT_FORMAT, PATCH_OPTIONS, PatchParser } from "./patch.js";
@@ -35,6 +36,8 @@ export interface ScanStats {
   bytes: number;
   skipped: { binary: number; large: number };
   durationMs: number;
+  /** What could not be read (a history with missing objects), each naming the commit and object. */
+  warnings: string[];
 }
 
 export interface ScanResult {
@@ -97,18 +100,49 @@ function isFile(path: string): boolean {
   }
 }
 
-async function scanPatches(opts: ScanOptions, detect: (f: Fragment) => void, stats: ScanStats): Promise<void> {
+/** git's words for an object it cannot read (a damaged repository, or a partial clone kept offline). */
+const MISSING_OBJECT = /(?:unable to read|could not read|missing (?:blob|tree|commit) object)\s+'?([0-9a-f]{40,64})/i;
+
+// A merge's own changes (what its author wrote beyond git's automatic merge, an "evil merge")
+// are its remerge diff; plain `git log -p` shows merges as nothing at all.
+const HISTORY_OPTIONS = [...PATCH_OPTIONS, "--diff-merges=remerge", "--no-show-signature", `--format=${COMMIT_FORMAT}`];
+
+/**
+ * History with objects missing: each commit on its own, so that one unreadable object costs
+ * only its commit, which is reported as a warning naming both.
+ */
+async function scanCommitByCommit(root: string, opts: ScanOptions, parser: PatchParser, stats: ScanStats): Promise<void> {
+  const commits: string[] = [];
+  await gitLines(root, ["rev-list", ...(opts.revisions ?? ["--all"]), "--"], (text, start, end) => void commits.push(text.slice(start, end)), opts.signal);
+  for (const sha of commits) {
+    opts.signal?.throwIfAborted();
+    try {
+      await gitLines(root, ["log", "-1", ...HISTORY_OPTIONS, sha, "--"], (text, start, end) => parser.line(text, start, end), opts.signal);
+    } catch (err) {
+      const missing = err instanceof GitError ? MISSING_OBJECT.exec(err.stderr ?? err.message) : null;
+      if (!missing) throw err;
+      stats.warnings.push(`commit ${sha.slice(0, 12)} was not scanned: git cannot read object ${missing[1] ?? ""}; the scan never fetches it`);
+    }
+  }
+}
+
+async function scanPatches(opts: ScanOptions, detect: (f: Fragment) => void, restart: () => void, stats: ScanStats): Promise<void> {
   const root = workTreeRoot(resolve(opts.dir));
   if (root === undefined) throw new ScanInputError(`${opts.dir} is not inside a git repository; ${opts.mode === "history" ? "--history" : "--staged"} needs one`);
   for (const rev of opts.revisions ?? []) {
     if (rev.startsWith("-") && rev !== "--all") throw new ScanInputError(`'${rev}' is not a revision`);
   }
-  const parser = new PatchParser(detect, MAX_FRAGMENT_BYTES);
-  const args =
-    opts.mode === "history"
-      ? ["log", ...PATCH_OPTIONS, "--no-show-signature", `--format=${COMMIT_FORMAT}`, ...(opts.revisions ?? ["--all"]), "--"]
-      : ["diff", "--cached", ...PATCH_OPTIONS, "--"];
-  await gitLines(root, args, (text, start, end) => parser.line(text, start, end), opts.signal);
+  let parser = new PatchParser(detect, MAX_FRAGMENT_BYTES);
+  const args = opts.mode === "history" ? ["log", ...HISTORY_OPTIONS, ...(opts.revisions ?? ["--all"]), "--"] : ["diff", "--cached", ...PATCH_OPTIONS, "--"];
+  try {
+    await gitLines(root, args, (text, start, end) => parser.line(text, start, end), opts.signal);
+  } catch (err) {
+    if (opts.mode !== "history" || !(err instanceof GitError) || !MISSING_OBJECT.test(err.stderr ?? err.message)) throw err;
+    // Start again commit by commit; what the first pass found is found again.
+    restart();
+    parser = new PatchParser(detect, MAX_FRAGMENT_BYTES);
+    await scanCommitByCommit(root, opts, parser, stats);
+  }
   parser.end();
   stats.commits = parser.stats.commits;
   stats.files = parser.stats.files;
@@ -124,12 +158,12 @@ export async function scanSecrets(opts: ScanOptions): Promise<ScanResult> {
   const detect = (f: Fragment): void => {
     for (const m of detector.detect(f)) findings.push(toFinding(m, reveal));
   };
-  const stats: ScanStats = { mode: opts.mode, commits: 0, files: 0, bytes: 0, skipped: { binary: 0, large: 0 }, durationMs: 0 };
+  const stats: ScanStats = { mode: opts.mode, commits: 0, files: 0, bytes: 0, skipped: { binary: 0, large: 0 }, durationMs: 0, warnings: [] };
   if (opts.mode === "working-tree") scanWorkingTree(opts, detect, stats);
-  else await scanPatches(opts, detect, stats);
+  else await scanPatches(opts, detect, () => (findings.length = 0), stats);
   stats.durationMs = Date.now() - started;
   return {
-    report: { gate: "secrets", rules: opts.ruleset.rules.map((r) => ({ id: r.id, description: r.description, severity: "error" })), findings },
+    report: { gate: "secrets", rules: opts.ruleset.rules.map((r) => ({ id: r.id, description: r.description, severity: "error" })), findings, ...(stats.warnings.length ? { warnings: stats.warnings } : {}) },
     stats,
   };
 }

@@ -14,11 +14,15 @@ const REPOSITORY_VARS = new Set(["GIT_DIR", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTO
 
 function gitEnv(): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !REPOSITORY_VARS.has(name)));
-  return { ...inherited, LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
+  // A partial clone would fetch a missing object from its remote; a scan must never go online.
+  return { ...inherited, LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1" };
 }
 
-/** Options before the subcommand: paths as UTF-8 text, not octal escapes. */
-const GIT_GLOBAL = ["-c", "core.quotePath=false"];
+/**
+ * Options before the subcommand: paths as UTF-8 text, not octal escapes; and no transport at all,
+ * so that git versions without GIT_NO_LAZY_FETCH cannot fetch a partial clone's missing objects.
+ */
+const GIT_GLOBAL = ["-c", "core.quotePath=false", "-c", "protocol.allow=never"];
 
 /**
  * Runs git and hands each line of its standard output to `onLine` as it arrives, as the range
