@@ -157,3 +157,27 @@ test("extraction does not write through a symbolic link in the target that leads
   await assert.rejects(extractArtifact(state, manifest, out), /symbolic link that leads outside/);
   assert.deepEqual(readdirSync(join(dir, "elsewhere")), []);
 });
+
+test("a symbolic link out of the target is refused before anything is created, through it or beside it", async (t) => {
+  const dir = temp(t);
+  const state = join(dir, "state");
+  const { manifest } = await saveArtifact(spec(dir, { files: sources(dir, { "a.txt": "a", "sub/deep/er/c.txt": "c" }) }));
+  const out = join(dir, "out");
+  mkdirSync(join(dir, "elsewhere"));
+  mkdirSync(out);
+  symlinkSync(join(dir, "elsewhere"), join(out, "sub"));
+  await assert.rejects(extractArtifact(state, manifest, out), /symbolic link that leads outside/);
+  assert.deepEqual(readdirSync(join(dir, "elsewhere")), [], "no directory was created outside the target");
+  assert.deepEqual(readdirSync(out), ["sub"], "nothing was extracted");
+});
+
+test("a symbolic link that stays inside the target is followed", async (t) => {
+  const dir = temp(t);
+  const state = join(dir, "state");
+  const { manifest } = await saveArtifact(spec(dir));
+  const out = join(dir, "out");
+  mkdirSync(join(out, "real"), { recursive: true });
+  symlinkSync(join(out, "real"), join(out, "sub"));
+  await extractArtifact(state, manifest, out);
+  assert.equal(readFileSync(join(out, "real", "b.txt"), "utf8"), "bb");
+});

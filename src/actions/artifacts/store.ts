@@ -11,9 +11,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
+import { isInside } from "../../util/path-inside.js";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -333,27 +334,29 @@ export interface Extracted {
 }
 
 /**
- * Copies an artifact's files into `target`. Every entry is checked before anything is written:
- * one that would land outside `target` (an absolute path, `..`, or a symbolic link on the way
- * that leads out of it) refuses the whole artifact.
+ * Copies an artifact's files into `target`. Every entry is checked before anything is written,
+ * `target` itself included: one that would land outside `target` (an absolute path, `..`, or a
+ * symbolic link already on the way that leads out of it) refuses the whole artifact.
  */
 export async function extractArtifact(stateDir: string, manifest: ArtifactManifest, target: string): Promise<Extracted> {
   const dir = artifactDir(stateDir, manifest.run, manifest.name);
   const base = resolve(target);
+  const realBase = await realpath(base).catch(() => undefined);
   for (const f of manifest.files) {
     const dest = resolve(base, f.path);
-    if (!isSafeEntry(f.path) || !inside(base, dest)) throw new ArtifactError(`artifact '${manifest.name}' has an entry that leads outside ${base}: '${f.path}'; refusing to extract it`);
+    if (!isSafeEntry(f.path) || !isInside(base, dest)) throw new ArtifactError(`artifact '${manifest.name}' has an entry that leads outside ${base}: '${f.path}'; refusing to extract it`);
     const source = join(dir, "files", f.path);
     const info = await lstat(source).catch(() => undefined);
     if (!info?.isFile()) throw new ArtifactError(`artifact '${manifest.name}' is damaged: its file '${f.path}' is ${info ? "not a regular file" : "missing"} in ${dir}`);
+    if (realBase !== undefined) await refuseEscapingLinks(manifest.name, base, realBase, f.path);
   }
   await mkdir(base, { recursive: true });
-  const realBase = await realpath(base);
   const result: Extracted = { files: 0, bytes: 0, mismatched: [] };
   for (const f of manifest.files) {
     const dest = join(base, f.path);
     await mkdir(dirname(dest), { recursive: true });
-    if (!inside(realBase, await realpath(dirname(dest)))) throw new ArtifactError(`artifact '${manifest.name}': '${f.path}' would be written through a symbolic link that leads outside ${base}; refusing it`);
+    // The directories were checked above; this catches a link put in the way since.
+    if (!isInside(realBase ?? (await realpath(base)), await realpath(dirname(dest)))) throw escapeError(manifest.name, base, f.path);
     // A link or file in the way is replaced, not written through.
     await rm(dest, { force: true });
     const copied = await copyHashing(join(dir, "files", f.path), dest);
@@ -364,7 +367,23 @@ export async function extractArtifact(stateDir: string, manifest: ArtifactManife
   return result;
 }
 
-function inside(base: string, path: string): boolean {
-  const rel = relative(base, path);
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+function escapeError(name: string, base: string, path: string): ArtifactError {
+  return new ArtifactError(`artifact '${name}': '${path}' would be written through a symbolic link that leads outside ${base}; refusing it, nothing was extracted`);
+}
+
+/**
+ * Walks the directories of `path` that already exist under `base` and refuses a symbolic link
+ * among them that resolves outside `realBase` (or nowhere): mkdir would follow it.
+ */
+async function refuseEscapingLinks(name: string, base: string, realBase: string, path: string): Promise<void> {
+  const segments = path.split("/").slice(0, -1);
+  let current = base;
+  for (const segment of segments) {
+    current = join(current, segment);
+    const info = await lstat(current).catch(() => undefined);
+    if (info === undefined) return;
+    if (!info.isSymbolicLink()) continue;
+    const real = await realpath(current).catch(() => undefined);
+    if (real === undefined || !isInside(realBase, real)) throw escapeError(name, base, path);
+  }
 }
