@@ -21,7 +21,7 @@ export const registerLogs: Registration = (program, { out, handle }) => {
     .addOption(repoOption())
     .addOption(dbOption())
     .addOption(jsonOption())
-    .action(handle(async (run, job, o) => (await import("../commands/runs.js")).logsCommand(out, run, job, o)));
+    .action(handle(async (run, job, o) => (await import("../commands/logs.js")).logsCommand(out, run, job, o)));
 };
 
 function artifactOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
