@@ -1,7 +1,8 @@
 // `tierci runs`: what the store recorded, and the store's opening for the commands that read it.
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { defaultStorePath, openStore, StoreError, type RunStore } from "../../store/index.js";
+import { defaultStorePath, openStore, StoreError, type RunRecord, type RunStore } from "../../store/index.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
 import { mark } from "../progress.js";
@@ -48,14 +49,24 @@ export async function withStoreAsync<T>(opts: StoreOptions, fn: (store: RunStore
 
 export const time = (ms: number | null): string => (ms === null ? "-" : new Date(ms).toISOString().replace("T", " ").slice(0, 19));
 
+/**
+ * Why a run ended as it did, or, for a run another host has in progress, that nothing here can
+ * tell whether it still runs (its process is not on this machine, so it is never closed from here).
+ */
+function noteOf(run: RunRecord, host: string): string {
+  if (run.status !== "completed" && run.host !== host) return style.dim(`  (in progress on ${run.host}: whether it still runs can only be seen there)`);
+  return run.note ? style.dim(`  (${run.note})`) : "";
+}
+
 export function runsCommand(out: Out, opts: StoreOptions & { limit: string }): number {
   return withStore(opts, (store, root) => {
     const runs = store.listRuns({ limit: Number(opts.limit) || 20, repoRoot: root });
+    const host = hostname();
     if (opts.json !== undefined) writeJson(opts.json, { runs: runs.map((r) => ({ ...r, summary: undefined })) });
     if (opts.json === "-") return 0;
     for (const r of runs) {
       const dur = r.finishedAt ? `${((r.finishedAt - r.startedAt) / 1000).toFixed(1)}s` : "running";
-      out.log(`${mark(r.conclusion ?? "running")} #${String(r.number).padEnd(4)} ${time(r.startedAt)}  ${r.event.padEnd(18)} ${r.ref.padEnd(24)} ${r.sha.slice(0, 10)}  ${r.conclusion ?? r.status}  ${style.dim(dur)}${r.note ? style.dim(`  (${r.note})`) : ""}`);
+      out.log(`${mark(r.conclusion ?? "running")} #${String(r.number).padEnd(4)} ${time(r.startedAt)}  ${r.event.padEnd(18)} ${r.ref.padEnd(24)} ${r.sha.slice(0, 10)}  ${r.conclusion ?? r.status}  ${style.dim(dur)}${noteOf(r, host)}`);
     }
     if (runs.length === 0) out.log("no runs yet");
     return 0;
