@@ -2,10 +2,11 @@
 // `tierci runs prune` deletes old runs with their logs and artifacts, and `--log-cap` caps
 // what one job may store.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { defaultStorePath, openStore } from "../../src/store/index.js";
+import { tempDir } from "../support/git-repo.js";
 import { repoFactory, runCli } from "./harness.js";
 
 const repo = repoFactory();
@@ -77,6 +78,24 @@ test("runs prune removes old runs with their logs and artifacts, says what it re
   assert.match(young.stdout, /no runs to remove/);
   assert.equal(r.cli("runs", "prune").code, 2, "a prune needs --keep or --older-than");
   assert.equal(r.cli("runs", "prune", "--older-than", "soon").code, 2);
+});
+
+test("runs prune --all reaches the runs a repository recorded before it was moved", () => {
+  const r = repo({ "README.md": "x\n", ".github/workflows/ci.yml": chatty });
+  assert.equal(r.cli("run", "--offline").code, 0);
+  const parent = tempDir("tierci-moved-");
+  const moved = join(parent, "moved");
+  renameSync(r.dir, moved);
+  const here = (...args: string[]) => runCli([...args, "--repo", moved]);
+  assert.equal(here("run", "--offline").code, 0);
+  assert.match(here("runs", "prune", "--keep", "0").stdout, /removed run #1 [0-9a-z]+ of /);
+  assert.match(here("runs", "prune", "--keep", "0").stdout, /no runs to remove/);
+  const all = here("runs", "prune", "--keep", "0", "--all");
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, new RegExp(`removed run #1 in ${r.dir} .*1 artifact`));
+  assert.deepEqual(readdirSync(join(moved, ".tierci", "artifacts")).filter((n) => !n.startsWith(".")), []);
+  renameSync(moved, r.dir);
+  rmSync(parent, { recursive: true, force: true });
 });
 
 test("--log-cap keeps the head of a job's log and a line saying the rest was cut", () => {

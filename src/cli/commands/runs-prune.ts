@@ -14,6 +14,7 @@ export interface PruneCommandOptions extends StoreOptions {
   keep?: string;
   olderThan?: string;
   dryRun?: boolean;
+  all?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,7 +42,7 @@ export async function runsPruneCommand(out: Out, opts: PruneCommandOptions): Pro
   const stateDir = resolve(opts.stateDir ?? join(resolve(opts.repo), ".tierci"));
   const dryRun = opts.dryRun === true;
   return withStoreAsync(opts, async (store, root) => {
-    const runs = store.prune({ repoRoot: root, ...(keep !== undefined ? { keep } : {}), ...(startedBefore !== undefined ? { startedBefore } : {}), dryRun });
+    const runs = store.prune({ ...(opts.all === true ? {} : { repoRoot: root }), ...(keep !== undefined ? { keep } : {}), ...(startedBefore !== undefined ? { startedBefore } : {}), dryRun });
     const removed: { run: RunRecord; artifacts: number; bytes: number }[] = [];
     for (const run of runs) {
       // The run's rows are gone (or, in a dry run, would be): its artifacts go with them.
@@ -53,7 +54,8 @@ export async function runsPruneCommand(out: Out, opts: PruneCommandOptions): Pro
     const verb = dryRun ? "would remove" : "removed";
     for (const { run, artifacts, bytes } of removed) {
       const what = dryRun ? "" : `, ${artifacts} artifact${artifacts === 1 ? "" : "s"} (${formatSize(bytes)})`;
-      out.log(`${verb} run #${run.number} ${run.id} of ${time(run.startedAt)} (${run.conclusion ?? run.status})${what}`);
+      const where = run.repoRoot === root ? "" : ` in ${run.repoRoot}`;
+      out.log(`${verb} run #${run.number}${where} ${run.id} of ${time(run.startedAt)} (${run.conclusion ?? run.status})${what}`);
     }
     out.log(removed.length === 0 ? "no runs to remove" : `${verb} ${removed.length} run${removed.length === 1 ? "" : "s"}${dryRun ? " (dry run: nothing was deleted)" : ""}`);
     return 0;

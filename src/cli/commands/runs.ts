@@ -17,7 +17,12 @@ function openRecorded(opts: StoreOptions): { store: RunStore; root: string } {
   const root = resolve(opts.repo);
   const path = opts.db ?? defaultStorePath(root);
   if (!existsSync(path)) throw new UsageError(`no runs recorded for ${root} yet (no ${path}); start one with \`tierci run\``);
-  return { store: openStore(path), root };
+  try {
+    return { store: openStore(path), root };
+  } catch (err) {
+    // A database from a newer tierci is the user's to resolve, not a bug.
+    throw usageError(err);
+  }
 }
 
 function usageError(err: unknown): unknown {

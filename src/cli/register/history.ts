@@ -19,6 +19,7 @@ export const registerRuns: Registration = (program, { out, handle }) => {
     .option("--keep <n>", "keep the newest N runs")
     .option("--older-than <age>", "only runs started more than AGE ago, e.g. 30d, 2w, 12h")
     .option("--dry-run", "list what would be removed, remove nothing")
+    .option("--all", "the runs of every repository path in the database, such as those recorded before the repository was moved or copied (--keep then counts per path)")
     // The options `runs` declares are parsed wherever they stand on the command line, so they are read from it.
     .action(handle(async (_o, cmd) => (await import("../commands/runs-prune.js")).runsPruneCommand(out, cmd.optsWithGlobals())));
 };
