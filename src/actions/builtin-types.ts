@@ -22,6 +22,8 @@ export interface BuiltinRun {
   /** The run and the job, e.g. for artifacts stored per run. */
   runId: string;
   runNumber: number;
+  /** The run's id in the run store: unlike its number, unique across copies and moves of the repository. */
+  recordId: string;
   jobKey: string;
   /** True when the job runs in the repository itself (--reuse-workspace). */
   inPlace: boolean;

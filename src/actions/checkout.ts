@@ -4,8 +4,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rename, rm } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { copySnapshot } from "../git/snapshot.js";
+import { isInside } from "../util/path-inside.js";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "./builtin-types.js";
 
 function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
@@ -22,8 +24,7 @@ function must(cwd: string, args: string[]): string {
 function targetDir(run: BuiltinRun): string {
   const path = run.inputs["path"] ?? "";
   const dir = resolve(run.workspace, path);
-  const rel = relative(run.workspace, dir);
-  if (rel.startsWith("..") || isAbsolute(rel)) throw new BuiltinFailure(`path '${path}' is outside the workspace ${run.workspace}`);
+  if (!isInside(run.workspace, dir)) throw new BuiltinFailure(`path '${path}' is outside the workspace ${run.workspace}`);
   return dir;
 }
 
@@ -35,7 +36,8 @@ async function attachHistory(run: BuiltinRun, dir: string, topLevel: string, dep
     if (depth > 0) args.push("--depth", String(depth));
     const branchLike = ref && !/^[0-9a-f]{40}$/.test(ref) ? ref.replace(/^refs\/(heads|tags)\//, "") : undefined;
     if (branchLike) args.push("--branch", branchLike);
-    args.push(`file://${topLevel}`, staging);
+    // git decodes %XX in file URLs, so a path holding `%`, `#` or spaces must be encoded.
+    args.push(pathToFileURL(topLevel).href, staging);
     must(run.workspace, args);
     if (existsSync(join(dir, ".git"))) await rm(join(dir, ".git"), { recursive: true, force: true });
     await rename(join(staging, ".git"), join(dir, ".git"));

@@ -54,7 +54,7 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
   if (!store) {
     const dbPath = req.db ?? (req.stateDir ? join(stateDir, "tierci.db") : defaultStorePath(repo.root));
     mkdirSync(dirname(dbPath), { recursive: true });
-    store = openStore(dbPath);
+    store = openStore(dbPath, req.logBytesPerJob !== undefined ? { logBytesPerJob: req.logBytesPerJob } : {});
   }
   let forget: (() => void) | undefined;
   try {

@@ -59,6 +59,8 @@ export interface PipelineRequest extends EventRequest {
   stateDir?: string;
   /** The run database; `<stateDir>/tierci.db` when absent. Ignored when `store` is given. */
   db?: string;
+  /** Bytes of log kept per job in the database (64 MiB when absent). Ignored when `store` is given. */
+  logBytesPerJob?: number;
   /** A store the caller keeps open (a server's); otherwise the pipeline opens and closes its own. */
   store?: RunStore;
   /** A job pool shared with other runs (a server's executor pool); maxJobs is not used then. */

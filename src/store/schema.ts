@@ -119,6 +119,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX coverage_files_job ON coverage_files (job_row_id);
   `,
+  `
+  -- The owner's process start time, so that a reused PID is not taken for the run's owner.
+  ALTER TABLE runs ADD COLUMN pid_start INTEGER;
+  `,
 ];
 
 /** The schema version this code reads and writes. */

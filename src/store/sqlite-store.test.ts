@@ -361,7 +361,7 @@ test("migrating is idempotent, and a database from a newer tierci is refused", (
   t.after(() => raw.close());
   assert.deepEqual(
     raw.prepare("SELECT version FROM schema_version").pluck().all(),
-    [1, 2],
+    [1, 2, 3],
   );
   assert.deepEqual(
     raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(),

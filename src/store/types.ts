@@ -42,6 +42,8 @@ export interface RunRecord {
   summary: unknown;
   /** The tierci process that ran it, so a run left unfinished by a dead process can be told apart. */
   pid: number;
+  /** The start time of that process (see util/process-identity), null where it could not be read. */
+  processStart: number | null;
   host: string;
   /** Why the store, not the run, decided the outcome (an interrupted run). */
   note: string | null;
@@ -212,6 +214,18 @@ export interface TestHistoryRow {
   retryStatuses: TestStatus[];
 }
 
+/** Which finished runs RunStore.prune deletes: those matching every option given. */
+export interface PruneOptions {
+  /** Only the runs of this repository root. */
+  repoRoot?: string;
+  /** Keep the newest this many runs (of each repository root). */
+  keep?: number;
+  /** Only the runs started before this time. */
+  startedBefore?: number;
+  /** Say what would go, delete nothing. */
+  dryRun?: boolean;
+}
+
 /** Final statuses; an error counts as failed. */
 export interface TestTotals {
   passed: number;
@@ -263,6 +277,11 @@ export interface RunStore {
    * job-level lines only, absent for all of the job's lines.
    */
   logsOf(jobRowId: number, stepIndex?: number | null): LogLine[];
+  /**
+   * Like logsOf without a step, one line at a time from the database: a log of any size is read
+   * in constant memory. Finish (or return from) the iteration before any other call to the store.
+   */
+  iterateLogs(jobRowId: number): IterableIterator<LogLine>;
   /** In the order they were added. */
   annotationsOf(runId: string): AnnotationRecord[];
 
@@ -285,6 +304,12 @@ export interface RunStore {
   coverageOf(runId: string, jobRowId?: number): FileCoverage[];
   /** Over the latest attempt of each job: a job run again replaces its earlier results. */
   testTotals(runId: string): TestTotals;
+
+  /**
+   * Deletes the finished runs the options select, with everything recorded of them, and returns
+   * them, oldest first; then compacts the database file. With no option given, nothing is selected.
+   */
+  prune(options: PruneOptions): RunRecord[];
 }
 
 export type StoreErrorKind = "not-found" | "ambiguous-run" | "schema-too-new" | "closed";

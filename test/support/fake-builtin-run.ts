@@ -16,6 +16,8 @@ export interface FakeRunOptions {
   stateDir: string;
   inputs?: Record<string, string>;
   runNumber?: number;
+  /** The run's id in the run store; `run-<number>` unless given. */
+  recordId?: string;
   jobKey?: string;
   env?: Record<string, string>;
   offline?: boolean;
@@ -41,6 +43,7 @@ export function fakeRun(action: BuiltinAction, opts: FakeRunOptions): FakeRun {
     defaultBranch: "main",
     runId: String(runNumber),
     runNumber,
+    recordId: opts.recordId ?? `run-${runNumber}`,
     jobKey: opts.jobKey ?? "build",
     inPlace: false,
     offline: opts.offline ?? false,

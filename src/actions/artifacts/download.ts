@@ -5,31 +5,32 @@ import { isAbsolute, join, resolve } from "node:path";
 import picomatch from "picomatch";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
 import { booleanInput, homeOf } from "./inputs.js";
-import { ArtifactError, artifactsRoot, extractArtifact, hasRun, listArtifacts, type ArtifactManifest } from "./store.js";
+import { extractArtifact } from "./extract.js";
+import { ArtifactError, artifactsRoot, listArtifacts, runIdByNumber, type ArtifactManifest } from "./store.js";
 
 function fail(message: string): never {
   throw new BuiltinFailure(`Unable to download artifact(s): ${message}`);
 }
 
-/** The run to download from: the current one unless a token points at another. */
-async function sourceRun(run: BuiltinRun): Promise<number> {
+/** The id of the run to download from: the current one unless a token points at another. */
+async function sourceRun(run: BuiltinRun): Promise<string> {
   const token = run.inputs["github-token"] ?? "";
   const runId = (run.inputs["run-id"] ?? "").trim();
   if (!token) {
     if (runId && runId !== run.runId) run.log(`run-id ${runId} is ignored without github-token, as on GitHub: downloading from this run`);
-    return run.runNumber;
+    return run.recordId;
   }
   const repository = run.inputs["repository"] || run.repository;
   if (repository.toLowerCase() !== run.repository.toLowerCase()) {
     fail(`artifacts of another repository (${repository}) are on GitHub, which tierci does not use; only this repository's local runs have artifacts here`);
   }
-  if (!runId || runId === run.runId) return run.runNumber;
+  if (!runId || runId === run.runId) return run.recordId;
   if (!/^\d+$/.test(runId)) fail(`run-id '${runId}' is not a run number; tierci finds artifacts of the local runs of this repository by number (see \`tierci runs\`)`);
-  const number = Number(runId);
-  if (!(await hasRun(run.stateDir, number))) {
+  const found = await runIdByNumber(run.stateDir, run.repoRoot, Number(runId));
+  if (found === undefined) {
     fail(`run-id ${runId}: no local run #${runId} has artifacts in ${artifactsRoot(run.stateDir)}; tierci reads run-id as the number of a local run (see \`tierci runs\`), not a GitHub run id`);
   }
-  return number;
+  return found;
 }
 
 function destination(run: BuiltinRun): string {
@@ -43,9 +44,9 @@ async function download(run: BuiltinRun): Promise<void> {
   const name = run.inputs["name"] ?? "";
   const pattern = run.inputs["pattern"] ?? "";
   const mergeMultiple = booleanInput(run, "merge-multiple");
-  const number = await sourceRun(run);
+  const source = await sourceRun(run);
   const target = destination(run);
-  const available = await listArtifacts(run.stateDir, number);
+  const available = await listArtifacts(run.stateDir, source);
 
   let artifacts: ArtifactManifest[];
   if (name) {

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { ArtifactError, CONFLICT_MESSAGE, extractArtifact, listArtifacts, readManifest, saveArtifact, sweepExpired, validateArtifactName, type NewArtifact } from "./store.js";
+import { extractArtifact } from "./extract.js";
+import { ArtifactError, CONFLICT_MESSAGE, listArtifacts, readManifest, saveArtifact, sweepExpired, validateArtifactName, type NewArtifact } from "./store.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -23,7 +24,8 @@ function sources(dir: string, files: Record<string, string>): { source: string; 
 }
 
 function spec(dir: string, over: Partial<NewArtifact> = {}): NewArtifact {
-  return { stateDir: join(dir, "state"), run: 1, job: "build", name: "dist", files: sources(dir, { "a.txt": "a", "sub/b.txt": "bb" }), retentionDays: 90, compressionLevel: 6, overwrite: false, ...over };
+  const run = over.run ?? 1;
+  return { stateDir: join(dir, "state"), run, runId: String(run), repoRoot: "/repo", job: "build", name: "dist", files: sources(dir, { "a.txt": "a", "sub/b.txt": "bb" }), retentionDays: 90, compressionLevel: 6, overwrite: false, ...over };
 }
 
 test("a saved artifact lists with its manifest and extracts to the same files", async (t) => {
@@ -38,7 +40,7 @@ test("a saved artifact lists with its manifest and extracts to the same files", 
   assert.equal(readFileSync(join(stored, "files", "sub", "b.txt"), "utf8"), "bb");
   assert.deepEqual(await readManifest(stored), manifest);
 
-  const [listed] = await listArtifacts(join(dir, "state"), 1);
+  const [listed] = await listArtifacts(join(dir, "state"), "1");
   assert.deepEqual(listed, manifest);
   const out = join(dir, "out");
   const result = await extractArtifact(join(dir, "state"), manifest, out);
@@ -54,11 +56,11 @@ test("the same name twice in a run is a conflict unless overwrite; overwrite rep
   const second = await saveArtifact(spec(dir, { overwrite: true, files: sources(dir, { "new.txt": "n" }) }));
   assert.equal(second.replaced?.id, first.manifest.id);
   assert.ok(second.manifest.id > first.manifest.id);
-  const listed = await listArtifacts(join(dir, "state"), 1);
+  const listed = await listArtifacts(join(dir, "state"), "1");
   assert.deepEqual(listed.map((a) => a.files.map((f) => f.path)), [["new.txt"]]);
   // Another run may use the name freely.
   await saveArtifact(spec(dir, { run: 2 }));
-  assert.equal((await listArtifacts(join(dir, "state"), 2)).length, 1);
+  assert.equal((await listArtifacts(join(dir, "state"), "2")).length, 1);
 });
 
 test("concurrent uploads of one name: exactly one wins without overwrite", async (t) => {
@@ -78,7 +80,7 @@ test("uploads of several runs go on while sweeps remove emptied run directories"
     work.push(saveArtifact(spec(dir, { run, name: "a" })), sweepExpired(state), saveArtifact(spec(dir, { run, name: "b" })), sweepExpired(state));
   }
   await Promise.all(work);
-  for (let run = 1; run <= 8; run++) assert.deepEqual((await listArtifacts(state, run)).map((a) => a.name).sort(), ["a", "b"]);
+  for (let run = 1; run <= 8; run++) assert.deepEqual((await listArtifacts(state, String(run))).map((a) => a.name).sort(), ["a", "b"]);
 });
 
 test("expired artifacts are swept on list and save; the others stay", async (t) => {
@@ -88,7 +90,7 @@ test("expired artifacts are swept on list and save; the others stay", async (t) 
   await saveArtifact(spec(dir, { name: "short", retentionDays: 1, now: now - 2 * DAY }));
   await saveArtifact(spec(dir, { name: "long", retentionDays: 90, now: now - 2 * DAY }));
   await saveArtifact(spec(dir, { name: "old-run", run: 7, retentionDays: 1, now: now - 3 * DAY }));
-  assert.deepEqual((await listArtifacts(state, 1)).map((a) => a.name), ["long"]);
+  assert.deepEqual((await listArtifacts(state, String(1))).map((a) => a.name), ["long"]);
   assert.ok(!existsSync(join(state, "artifacts", "1", "short")));
   assert.ok(!existsSync(join(state, "artifacts", "7")), "an emptied run directory goes too");
   // A fake clock in the future expires the rest.
@@ -135,13 +137,13 @@ test("a tampered manifest on disk is refused on download; a damaged file is repo
   const manifest = JSON.parse(readFileSync(join(stored, "manifest.json"), "utf8"));
   manifest.files[0].path = "../../../../pwned.txt";
   writeFileSync(join(stored, "manifest.json"), JSON.stringify(manifest));
-  const [listed] = await listArtifacts(state, 1);
+  const [listed] = await listArtifacts(state, String(1));
   assert.ok(listed);
   await assert.rejects(extractArtifact(state, listed, join(dir, "out")), /leads outside/);
 
   await saveArtifact(spec(dir, { name: "changed" }));
   writeFileSync(join(state, "artifacts", "1", "changed", "files", "a.txt"), "tampered");
-  const changed = (await listArtifacts(state, 1)).find((a) => a.name === "changed");
+  const changed = (await listArtifacts(state, String(1))).find((a) => a.name === "changed");
   assert.ok(changed);
   assert.deepEqual((await extractArtifact(state, changed, join(dir, "out2"))).mismatched, ["a.txt"]);
 });
@@ -156,4 +158,28 @@ test("extraction does not write through a symbolic link in the target that leads
   symlinkSync(join(dir, "elsewhere"), join(out, "sub"));
   await assert.rejects(extractArtifact(state, manifest, out), /symbolic link that leads outside/);
   assert.deepEqual(readdirSync(join(dir, "elsewhere")), []);
+});
+
+test("a symbolic link out of the target is refused before anything is created, through it or beside it", async (t) => {
+  const dir = temp(t);
+  const state = join(dir, "state");
+  const { manifest } = await saveArtifact(spec(dir, { files: sources(dir, { "a.txt": "a", "sub/deep/er/c.txt": "c" }) }));
+  const out = join(dir, "out");
+  mkdirSync(join(dir, "elsewhere"));
+  mkdirSync(out);
+  symlinkSync(join(dir, "elsewhere"), join(out, "sub"));
+  await assert.rejects(extractArtifact(state, manifest, out), /symbolic link that leads outside/);
+  assert.deepEqual(readdirSync(join(dir, "elsewhere")), [], "no directory was created outside the target");
+  assert.deepEqual(readdirSync(out), ["sub"], "nothing was extracted");
+});
+
+test("a symbolic link that stays inside the target is followed", async (t) => {
+  const dir = temp(t);
+  const state = join(dir, "state");
+  const { manifest } = await saveArtifact(spec(dir));
+  const out = join(dir, "out");
+  mkdirSync(join(out, "real"), { recursive: true });
+  symlinkSync(join(out, "real"), join(out, "sub"));
+  await extractArtifact(state, manifest, out);
+  assert.equal(readFileSync(join(out, "real", "b.txt"), "utf8"), "bb");
 });

@@ -1,5 +1,6 @@
-// The artifact store: `<stateDir>/artifacts/<run number>/<name>/` holds `manifest.json` and the
-// artifact's files under `files/`, as plain files. GitHub zips an artifact to send it over the
+// The artifact store: `<stateDir>/artifacts/<run id>/<name>/` holds `manifest.json` and the
+// artifact's files under `files/`, as plain files. Runs are keyed by their id in the run store,
+// not their number: numbers start again at 1 in a copied or moved repository, ids never repeat. GitHub zips an artifact to send it over the
 // network; here nothing travels, so plain files make uploads and downloads a copy, and leave every
 // artifact readable with ordinary tools. compression-level is validated and recorded, not applied.
 //
@@ -10,8 +11,8 @@
 // written.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 
@@ -30,7 +31,12 @@ export interface ArtifactFile {
 export interface ArtifactManifest {
   name: string;
   id: number;
+  /** The run's number, as `tierci runs` shows it. */
   run: number;
+  /** The run's id in the run store: the directory the artifact is kept in. */
+  runId: string;
+  /** The repository the run ran on, which gives the run's number its meaning. */
+  repoRoot: string;
   job: string;
   /** ISO 8601. */
   created: string;
@@ -50,13 +56,23 @@ export function artifactsRoot(stateDir: string): string {
   return join(stateDir, "artifacts");
 }
 
-function artifactDir(stateDir: string, run: number, name: string): string {
-  return join(artifactsRoot(stateDir), String(run), name);
+function runDir(stateDir: string, runId: string): string {
+  if (!isRunKey(runId)) throw new ArtifactError(`'${runId}' is not a run id`);
+  return join(artifactsRoot(stateDir), runId);
+}
+
+/** A run id names a directory: nothing that could lead elsewhere or hide among the store's own. */
+function isRunKey(name: string): boolean {
+  return /^[0-9a-z][0-9a-z-]*$/.test(name);
+}
+
+export function artifactDir(stateDir: string, runId: string, name: string): string {
+  return join(runDir(stateDir, runId), name);
 }
 
 /** Where an artifact's files are, as the artifact-url output gives it. */
 export function artifactUrl(stateDir: string, manifest: ArtifactManifest): string {
-  return pathToFileURL(join(artifactDir(stateDir, manifest.run, manifest.name), "files")).href;
+  return pathToFileURL(join(artifactDir(stateDir, manifest.runId, manifest.name), "files")).href;
 }
 
 const PATH_CHARACTERS: [string, string][] = [
@@ -97,7 +113,7 @@ export function validateFilePath(path: string): void {
 }
 
 /** A stored path that stays inside whatever directory it is extracted to. */
-function isSafeEntry(path: string): boolean {
+export function isSafeEntry(path: string): boolean {
   if (path === "" || path.startsWith("/") || path.includes("\\") || path.includes("\0")) return false;
   return path.split("/").every((s) => s !== "" && s !== "." && s !== "..");
 }
@@ -106,7 +122,10 @@ export const CONFLICT_MESSAGE = "Failed to CreateArtifact: Received non-retryabl
 
 export interface NewArtifact {
   stateDir: string;
+  /** The run's number, id and repository (see ArtifactManifest). */
   run: number;
+  runId: string;
+  repoRoot: string;
   job: string;
   name: string;
   /** Each file's absolute source and its path inside the artifact. */
@@ -132,7 +151,7 @@ export async function saveArtifact(spec: NewArtifact): Promise<SavedArtifact> {
   }
   const now = spec.now ?? Date.now();
   await sweepExpired(spec.stateDir, now);
-  const target = artifactDir(spec.stateDir, spec.run, spec.name);
+  const target = artifactDir(spec.stateDir, spec.runId, spec.name);
   const existing = await readManifest(target);
   if (existing && !spec.overwrite) throw new ArtifactError(CONFLICT_MESSAGE);
 
@@ -148,6 +167,8 @@ export async function saveArtifact(spec: NewArtifact): Promise<SavedArtifact> {
       name: spec.name,
       id: await allocateId(spec.stateDir),
       run: spec.run,
+      runId: spec.runId,
+      repoRoot: spec.repoRoot,
       job: spec.job,
       created: new Date(now).toISOString(),
       expires: new Date(now + spec.retentionDays * DAY_MS).toISOString(),
@@ -203,7 +224,7 @@ async function stagingDir(stateDir: string): Promise<string> {
  * Copies a file, hashing what it reads. Files are stored without their permission bits, like
  * the zip GitHub makes: a downloaded file is never executable.
  */
-async function copyHashing(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+export async function copyHashing(source: string, dest: string): Promise<{ size: number; sha256: string }> {
   const hash = createHash("sha256");
   let size = 0;
   await pipeline(
@@ -265,7 +286,7 @@ export async function readManifest(dir: string): Promise<ArtifactManifest | unde
 function isManifest(v: unknown): v is ArtifactManifest {
   if (typeof v !== "object" || v === null) return false;
   const m = v as Record<string, unknown>;
-  const strings = ["name", "job", "created", "expires", "digest"].every((k) => typeof m[k] === "string");
+  const strings = ["name", "runId", "repoRoot", "job", "created", "expires", "digest"].every((k) => typeof m[k] === "string");
   const numbers = ["id", "run", "retentionDays", "compressionLevel", "size"].every((k) => typeof m[k] === "number");
   const files =
     Array.isArray(m["files"]) &&
@@ -274,40 +295,59 @@ function isManifest(v: unknown): v is ArtifactManifest {
 }
 
 /** The run's artifacts that have not expired, oldest first; expired ones anywhere are removed. */
-export async function listArtifacts(stateDir: string, run: number, now = Date.now()): Promise<ArtifactManifest[]> {
+export async function listArtifacts(stateDir: string, runId: string, now = Date.now()): Promise<ArtifactManifest[]> {
   await sweepExpired(stateDir, now);
-  const runDir = join(artifactsRoot(stateDir), String(run));
-  const names = await readdir(runDir).catch(() => [] as string[]);
+  return manifestsOf(stateDir, runId);
+}
+
+async function manifestsOf(stateDir: string, runId: string): Promise<ArtifactManifest[]> {
+  const dir = runDir(stateDir, runId);
   const result: ArtifactManifest[] = [];
-  for (const name of names) {
-    const manifest = await readManifest(join(runDir, name));
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const manifest = await readManifest(join(dir, name));
     // A directory whose manifest names another artifact was not put there by the store.
-    if (manifest && manifest.name === name && manifest.run === run) result.push(manifest);
+    if (manifest && manifest.name === name && manifest.runId === runId) result.push(manifest);
   }
   return result.sort((a, b) => compare(a.created, b.created) || compare(a.name, b.name));
 }
 
-/** Whether the store holds anything for the run, expired or not. */
-export async function hasRun(stateDir: string, run: number): Promise<boolean> {
-  return (await stat(join(artifactsRoot(stateDir), String(run))).catch(() => undefined))?.isDirectory() === true;
+/** The id of the run of `repoRoot` numbered `number` that has artifacts here, expired or not. */
+export async function runIdByNumber(stateDir: string, repoRoot: string, number: number): Promise<string | undefined> {
+  for (const runId of await runKeys(stateDir)) {
+    const [first] = await manifestsOf(stateDir, runId);
+    if (first?.run === number && first.repoRoot === repoRoot) return runId;
+  }
+  return undefined;
+}
+
+async function runKeys(stateDir: string): Promise<string[]> {
+  return (await readdir(artifactsRoot(stateDir)).catch(() => [] as string[])).filter(isRunKey);
+}
+
+/** Deletes a run's artifacts (all of them, expired or not) and returns what was there. */
+export async function removeRunArtifacts(stateDir: string, runId: string): Promise<ArtifactManifest[]> {
+  const removed = await manifestsOf(stateDir, runId);
+  const trash = await stagingDir(stateDir);
+  await rename(runDir(stateDir, runId), join(trash, "old")).catch(missing);
+  await rm(trash, { recursive: true, force: true });
+  return removed;
 }
 
 /** Removes expired artifacts, emptied run directories and leftovers of dead uploads. */
 export async function sweepExpired(stateDir: string, now = Date.now()): Promise<ArtifactManifest[]> {
   const root = artifactsRoot(stateDir);
   const removed: ArtifactManifest[] = [];
-  for (const run of await readdir(root).catch(() => [] as string[])) {
-    if (!/^\d+$/.test(run)) continue;
-    const runDir = join(root, run);
-    for (const name of await readdir(runDir).catch(() => [] as string[])) {
-      const manifest = await readManifest(join(runDir, name));
+  for (const run of await runKeys(stateDir)) {
+    const dir = join(root, run);
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const manifest = await readManifest(join(dir, name));
       if (!manifest || Date.parse(manifest.expires) > now) continue;
       // Renamed away first, so that no reader sees it half removed.
       const trash = await stagingDir(stateDir);
-      if (await rename(join(runDir, name), join(trash, "old")).then(() => true, () => false)) removed.push(manifest);
+      if (await rename(join(dir, name), join(trash, "old")).then(() => true, () => false)) removed.push(manifest);
       await rm(trash, { recursive: true, force: true });
     }
-    await rmdir(runDir).catch(() => undefined);
+    await rmdir(dir).catch(() => undefined);
   }
   for (const entry of await readdir(join(root, ".tmp")).catch(() => [] as string[])) {
     const started = Number(entry.split("-")[0]);
@@ -323,48 +363,4 @@ async function pruneIds(dir: string): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (/^\d+$/.test(name) && Number(name) < highest) await unlink(join(dir, name)).catch(() => undefined);
   }
-}
-
-export interface Extracted {
-  files: number;
-  bytes: number;
-  /** Files whose contents no longer match the manifest's sha256. */
-  mismatched: string[];
-}
-
-/**
- * Copies an artifact's files into `target`. Every entry is checked before anything is written:
- * one that would land outside `target` (an absolute path, `..`, or a symbolic link on the way
- * that leads out of it) refuses the whole artifact.
- */
-export async function extractArtifact(stateDir: string, manifest: ArtifactManifest, target: string): Promise<Extracted> {
-  const dir = artifactDir(stateDir, manifest.run, manifest.name);
-  const base = resolve(target);
-  for (const f of manifest.files) {
-    const dest = resolve(base, f.path);
-    if (!isSafeEntry(f.path) || !inside(base, dest)) throw new ArtifactError(`artifact '${manifest.name}' has an entry that leads outside ${base}: '${f.path}'; refusing to extract it`);
-    const source = join(dir, "files", f.path);
-    const info = await lstat(source).catch(() => undefined);
-    if (!info?.isFile()) throw new ArtifactError(`artifact '${manifest.name}' is damaged: its file '${f.path}' is ${info ? "not a regular file" : "missing"} in ${dir}`);
-  }
-  await mkdir(base, { recursive: true });
-  const realBase = await realpath(base);
-  const result: Extracted = { files: 0, bytes: 0, mismatched: [] };
-  for (const f of manifest.files) {
-    const dest = join(base, f.path);
-    await mkdir(dirname(dest), { recursive: true });
-    if (!inside(realBase, await realpath(dirname(dest)))) throw new ArtifactError(`artifact '${manifest.name}': '${f.path}' would be written through a symbolic link that leads outside ${base}; refusing it`);
-    // A link or file in the way is replaced, not written through.
-    await rm(dest, { force: true });
-    const copied = await copyHashing(join(dir, "files", f.path), dest);
-    if (copied.sha256 !== f.sha256) result.mismatched.push(f.path);
-    result.files++;
-    result.bytes += copied.size;
-  }
-  return result;
-}
-
-function inside(base: string, path: string): boolean {
-  const rel = relative(base, path);
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }

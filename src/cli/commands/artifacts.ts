@@ -2,7 +2,8 @@
 // uploaded, from the store under the state directory.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ArtifactError, extractArtifact, listArtifacts, type ArtifactManifest } from "../../actions/artifacts/store.js";
+import { extractArtifact } from "../../actions/artifacts/extract.js";
+import { ArtifactError, listArtifacts, type ArtifactManifest } from "../../actions/artifacts/store.js";
 import { defaultStorePath, openStore, StoreError } from "../../store/index.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
@@ -18,17 +19,19 @@ function stateDirOf(opts: ArtifactsOptions): string {
   return resolve(opts.stateDir ?? join(resolve(opts.repo), ".tierci"));
 }
 
-/** A run number as given, or the number of the run an id (or id prefix) names. */
-function runNumber(ref: string, opts: ArtifactsOptions): number {
-  if (/^\d+$/.test(ref)) return Number(ref);
+/**
+ * The run a reference (number, id or id prefix) names, from the run database: artifacts are kept
+ * by run id, and a number only means something for this repository.
+ */
+function runOf(ref: string, opts: ArtifactsOptions): { id: string; number: number } {
   const root = resolve(opts.repo);
   const db = opts.db ?? (opts.stateDir ? join(stateDirOf(opts), "tierci.db") : defaultStorePath(root));
-  if (!existsSync(db)) throw new UsageError(`no run '${ref}': runs are named by number (see \`tierci runs\`)`);
+  if (!existsSync(db)) throw new UsageError(`no run '${ref}': no runs are recorded in ${db} (see \`tierci runs\`)`);
   const store = openStore(db);
   try {
     const run = store.getRun(ref, root);
     if (!run) throw new UsageError(`no run '${ref}'; see \`tierci runs\``);
-    return run.number;
+    return { id: run.id, number: run.number };
   } catch (err) {
     if (err instanceof StoreError) throw new UsageError(err.message);
     throw err;
@@ -62,8 +65,8 @@ const row = (a: ArtifactManifest) => ({
 });
 
 export async function artifactsLsCommand(out: Out, ref: string, opts: ArtifactsOptions): Promise<number> {
-  const run = runNumber(ref, opts);
-  const artifacts = await listArtifacts(stateDirOf(opts), run);
+  const { id, number: run } = runOf(ref, opts);
+  const artifacts = await listArtifacts(stateDirOf(opts), id);
   if (opts.json !== undefined) writeJson(opts.json, { run, artifacts: artifacts.map(row) });
   if (opts.json === "-") return 0;
   if (artifacts.length === 0) {
@@ -79,9 +82,9 @@ export async function artifactsLsCommand(out: Out, ref: string, opts: ArtifactsO
 }
 
 export async function artifactsGetCommand(out: Out, ref: string, name: string, opts: ArtifactsOptions & { to?: string }): Promise<number> {
-  const run = runNumber(ref, opts);
+  const { id, number: run } = runOf(ref, opts);
   const stateDir = stateDirOf(opts);
-  const artifacts = await listArtifacts(stateDir, run);
+  const artifacts = await listArtifacts(stateDir, id);
   const artifact = artifacts.find((a) => a.name === name);
   if (!artifact) {
     const names = artifacts.map((a) => a.name).join(", ");

@@ -1,6 +1,7 @@
 // `tierci run`: the pipeline on this host, with its progress on the terminal and a short
 // account at the end (tiers, failing jobs and their errors, how to see the logs).
 import { runPipeline, type PipelineRequest } from "../../pipeline/index.js";
+import { parseSize } from "../../actions/cache/store.js";
 import { formatDuration } from "../../workflow/duration.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
@@ -26,7 +27,20 @@ export interface RunOptions extends EventOptions {
   offline: boolean;
   db?: string;
   stateDir?: string;
+  logCap?: string;
   debug: boolean;
+}
+
+function logCap(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  let bytes: number;
+  try {
+    bytes = parseSize(value);
+  } catch (err) {
+    throw new UsageError(`--log-cap: ${(err as Error).message}`);
+  }
+  if (bytes < 1) throw new UsageError(`--log-cap must be at least one byte, got '${value}'`);
+  return bytes;
 }
 
 function maxJobs(value: string | undefined): number | undefined {
@@ -38,6 +52,7 @@ function maxJobs(value: string | undefined): number | undefined {
 
 export function pipelineRequest(opts: RunOptions, secrets: Record<string, string>, signal?: AbortSignal): PipelineRequest {
   const jobs = maxJobs(opts.jobs);
+  const cap = logCap(opts.logCap);
   return {
     ...eventRequest(opts),
     ...(opts.job !== undefined ? { job: opts.job } : {}),
@@ -55,6 +70,7 @@ export function pipelineRequest(opts: RunOptions, secrets: Record<string, string
     debug: opts.debug,
     ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
     ...(opts.db !== undefined ? { db: opts.db } : {}),
+    ...(cap !== undefined ? { logBytesPerJob: cap } : {}),
     ...(signal ? { signal } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { dbOption, jsonOption, repoOption, stateDirOption } from "../options.js"
 import type { Registration } from "./registrar.js";
 
 export const registerRuns: Registration = (program, { out, handle }) => {
-  program
+  const runs = program
     .command("runs")
     .description("list recorded runs, newest first")
     .addOption(repoOption())
@@ -12,6 +12,16 @@ export const registerRuns: Registration = (program, { out, handle }) => {
     .option("--limit <n>", "how many", "20")
     .addOption(jsonOption())
     .action(handle(async (o) => (await import("../commands/runs.js")).runsCommand(out, o)));
+  runs
+    .command("prune")
+    .description("delete finished runs with their logs, results and artifacts, then compact the database (--repo, --db and --json are those of runs)")
+    .addOption(stateDirOption())
+    .option("--keep <n>", "keep the newest N runs")
+    .option("--older-than <age>", "only runs started more than AGE ago, e.g. 30d, 2w, 12h")
+    .option("--dry-run", "list what would be removed, remove nothing")
+    .option("--all", "the runs of every repository path in the database, such as those recorded before the repository was moved or copied (--keep then counts per path)")
+    // The options `runs` declares are parsed wherever they stand on the command line, so they are read from it.
+    .action(handle(async (_o, cmd) => (await import("../commands/runs-prune.js")).runsPruneCommand(out, cmd.optsWithGlobals())));
 };
 
 export const registerLogs: Registration = (program, { out, handle }) => {
@@ -21,7 +31,7 @@ export const registerLogs: Registration = (program, { out, handle }) => {
     .addOption(repoOption())
     .addOption(dbOption())
     .addOption(jsonOption())
-    .action(handle(async (run, job, o) => (await import("../commands/runs.js")).logsCommand(out, run, job, o)));
+    .action(handle(async (run, job, o) => (await import("../commands/logs.js")).logsCommand(out, run, job, o)));
 };
 
 function artifactOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {

@@ -48,6 +48,7 @@ export const registerRun: Registration = (program, { out, handle }) => {
     .option("--offline", "never fetch remote actions")
     .addOption(dbOption("the run database (default: <state-dir>/tierci.db)"))
     .addOption(stateDirOption())
+    .option("--log-cap <size>", "log kept per job in the run database, e.g. 64M (the default); past it, the rest of the job's log is not stored")
     .option("--debug", "show debug messages (ACTIONS_STEP_DEBUG)")
     .action(
       handle(async (o) =>

@@ -46,6 +46,7 @@ function fakeRun(action: BuiltinAction, workspace: string, inputs: Record<string
     defaultBranch: "main",
     runId: "1",
     runNumber: 1,
+    recordId: "run-1",
     jobKey: "scan",
     inPlace: false,
     offline: true,

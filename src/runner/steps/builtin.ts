@@ -30,6 +30,8 @@ function builtinRun(run: StepRun, call: Call): BuiltinRun {
     defaultBranch: payload.repository?.default_branch ?? "main",
     runId: req.run.id,
     runNumber: req.run.number,
+    // A job run outside a recorded run (no tag) has only its GitHub run id to go by.
+    recordId: req.options.runTag ?? req.run.id,
     jobKey: req.job.key,
     inPlace: req.options.reuseWorkspace,
     offline: req.options.offline,
