@@ -10,6 +10,13 @@ import { copySnapshot } from "../git/snapshot.js";
 import { isInside } from "../util/path-inside.js";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "./builtin-types.js";
 
+/**
+ * Where a job's `git push origin` goes: nowhere, with git's own error naming why. A job runs as
+ * the user and could still push elsewhere on purpose; what this stops is the default remote
+ * writing to the branches and tags of the repository under test.
+ */
+export const READ_ONLY_PUSH_URL = "/dev/null/tierci: a job may not push to the repository it tests";
+
 function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
   const r = spawnSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
   return { ok: r.status === 0, out: (r.stdout ?? "").trim(), err: (r.stderr ?? r.error?.message ?? "").trim() };
@@ -41,6 +48,8 @@ async function attachHistory(run: BuiltinRun, dir: string, topLevel: string, dep
     must(run.workspace, args);
     if (existsSync(join(dir, ".git"))) await rm(join(dir, ".git"), { recursive: true, force: true });
     await rename(join(staging, ".git"), join(dir, ".git"));
+    // origin is the user's own repository: fetching from it is fine, pushing to it is not.
+    must(dir, ["config", "remote.origin.pushurl", READ_ONLY_PUSH_URL]);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

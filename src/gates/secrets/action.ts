@@ -1,8 +1,10 @@
 // The secret scanner as built-in actions: tierci's own `tierci/secret-scan`, and the
 // TruffleHog and gitleaks actions that workflows already use, mapped onto the same scan.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../../actions/builtin-types.js";
+import { GitError } from "../../git/git.js";
 import type { Finding } from "../finding.js";
 import { writeGateOutputs } from "../output.js";
 import { applyBaseline, BaselineError, readBaseline } from "./baseline.js";
@@ -91,6 +93,8 @@ async function runScan(run: BuiltinRun, scan: ActionScan): Promise<void> {
     }
   } catch (err) {
     if (err instanceof SecretsConfigError || err instanceof BaselineError || err instanceof ScanInputError) throw new BuiltinFailure(err.message);
+    // A git command that fails is the step's problem to report, with what to do, never an internal error.
+    if (err instanceof GitError) throw new BuiltinFailure(`${err.message}; check that the checkout has the commits and branches the scan names (actions/checkout with fetch-depth: 0 gives every branch and tag)`);
     throw err;
   }
 }
@@ -141,6 +145,19 @@ export function parseTrufflehogArgs(extra: string): { sinceCommit?: string; bran
   return out;
 }
 
+/**
+ * A branch named as `base` or `head` exists after actions/checkout as the remote-tracking
+ * origin/<name> only (the job is on a detached or other branch), which is how TruffleHog's
+ * action finds it too; a name git resolves as it is stays as it is.
+ */
+export function resolveBranch(dir: string, name: string): string {
+  if (!name || name.includes("..")) return name;
+  const resolves = (rev: string): boolean => spawnSync("git", ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: dir, stdio: "ignore" }).status === 0;
+  if (resolves(name)) return name;
+  const remote = `refs/remotes/origin/${name.replace(/^refs\/heads\//, "")}`;
+  return resolves(remote) ? remote : name;
+}
+
 /** trufflehog's base/head: the commits after `base` up to `head`; one commit when they are equal; all refs without either. */
 export function trufflehogRevisions(base: string, head: string): string[] {
   if (base && head && base === head) return [`${head}^!`];
@@ -170,10 +187,11 @@ export const trufflehogAction: BuiltinAction = {
         throw new BuiltinFailure(`cannot read --exclude-paths file ${args.excludePathsFile}: ${(err as Error).message}`);
       }
     }
+    const scanRoot = resolve(run.workspace, run.inputs["path"] || ".");
     await runScan(run, {
       path: run.inputs["path"] || ".",
       mode: "history",
-      revisions: trufflehogRevisions(args.sinceCommit ?? run.inputs["base"] ?? "", args.branch ?? run.inputs["head"] ?? ""),
+      revisions: trufflehogRevisions(resolveBranch(scanRoot, args.sinceCommit ?? run.inputs["base"] ?? ""), resolveBranch(scanRoot, args.branch ?? run.inputs["head"] ?? "")),
       ...(excludePaths ? { excludePaths } : {}),
     });
   },
