@@ -35,6 +35,11 @@ export interface BuiltinRun {
   jobStatus: string;
   /** State saved by this action's main step, readable in its post step. */
   state: Readonly<Record<string, string>>;
+  /**
+   * The text with the job's secrets and masked values replaced by ***. What a built-in keeps on
+   * disk under a name the workflow chose (cache keys, artifact names) is kept masked.
+   */
+  mask(text: string): string;
   log(line: string): void;
   warning(message: string): void;
   setOutput(name: string, value: string): void;

@@ -33,6 +33,7 @@ export function fakeRun(action: BuiltinAction, opts: FakeRunOptions): FakeRun {
   }
   Object.assign(inputs, opts.inputs);
   const run: FakeRun = {
+    mask: (text) => text,
     inputs,
     workspace: opts.workspace,
     repoRoot: opts.workspace,

@@ -6,7 +6,7 @@ import picomatch from "picomatch";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
 import { booleanInput, homeOf } from "./inputs.js";
 import { extractArtifact } from "./extract.js";
-import { ArtifactError, artifactsRoot, listArtifacts, runIdByNumber, type ArtifactManifest } from "./store.js";
+import { ArtifactError, artifactsRoot, listArtifacts, runIdByNumber, storedArtifactName, type ArtifactManifest } from "./store.js";
 
 function fail(message: string): never {
   throw new BuiltinFailure(`Unable to download artifact(s): ${message}`);
@@ -41,7 +41,7 @@ function destination(run: BuiltinRun): string {
 }
 
 async function download(run: BuiltinRun): Promise<void> {
-  const name = run.inputs["name"] ?? "";
+  const name = storedArtifactName(run.inputs["name"] ?? "", run.mask);
   const pattern = run.inputs["pattern"] ?? "";
   const mergeMultiple = booleanInput(run, "merge-multiple");
   const source = await sourceRun(run);

@@ -88,6 +88,14 @@ const PATH_CHARACTERS: [string, string][] = [
 ];
 const NAME_CHARACTERS: [string, string][] = [...PATH_CHARACTERS, ["\\", " Backslash \\"], ["/", " Forward slash /"]];
 
+/**
+ * The name an artifact is stored and listed under: as given, with the job's secrets masked. The
+ * mask is spelled without '*', which no artifact name may hold, so that a masked name is still one.
+ */
+export function storedArtifactName(name: string, mask: (text: string) => string): string {
+  return mask(name).replaceAll("***", "(masked)");
+}
+
 /** The artifact client's check, word for word; `.` and `..` are refused too, as directory names. */
 export function validateArtifactName(name: string): void {
   if (!name) throw new ArtifactError("Provided artifact name input during validation is empty");

@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
 import { booleanInput, homeOf } from "./inputs.js";
 import { findFilesToUpload, PatternError } from "./search.js";
-import { ArtifactError, artifactsRoot, artifactUrl, DEFAULT_RETENTION_DAYS, saveArtifact, validateArtifactName } from "./store.js";
+import { ArtifactError, artifactsRoot, artifactUrl, DEFAULT_RETENTION_DAYS, saveArtifact, storedArtifactName, validateArtifactName } from "./store.js";
 
 const NO_FILES = ["warn", "error", "ignore"] as const;
 
@@ -33,7 +33,7 @@ function compressionLevel(run: BuiltinRun): number {
 }
 
 async function upload(run: BuiltinRun): Promise<void> {
-  const name = run.inputs["name"] || "artifact";
+  const given = run.inputs["name"] || "artifact";
   const searchPath = run.inputs["path"] ?? "";
   if (!searchPath.trim()) throw new BuiltinFailure("Input required and not supplied: path");
   const ifNoFilesFound = run.inputs["if-no-files-found"] ?? "warn";
@@ -53,7 +53,9 @@ async function upload(run: BuiltinRun): Promise<void> {
       else run.log(message);
       return;
     }
-    validateArtifactName(name);
+    validateArtifactName(given);
+    // GitHub checks the name as given; it is stored masked, so a secret in it stays off the disk.
+    const name = storedArtifactName(given, run.mask);
     run.log(`With the provided path, there will be ${search.files.length} file${search.files.length === 1 ? "" : "s"} uploaded`);
     const files = search.files.map((source) => ({ source, path: relative(search.rootDirectory, source) }));
     const saved = await saveArtifact({ stateDir: run.stateDir, run: run.runNumber, runId: run.recordId, repoRoot: run.repoRoot, job: run.jobKey, name, files, retentionDays: days, compressionLevel: level, overwrite });

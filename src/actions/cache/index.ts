@@ -70,7 +70,9 @@ const sizeText = (bytes: number): string => `~${Math.round(bytes / (1024 * 1024)
  * Looks up and restores a cache entry, and reports it for the run summary. Invalid keys
  * or paths fail the step; an entry that cannot be restored is a warning and a miss.
  */
-export async function restoreCache(run: BuiltinRun, opts: RestoreOptions): Promise<{ hit: boolean; matchedKey: string | null }> {
+export async function restoreCache(run: BuiltinRun, given: RestoreOptions): Promise<{ hit: boolean; matchedKey: string | null }> {
+  // Keys are stored, compared and shown masked: a key holding a secret never reaches the disk.
+  const opts = { ...given, key: run.mask(given.key), restoreKeys: given.restoreKeys.map((k) => run.mask(k)) };
   if (opts.paths.length === 0) throw new BuiltinFailure("Path Validation Error: At least one directory or file path is required");
   const keys = [opts.key, ...opts.restoreKeys];
   if (keys.length > 10) throw new BuiltinFailure("Key Validation Error: Keys are limited to a maximum of 10.");
@@ -117,7 +119,8 @@ export async function restoreCache(run: BuiltinRun, opts: RestoreOptions): Promi
  * only warns about (invalid key, nothing to save, key already saved): it logs it and
  * returns why nothing was saved.
  */
-export async function saveCache(run: BuiltinRun, opts: SaveOptions): Promise<{ saved: boolean; reason?: string }> {
+export async function saveCache(run: BuiltinRun, given: SaveOptions): Promise<{ saved: boolean; reason?: string }> {
+  const opts = { ...given, key: run.mask(given.key) };
   const refuse = (reason: string): { saved: false; reason: string } => {
     run.warning(reason);
     return { saved: false, reason };

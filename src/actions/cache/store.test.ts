@@ -161,7 +161,7 @@ test("concurrent saves of one key from promises and processes: one wins, the ent
       "--input-type=module",
       "-e",
       `import { saveCache } from ${JSON.stringify(storeJs)};
-       const run = { ref: "refs/heads/main", stateDir: ${JSON.stringify(l.stateDir)}, workspace: ${JSON.stringify(ws)}, env: { HOME: ${JSON.stringify(ws)} }, log() {}, warning() {} };
+       const run = { ref: "refs/heads/main", stateDir: ${JSON.stringify(l.stateDir)}, workspace: ${JSON.stringify(ws)}, env: { HOME: ${JSON.stringify(ws)} }, mask: (t) => t, log() {}, warning() {} };
        const r = await saveCache(run, { key: "shared", paths: ["deps"] });
        process.stdout.write(String(r.saved));`,
     ]).then((r) => r.stdout);

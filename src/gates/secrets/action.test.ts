@@ -36,6 +36,7 @@ function fakeRun(action: BuiltinAction, workspace: string, inputs: Record<string
   const outputs: Record<string, string> = {};
   const defaults = Object.fromEntries(Object.entries(action.inputs).map(([k, d]) => [k, d.default ?? ""]));
   const run: BuiltinRun = {
+    mask: (text) => text,
     inputs: { ...defaults, ...inputs },
     workspace,
     repoRoot: repo.dir,

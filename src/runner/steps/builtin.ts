@@ -38,6 +38,7 @@ function builtinRun(run: StepRun, call: Call): BuiltinRun {
     env: job.processEnv(run.scope, run.stepEnv),
     jobStatus: job.cancelled ? "cancelled" : job.jobStatus,
     state: call.state,
+    mask: (text) => job.masker.mask(text),
     log: (line) => job.system(line, call.index),
     warning: (message) => job.annotate(call.index, { level: "warning", message }),
     setOutput: (name, value) => (call.outputs[name] = value),
