@@ -1,8 +1,9 @@
 // Discovers, parses and validates a repository's workflow files and tiers.yml.
+import { isInside } from "../util/path-inside.js";
 import { appendAll } from "../util/append-all.js";
 import { existsSync, statSync } from "node:fs";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
+import { join, relative, resolve as resolvePath, sep } from "node:path";
 import { buildWorkflow } from "./build-model.js";
 import type { Diagnostic, ReportGlobs, Tier, Workflow } from "./model.js";
 import { validateNeeds } from "./dag.js";
@@ -67,8 +68,7 @@ async function linkOutside(root: string, file: string): Promise<Diagnostic | und
   try {
     if (!(await lstat(file)).isSymbolicLink()) return undefined;
     const target = await realpath(file);
-    const rel = relative(await realpath(root), target);
-    if (!rel.startsWith("..") && !isAbsolute(rel)) return undefined;
+    if (isInside(await realpath(root), target)) return undefined;
   } catch {
     // A dangling link: reading it fails below with its own message.
     return undefined;

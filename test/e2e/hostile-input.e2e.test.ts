@@ -3,7 +3,8 @@
 // repository are refused without being read.
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../support/git-repo.js";
 import { repoFactory, runCli } from "./harness.js";
@@ -64,4 +65,15 @@ test("lint refuses a local action or workflow outside the repository, as run doe
   assert.equal(run.code, 1);
   assert.match(run.stdout + run.stderr, /warning: local action '\.\/\.\.\/outside' points outside the workspace/);
   assert.match(run.stdout + run.stderr, /escape\.yml:6: local action '\.\/\.\.\/outside' points outside the workspace/);
+});
+
+test("a workflow with thousands of jobs lints to its findings instead of overflowing the call stack", () => {
+  const jobs = Array.from({ length: 15_000 }, (_, i) => `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${i}`).join("\n");
+  const repo = newRepo({ ".github/workflows/big.yml": `on: push\njobs:\n${jobs}\n` });
+  // A small stack makes 30,000 findings enough to overflow where arrays are spread into arguments,
+  // as 160,000 do with Node's default stack.
+  const r = spawnSync(process.execPath, ["--stack-size=200", resolve("bin", "tierci.js"), "lint", "--repo", repo.dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  assert.doesNotMatch(r.stderr, /Maximum call stack|internal error/);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout + r.stderr, /30000 policy finding\(s\) in 1 file\(s\)/);
 });

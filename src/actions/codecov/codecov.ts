@@ -5,8 +5,9 @@
 // file unreadable) fail the step with fail_ci_if_error and are warnings without, as the action
 // documents; tierci counts a missing or unreadable named file as a problem, where the CLI only
 // logs it, because locally that is the only check the upload gets.
+import { isInside } from "../../util/path-inside.js";
 import { readFile } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
 import { CoverageFormatError, parseCoverage } from "./parse.js";
 import { searchCoverageFiles } from "./search.js";
@@ -74,8 +75,7 @@ async function codecov(run: BuiltinRun): Promise<void> {
 }
 
 function show(run: BuiltinRun, file: string): string {
-  const rel = relative(run.workspace, file);
-  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+  return isInside(run.workspace, file) ? relative(run.workspace, file) : file;
 }
 
 // Every input of v3, v4 and v5; those that only steer the upload have no effect here.

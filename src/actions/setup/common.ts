@@ -1,9 +1,10 @@
 // What the setup actions share: reading inputs as @actions/core does, running a tool of
 // the machine, finding executables, and the OS facts that go into their cache keys.
+import { isInside } from "../../util/path-inside.js";
 import { execFile } from "node:child_process";
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { listDir } from "../../util/list-dir.js";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
 import { saveCache } from "../cache/index.js";
@@ -156,8 +157,7 @@ export function linuxOsInfo(): Promise<{ name: string; version: string } | undef
 }
 
 function inside(dir: string, path: string): string | undefined {
-  const rel = relative(dir, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)) ? rel : undefined;
+  return isInside(dir, path) ? relative(dir, path) : undefined;
 }
 
 /**

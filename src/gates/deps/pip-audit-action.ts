@@ -2,6 +2,7 @@
 // the same question offline from the repository's OSV database, so a workflow written for GitHub
 // runs here unchanged. Both of the action's sources work: named requirement files or project
 // directories (`inputs`), and the installed environment ("pip list" mode, the default).
+import { isInside } from "../../util/path-inside.js";
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -19,8 +20,8 @@ const RESOLVER_INPUTS = ["index-url", "extra-index-url", "vulnerability-service"
 
 function inWorkspace(run: BuiltinRun, path: string): string {
   const full = resolve(run.workspace, path);
+  if (!isInside(run.workspace, full)) throw new BuiltinFailure(`inputs: ${path} is outside the workspace`);
   const rel = relative(run.workspace, full);
-  if (rel.startsWith("..")) throw new BuiltinFailure(`inputs: ${path} is outside the workspace`);
   return rel === "" ? "." : rel;
 }
 

@@ -1,8 +1,9 @@
 // The secret scanner as built-in actions: tierci's own `tierci/secret-scan`, and the
 // TruffleHog and gitleaks actions that workflows already use, mapped onto the same scan.
+import { isInside } from "../../util/path-inside.js";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../../actions/builtin-types.js";
 import { GitError } from "../../git/git.js";
 import type { Finding } from "../finding.js";
@@ -34,8 +35,7 @@ const NAMED_IN_FAILURE = 10;
 
 function inWorkspace(run: BuiltinRun, path: string, what: string): string {
   const full = resolve(run.workspace, path);
-  const rel = relative(run.workspace, full);
-  if (rel.startsWith("..") || isAbsolute(rel)) throw new BuiltinFailure(`${what} '${path}' is outside the workspace ${run.workspace}`);
+  if (!isInside(run.workspace, full)) throw new BuiltinFailure(`${what} '${path}' is outside the workspace ${run.workspace}`);
   return full;
 }
 

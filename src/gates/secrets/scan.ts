@@ -1,7 +1,8 @@
 // `tierci secrets scan`: the working tree, the index, or the whole history (one `git log -p`
 // stream, read once as git writes it), through the detector, into a gate report.
+import { isInside } from "../../util/path-inside.js";
 import { existsSync, lstatSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { GitError } from "../../git/git.js";
 import type { Finding, GateReport } from "../finding.js";
 import { Detector, type Fragment, type SecretMatch } from "./detector.js";
@@ -74,7 +75,7 @@ function scanWorkingTree(opts: ScanOptions, detect: (f: Fragment) => void, stats
   const gitRoot = workTreeRoot(base);
   const root = gitRoot ?? base;
   const rel = relative(root, target);
-  if (rel.startsWith("..") || isAbsolute(rel)) throw new ScanInputError(`${opts.path} is outside ${root}`);
+  if (!isInside(root, target)) throw new ScanInputError(`${opts.path} is outside ${root}`);
   if (!existsSync(target)) throw new ScanInputError(`${opts.path ?? opts.dir} does not exist`);
   // A file named on the command line is scanned even when .gitignore excludes it.
   const files = gitRoot !== undefined && !isFile(target) ? gitListFiles(root, rel === "" ? undefined : rel.split(sep).join("/")) : walkFiles(root, target);
