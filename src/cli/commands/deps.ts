@@ -1,12 +1,13 @@
 // `tierci deps audit` and `tierci deps db import|status`: the offline dependency audit and
 // its OSV database. The commands' options are defined in ../register/gates.ts.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gateExitCode } from "../../gates/finding.js";
 import { formatFinding, writeGateOutputs } from "../../gates/output.js";
 import { auditDependencies, parseMaxAge } from "../../gates/deps/audit.js";
 import { formatNote } from "../../gates/deps/manifest.js";
 import { importOsv, OsvDatabase, OsvDatabaseError, type EcosystemStatus } from "../../gates/deps/osv-db.js";
+import { ECOSYSTEMS, type Ecosystem } from "../../gates/deps/osv-range.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
 
@@ -93,6 +94,37 @@ export function depsImportCommand(out: Out, paths: string[], opts: DbLocation & 
   if (skipped.length > 0) out.log(style.dim(`skipped ${skipped.join(", ")}`));
   out.log(`database: ${dir}`);
   return 0;
+}
+
+/** `deps db update`: each ecosystem's export downloaded, checked and imported; the others keep what they had. */
+export async function depsUpdateCommand(out: Out, opts: DbLocation & { ecosystem: string[]; mirror?: string; json?: string }): Promise<number> {
+  const { downloadExport, OSV_EXPORTS } = await import("../../gates/deps/osv-download.js");
+  const wanted = opts.ecosystem.length > 0 ? opts.ecosystem : [...ECOSYSTEMS];
+  const unknown = wanted.filter((e) => !(ECOSYSTEMS as readonly string[]).includes(e));
+  if (unknown.length > 0) throw new UsageError(`--ecosystem takes ${ECOSYSTEMS.join(" or ")}, not ${unknown.join(", ")}`);
+  const base = opts.mirror ?? process.env["TIERCI_OSV_MIRROR"] ?? OSV_EXPORTS;
+  const dir = databaseDir(opts);
+  let failed = 0;
+  const imported: EcosystemStatus[] = [];
+  for (const ecosystem of wanted as Ecosystem[]) {
+    let file: string | undefined;
+    try {
+      out.log(`downloading ${ecosystem} advisories from ${base}`);
+      file = await downloadExport(base, ecosystem, dir);
+      const summary = importOsv(dir, [file]);
+      imported.push(...summary.ecosystems);
+      for (const s of summary.ecosystems) out.log(`${style.green("imported")} ${s.ecosystem}: ${s.advisories} advisories for ${s.packages} packages`);
+    } catch (err) {
+      if (!(err instanceof OsvDatabaseError)) throw err;
+      failed++;
+      out.err(`tierci deps db update: ${ecosystem}: ${err.message}; the database keeps what it had`);
+    } finally {
+      if (file) rmSync(file, { force: true });
+    }
+  }
+  if (opts.json !== undefined) writeJson(opts.json, { dir, imported: imported.map((s) => ({ ...s, importedAt: new Date(s.importedAt).toISOString() })), failed });
+  out.log(`database: ${dir}`);
+  return failed > 0 ? 1 : 0;
 }
 
 export function depsStatusCommand(out: Out, opts: DbLocation & { maxAge: string; json?: string }): number {

@@ -65,6 +65,12 @@ export const registerDeps: Registration = (program, { out, handle }) => {
   databaseLocation(db.command("import <paths...>").description("import OSV all.zip exports or folders of OSV JSON files"))
     .addOption(jsonOption())
     .action(handle(async (paths, o) => (await import("../commands/deps.js")).depsImportCommand(out, paths, o)));
+  databaseLocation(db.command("update").description("download OSV's exports (PyPI and npm), check and import them; what fails keeps the advisories it had"))
+    .option("--ecosystem <name>", "PyPI or npm (repeatable; default: both)", (v: string, prev: string[]) => [...prev, v], [])
+    .option("--mirror <url>", "where the exports are, as <url>/<ecosystem>/all.zip (default: TIERCI_OSV_MIRROR, else OSV's bucket)")
+    .addOption(jsonOption())
+    .addHelpText("after", "\nExit status: 0 every ecosystem imported, 1 one could not be (the message says what to download and import by hand), 2 bad usage.")
+    .action(handle(async (o) => (await import("../commands/deps.js")).depsUpdateCommand(out, o)));
   databaseLocation(db.command("status").description("show what the database holds and how old it is"))
     .option("--max-age <days>", "mark ecosystems imported longer ago than this as stale", "7")
     .addOption(jsonOption())

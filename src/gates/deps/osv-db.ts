@@ -104,7 +104,16 @@ function* jsonMembersOf(path: string): Generator<SourceFile> {
   }
   try {
     for (const entry of zip.entries) {
-      if (entry.name.endsWith(".json")) yield { origin: `${path}:${entry.name}`, read: () => zip.read(entry) };
+      if (!entry.name.endsWith(".json")) continue;
+      const read = (): Buffer => {
+        try {
+          return zip.read(entry);
+        } catch (err) {
+          // A damaged member fails the whole import, which then changes nothing.
+          throw new OsvDatabaseError(`${path}: ${entry.name} cannot be read (${(err as Error).message}); the file is damaged, download it again`);
+        }
+      };
+      yield { origin: `${path}:${entry.name}`, read };
     }
   } finally {
     zip.close();
