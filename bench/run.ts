@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printing its medians and the ratio to its baseline.
 import { benchCache } from "./cache.js";
+import { benchEngine } from "./engine.js";
 import { benchIngest } from "./ingest.js";
 import { benchLoadPlan } from "./load-plan.js";
 import { benchSecrets } from "./secrets.js";
@@ -7,7 +8,7 @@ import { benchServer } from "./server.js";
 import { benchStartup } from "./startup.js";
 import { benchWorkspace } from "./workspace.js";
 
-const benches: Record<string, () => Promise<void>> = { cache: benchCache, ingest: benchIngest, "load-plan": benchLoadPlan, secrets: benchSecrets, server: benchServer, startup: benchStartup, workspace: benchWorkspace };
+const benches: Record<string, () => Promise<void>> = { cache: benchCache, engine: benchEngine, ingest: benchIngest, "load-plan": benchLoadPlan, secrets: benchSecrets, server: benchServer, startup: benchStartup, workspace: benchWorkspace };
 const only = process.argv.slice(2);
 for (const [name, fn] of Object.entries(benches)) {
   if (only.length === 0 || only.includes(name)) await fn();

@@ -14,8 +14,17 @@ function isMapping(v: unknown): v is { [key: string]: ExprValue } {
 
 export class StructureError extends Error {}
 
+/** A key written with `${{ }}` (a matrix key from a job output) becomes the string it evaluates to. */
+function evaluateKey(key: string, contexts: ExprContexts, options?: EvalOptions): string {
+  if (!key.includes("${{")) return key;
+  const value = evaluateValue(key, contexts, options);
+  if (value === null || value === "") throw new StructureError(`the key '${key}' evaluates to an empty string; a job output it reads may not be set`);
+  if (typeof value === "object") throw new StructureError(`the key '${key}' must evaluate to a string, got ${JSON.stringify(value)}`);
+  return String(value);
+}
+
 /**
- * Every `${{ }}` in a YAML value evaluated. A sequence item that is a single expression
+ * Every `${{ }}` in a YAML value evaluated, mapping keys included. A sequence item that is a single expression
  * yielding a sequence is spliced into its parent, and `${{ insert }}` keys merge their
  * mapping into the parent mapping.
  */
@@ -37,7 +46,7 @@ export function evaluateStructure(value: ExprValue, contexts: ExprContexts, opti
       if (INSERT_KEY.test(k)) {
         if (!isMapping(evaluated)) throw new StructureError(`'${k}' must hold a mapping, got ${JSON.stringify(evaluated)}`);
         Object.assign(out, evaluated);
-      } else out[k] = evaluated;
+      } else out[evaluateKey(k, contexts, options)] = evaluated;
     }
     return out;
   }

@@ -1,8 +1,6 @@
-// Reads actionlint's ok/err workflows and the expected error lines from ../shared/conformance.
+// Reads actionlint's ok/err workflows and the expected error lines from the conformance data.
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-
-export const ACTIONLINT_DIR = resolve("..", "shared", "conformance", "actionlint");
+import { join } from "node:path";
 
 export interface ErrCase {
   file: string;
@@ -10,12 +8,12 @@ export interface ErrCase {
   expectedLines: number[];
 }
 
-export function okFiles(): string[] {
-  return readdirSync(join(ACTIONLINT_DIR, "ok")).filter((f) => /\.ya?ml$/.test(f)).sort();
+export function okFiles(root: string): string[] {
+  return readdirSync(join(root, "ok")).filter((f) => /\.ya?ml$/.test(f)).sort();
 }
 
-export function errCases(): ErrCase[] {
-  const dir = join(ACTIONLINT_DIR, "err");
+export function errCases(root: string): ErrCase[] {
+  const dir = join(root, "err");
   return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
     .sort()

@@ -83,6 +83,40 @@ test("health reports a test that failed and passed on one commit as flaky, and a
   assert.equal(noRuns.code, 2, noRuns.stderr);
 });
 
+test("health lists a test that failed in every run, since when and for how many runs", () => {
+  const { repo, base, head } = featureRepo();
+  const store = openStore(defaultStorePath(repo.dir));
+  const broken = (): TestCaseResult => unit("test_broken", "failed", 10, { message: "ImportError: no module named legacy" });
+  const history: TestCaseResult[][] = [
+    [unit("test_math", "passed"), unit("test_recent", "passed"), unit("test_once", "passed")],
+    [broken(), unit("test_math", "passed"), unit("test_recent", "failed"), unit("test_once", "passed")],
+    [broken(), unit("test_math", "passed"), unit("test_recent", "failed"), unit("test_once", "skipped")],
+    [broken(), unit("test_math", "passed"), unit("test_recent", "failed"), unit("test_once", "failed")],
+  ];
+  history.forEach((results, i) => {
+    const run = store.createRun({ repoRoot: repo.dir, event: "push", ref: "refs/heads/feature", sha: i < 2 ? base : head, actor: "dev", startedAt: Date.UTC(2026, 0, 1 + i) });
+    const job = store.addJob({ runId: run.id, tier: "core", workflow: "ci.yml", jobId: "unit", name: "unit" });
+    store.addTestResults(job.id, results);
+    store.finishJob(job.id, "failure");
+    store.finishRun(run.id, { conclusion: "failure" });
+  });
+  store.close();
+
+  const report = JSON.parse(repo.cli("health", "--json", "-").stdout) as HealthReport;
+  // test_recent passed in run 1; test_once failed in one run only.
+  assert.deepEqual(report.consistently_failing.map((t) => [t.name, t.failing_streak?.runs, t.failing_streak?.since.number]), [["test_broken", 3, 2]]);
+  assert.deepEqual(report.tests.find((t) => t.name === "test_recent")?.failing_streak?.runs, 3);
+
+  const table = repo.cli("health");
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /Failing in every run: 1\n\S*TEST\s+JOB\s+FAILING SINCE\s+RUNS\s+MESSAGE[\s\S]*tests\.test_app::test_broken\s+unit\s+#2 2026-01-02 00:00\s+3\s+ImportError: no module named legacy/);
+
+  // In a window that starts inside the streak it may have begun earlier.
+  const recent = repo.cli("health", "--runs", "2");
+  assert.match(recent.stdout, /test_broken\s+unit\s+#3 2026-01-03 00:00 or before\s+2/);
+  assert.match(recent.stdout, /test_recent\s+unit\s+#3 2026-01-03 00:00 or before\s+2/);
+});
+
 test("coverage gates on patch coverage of the branch's changed lines, and reads a report file", () => {
   const { repo, head } = featureRepo();
   const store = openStore(defaultStorePath(repo.dir));

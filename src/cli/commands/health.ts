@@ -1,4 +1,4 @@
-// `tierci health`: flaky, newly failing and slow tests over the recorded runs, and how each suite
+// `tierci health`: flaky, newly failing, consistently failing and slow tests over the recorded runs, and how each suite
 // and job fares.
 import { analyzeHealth, filterHistory, HEALTH_DEFAULTS, type HealthReport, type TestHealth } from "../../reports/health/health.js";
 import { formatDuration } from "../../workflow/duration.js";
@@ -71,6 +71,14 @@ function firstLine(text: string | null, max = 100): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** The first failing run, or "before #N" when the streak began before the window did. */
+function failingSince(t: TestHealth, report: HealthReport): string {
+  const since = t.failing_streak?.since;
+  if (since === undefined) return "-";
+  const when = `#${since.number} ${since.started_at.slice(0, 16).replace("T", " ")}`;
+  return since.number === report.first_run?.number ? `${when} or before` : when;
+}
+
 function render(out: Out, report: HealthReport, runs: number): void {
   if (report.latest_run === null || report.first_run === null) {
     out.log(`no test results in the last ${runs} runs; tierci records them from the JUnit reports a run's jobs write`);
@@ -106,6 +114,16 @@ function render(out: Out, report: HealthReport, runs: number): void {
       out,
       [{ title: "TEST" }, { title: "JOB" }, { title: "MESSAGE" }],
       report.newly_failing.map((t) => [label(t), t.job, firstLine(t.last_message)]),
+    );
+  }
+
+  out.log();
+  out.log(style.bold(`Failing in every run: ${report.consistently_failing.length}`));
+  if (report.consistently_failing.length > 0) {
+    printTable(
+      out,
+      [{ title: "TEST" }, { title: "JOB" }, { title: "FAILING SINCE" }, { title: "RUNS", right: true }, { title: "MESSAGE" }],
+      report.consistently_failing.map((t) => [label(t), t.job, failingSince(t, report), String(t.failing_streak?.runs ?? 0), firstLine(t.last_message)]),
     );
   }
 

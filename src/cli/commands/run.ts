@@ -3,6 +3,7 @@
 import { runPipeline, type PipelineRequest } from "../../pipeline/index.js";
 import { parseSize } from "../../actions/cache/store.js";
 import { formatDuration } from "../../workflow/duration.js";
+import { describeJobs, groupAnnotations } from "../../reports/annotation-groups.js";
 import { UsageError } from "../key-values.js";
 import { style, writeJson, type Out } from "../output.js";
 import { eventRequest, orRefuse, stageSinks, type EventOptions } from "../prepare.js";
@@ -130,7 +131,10 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
   for (const j of summary.jobs.filter((x) => x.conclusion === "failure")) {
     const failed = j.steps.find((s) => s.outcome === "failure");
     say(style.red(`✗ ${j.workflow} / ${j.name}${failed ? `: step '${failed.name}' failed` : ""}`));
-    for (const a of j.annotations.filter((x) => x.level === "error")) say(`    ${a.file ? `${a.file}${a.line ? `:${a.line}` : ""}: ` : ""}${a.message}`);
+  }
+  for (const a of groupAnnotations(summary.jobs).filter((x) => x.level === "error" || x.level === "warning")) {
+    const level = a.level === "error" ? style.red("error") : style.yellow("warning");
+    say(`  ${level} ${a.file ? `${a.file}${a.line ? `:${a.line}` : ""}: ` : ""}${a.message} ${style.dim(`(${describeJobs(a.jobs)})`)}`);
   }
   say(`${mark(outcome.conclusion)} run #${result.runNumber} ${outcome.conclusion}; logs: tierci logs ${result.runNumber}${opts.repo !== "." ? ` --repo ${opts.repo}` : ""}`);
   return outcome.conclusion === "success" ? 0 : 1;

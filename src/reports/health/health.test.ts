@@ -233,6 +233,7 @@ test("the report does not depend on the order the runs come in", () => {
     trend_runs: 5,
     flaky: [],
     newly_failing: [],
+    consistently_failing: [],
     slowest: [],
     suites: [],
     jobs: [],
@@ -250,4 +251,24 @@ test("the history can be narrowed to a job (by id or name) and a suite", () => {
   assert.deepEqual(filterHistory(history, { job: "unit tests", suite: "s2" }).map((r) => r.name), ["t2"]);
   assert.deepEqual(filterHistory(history, { suite: "s1" }).map((r) => r.name), ["t1", "t3"]);
   assert.deepEqual(filterHistory(history, {}).length, 3);
+});
+
+test("a test is consistently failing only when every run that ran it failed, at least two", () => {
+  const history = [
+    row(1, "a", "always", "failed"),
+    row(2, "a", "always", "error"),
+    row(3, "b", "always", "skipped"),
+    row(3, "b", "always", "failed"),
+    // A pass on a job's rerun in one run breaks the streak.
+    row(1, "a", "rerun", "failed"),
+    row(2, "a", "rerun", "failed"),
+    row(2, "a", "rerun", "passed", { jobAttempt: 2 }),
+    row(3, "b", "rerun", "failed"),
+    row(3, "b", "once", "failed"),
+  ];
+  const report = analyzeHealth(history);
+  assert.deepEqual(report.consistently_failing.map((t) => [t.name, t.failing_streak?.runs, t.failing_streak?.since.number]), [["always", 3, 1]]);
+  const byName = new Map(report.tests.map((t) => [t.name, t.failing_streak]));
+  assert.deepEqual([byName.get("rerun")?.runs, byName.get("once")?.runs], [1, 1]);
+  assert.equal(analyzeHealth([row(1, "a", "ok", "failed"), row(2, "a", "ok", "passed")]).tests[0]?.failing_streak, null);
 });

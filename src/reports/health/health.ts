@@ -1,5 +1,5 @@
 // Test health over the run history: failure rates, flaky tests, durations and their trend, tests
-// that just started failing, per test, suite and job. Pure: the same history gives the same report.
+// that just started failing or fail in every run, per test, suite and job. Pure: the same history gives the same report.
 // The report's field names are what `tierci health --json` writes, so they follow the JSON
 // contracts' snake_case.
 import type { TestHistoryRow } from "../../store/types.js";
@@ -66,6 +66,11 @@ export interface TestHealth extends JobIdentity {
   last_message: string | null;
   /** Failed in the history's latest run, and passed in the last run before it that ran it. */
   newly_failing: boolean;
+  /**
+   * The runs in a row, up to the test's last run, that it failed in, and the first of them; null when
+   * its last run passed. A streak as long as the test's runs began before the window, or with it.
+   */
+  failing_streak: { runs: number; since: RunRef } | null;
 }
 
 export interface GroupHealth {
@@ -96,6 +101,8 @@ export interface HealthReport {
   /** Flagged flaky tests, the most recently flaky first. */
   flaky: TestHealth[];
   newly_failing: TestHealth[];
+  /** Failed in every run of the window that ran them, at least two; the longest failing first. */
+  consistently_failing: TestHealth[];
   /** By median duration, slowest first. */
   slowest: TestHealth[];
   suites: SuiteHealth[];
@@ -196,13 +203,20 @@ function flakiness(occurrences: Occurrences): Pick<TestHealth, "flaky_events" | 
 }
 
 /** Per run the test ran in (skips aside), in run order: its durations and the outcome of its last result. */
-function perRun(occurrences: Occurrences): { runId: string; durations: number[]; failed: boolean }[] {
-  const result: { runId: string; durations: number[]; failed: boolean }[] = [];
+interface TestRun {
+  runId: string;
+  ref: RunRef;
+  durations: number[];
+  failed: boolean;
+}
+
+function perRun(occurrences: Occurrences): TestRun[] {
+  const result: TestRun[] = [];
   for (const o of occurrences) {
     if (o.status === "skipped") continue;
     let current = result.at(-1);
     if (current?.runId !== o.runId) {
-      current = { runId: o.runId, durations: [], failed: false };
+      current = { runId: o.runId, ref: { number: o.runNumber, sha: o.sha, ref: o.ref, started_at: new Date(o.runStartedAt).toISOString() }, durations: [], failed: false };
       result.push(current);
     }
     current.durations.push(o.durationMs);
@@ -218,6 +232,13 @@ function trend(runs: { durations: number[] }[], window: number): number | null {
   const before = percentile(runs.slice(-2 * size, -size).flatMap((r) => r.durations), 50);
   if (recent === null || before === null || before === 0) return null;
   return Math.round(((recent - before) / before) * 1000) / 10;
+}
+
+function failingStreak(runs: readonly TestRun[]): TestHealth["failing_streak"] {
+  let first = runs.length;
+  while (first > 0 && runs[first - 1]?.failed === true) first--;
+  const since = runs[first];
+  return since === undefined ? null : { runs: runs.length - first, since: since.ref };
 }
 
 const rate = (failed: number, passed: number): number => (failed + passed === 0 ? 0 : failed / (failed + passed));
@@ -256,6 +277,7 @@ function testHealth(occurrences: Occurrences, latestRunId: string | undefined, o
     last_run: last.runNumber,
     last_message: last.message,
     newly_failing: latest !== undefined && latest.runId === latestRunId && latest.failed && previous !== undefined && !previous.failed,
+    failing_streak: failingStreak(byRun),
   };
 }
 
@@ -332,6 +354,9 @@ export function analyzeHealth(history: readonly TestHistoryRow[], options: Healt
     trend_runs: opts.trendRuns,
     flaky: tests.filter((t) => t.flaky).sort((a, b) => (b.last_flaky?.run ?? 0) - (a.last_flaky?.run ?? 0) || b.failure_rate - a.failure_rate || testOrder(a, b)),
     newly_failing: tests.filter((t) => t.newly_failing),
+    consistently_failing: tests
+      .filter((t) => t.passed === 0 && (t.failing_streak?.runs ?? 0) >= 2)
+      .sort((a, b) => (b.failing_streak?.runs ?? 0) - (a.failing_streak?.runs ?? 0) || testOrder(a, b)),
     slowest: tests
       .filter((t) => t.duration_p50_ms !== null)
       .sort((a, b) => (b.duration_p50_ms ?? 0) - (a.duration_p50_ms ?? 0) || testOrder(a, b))

@@ -2,6 +2,7 @@
 // showing a run: tiers on a timeline with their budgets, jobs and steps, annotations by
 // file, failing tests, coverage, caches and artifacts.
 import type { RunSummary } from "../run-summary.js";
+import { describeJobs, groupAnnotations, type AnnotationGroup } from "../annotation-groups.js";
 import { esc } from "./escape.js";
 import { STYLES } from "./styles.js";
 import { formatMs, timelineSvg } from "./timeline.js";
@@ -48,14 +49,10 @@ function jobsTable(summary: RunSummary): string {
 }
 
 function annotations(summary: RunSummary): string {
-  const byFile = new Map<string, { level: string; line: number | null; message: string; job: string }[]>();
-  for (const j of summary.jobs) {
-    for (const a of j.annotations) {
-      const key = a.file ?? "(no file)";
-      const list = byFile.get(key) ?? [];
-      list.push({ level: a.level, line: a.line, message: a.message, job: j.name });
-      byFile.set(key, list);
-    }
+  const byFile = new Map<string, AnnotationGroup[]>();
+  for (const a of groupAnnotations(summary.jobs)) {
+    const key = a.file ?? "(no file)";
+    byFile.set(key, [...(byFile.get(key) ?? []), a]);
   }
   if (byFile.size === 0) return `<p class="empty" id="annotations">No annotations.</p>`;
   const files = [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -63,8 +60,10 @@ function annotations(summary: RunSummary): string {
     .map(
       ([file, list]) =>
         `<h3 class="mono">${esc(file)}</h3>${list
-          .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-          .map((a) => `<div class="annotation" data-level="${esc(a.level)}"><span class="level ${esc(a.level)}">${esc(a.level)}</span>${a.line ? `<span class="mono">line ${a.line}</span> ` : ""}${esc(a.message)} <span class="muted">(${esc(a.job)})</span></div>`)
+          .map(
+            (a) =>
+              `<div class="annotation" data-level="${esc(a.level)}" data-jobs="${a.jobs.length}"><span class="level ${esc(a.level)}">${esc(a.level)}</span>${a.line ? `<span class="mono">line ${a.line}</span> ` : ""}${esc(a.message)} <span class="muted" title="${esc(a.jobs.join(", "))}">(${esc(describeJobs(a.jobs))})</span></div>`,
+          )
           .join("")}`,
     )
     .join("")}</div>`;

@@ -37,7 +37,7 @@ function checkScript(ctx: CheckContext, run: Node, optIn: boolean): void {
     const at = posInScalar(ctx.src, run, m.index);
     const hint = `write to the environment file instead: ${REPLACEMENT[command]}`;
     if (command === "set-env" || command === "add-path") {
-      if (!optIn) ctx.runtimeError(at, RULE, `the '${command}' workflow command is disabled on GitHub, so this step fails`, hint);
+      if (!optIn) ctx.error(at, RULE, `the '${command}' workflow command is disabled on GitHub, so this step fails`, hint);
     } else {
       ctx.warn(at, RULE, `the '${command}' workflow command is deprecated`, hint);
     }

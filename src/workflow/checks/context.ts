@@ -1,6 +1,7 @@
 // What every rule module shares: the workflow with its YAML nodes (the model keeps only
 // key positions, rules need the exact value node), and one place to report.
 import { isScalar, Scalar, type Node } from "yaml";
+import { checkPhase } from "../check-rules.js";
 import type { Diagnostic, Job, Severity, SourcePos, Workflow } from "../model.js";
 import { entries, get, posOf, resolve, type YamlSource } from "../yaml-tree.js";
 
@@ -37,18 +38,15 @@ export class CheckContext {
     this.report("warning", at, rule, message, hint);
   }
 
-  /** An error GitHub only meets when the step runs: lint reports it, a run still goes ahead. */
-  runtimeError(at: Node | SourcePos | undefined, rule: string, message: string, hint: string): void {
-    this.report("error", at, rule, message, hint, true);
-  }
-
   pos(at: Node | SourcePos | undefined): SourcePos {
     if (at !== undefined && "line" in at && "file" in at) return at;
     return posOf(this.src, at);
   }
 
-  private report(severity: Severity, at: Node | SourcePos | undefined, rule: string, message: string, hint: string, runtime = false): void {
+  private report(severity: Severity, at: Node | SourcePos | undefined, rule: string, message: string, hint: string): void {
     const p = this.pos(at);
+    // Whether GitHub meets the problem only at run time is the rule's, not the call's, to say.
+    const runtime = checkPhase(rule) === "runtime";
     this.out.push({ severity, file: this.workflow.path, line: p.line, col: p.col, message, hint, rule, ...(runtime ? { runtime } : {}) });
   }
 }

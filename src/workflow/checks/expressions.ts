@@ -270,5 +270,7 @@ function checkMatrixKey(ctx: CheckContext, job: JobNodes, key: string, report: R
   if (include !== undefined && (!isSeq(include) || items(ctx.src, include).some((i) => !isMap(i)))) return;
   const keys = new Set([...matrix.vectors.keys()].map((k) => k.toLowerCase()));
   for (const entry of items(ctx.src, include)) for (const e of entries(ctx.src, entry)) keys.add(e.key.toLowerCase());
+  // A key written as an expression is only known when the job starts.
+  if ([...keys].some(hasExpression)) return;
   if (!keys.has(key)) report(`matrix.${key} is not a key of the matrix of job '${job.model.id}' (keys: ${known(keys)})`, "fix the key, or add it to strategy.matrix");
 }

@@ -54,7 +54,7 @@ export function checkUses(ctx: CheckContext): void {
       const node = get(ctx.src, step, "uses");
       const action = toText(ctx.src, node);
       if (node && action?.startsWith("./") && !hasExpression(action) && localUsesEscapes(action)) {
-        ctx.runtimeError(node, RULE_LOCAL, `${localUsesEscapeMessage(action)}, so the step would fail`, "point it at an action directory inside the repository, e.g. ./.github/actions/setup");
+        ctx.error(node, RULE_LOCAL, `${localUsesEscapeMessage(action)}, so the step would fail`, "point it at an action directory inside the repository, e.g. ./.github/actions/setup");
         continue;
       }
       const m = action === undefined ? null : /^([\w.-]+\/[\w.-]+)@v(\d+)(?:\.\d+)*$/.exec(action);
