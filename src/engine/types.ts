@@ -1,12 +1,14 @@
 // The scheduler's interface: how a job run is identified, what an executor is given and
 // returns, the events it reports and the outcome of a run.
+import type { Conclusion } from "../formats/conclusion.js";
 import type { StrategyContext } from "../plan/matrix.js";
 import type { ConcurrencyGate } from "./concurrency.js";
 import type { Slots } from "./slots.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { YamlValue } from "../workflow/model.js";
 
-export type JobResult = "success" | "failure" | "cancelled" | "skipped";
+/** A job's result as the `needs` context and the run see it. */
+export type JobResult = Conclusion;
 export type ExecConclusion = "success" | "failure" | "cancelled";
 
 /** One entry of the `needs` context. */

@@ -6,7 +6,9 @@ import type { CollectedReport } from "./collect-reports.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { RunEvent, RunIdentity } from "./run-context.js";
 
-export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
+import type { Conclusion } from "../formats/conclusion.js";
+
+export type { Conclusion };
 
 export interface NeedResult {
   result: Conclusion;

@@ -1,11 +1,12 @@
 // The server's own records, beside the run store: the runs it accepted (queued before anything
 // runs, so an acknowledged delivery survives a crash), the deliveries it has seen (GitHub
 // redelivers), and the schedule minutes that already fired (once each, across restarts).
+import type { Conclusion } from "../formats/conclusion.js";
 import Database from "better-sqlite3";
 import { newRunId } from "../store/run-id.js";
 
 export type ServerRunStatus = "queued" | "in_progress" | "completed";
-export type ServerConclusion = "success" | "failure" | "cancelled" | "skipped";
+export type ServerConclusion = Conclusion;
 
 /** What a run was asked to do: enough to start it again after a restart, or to run it again. */
 export type RunRequest =

@@ -7,8 +7,9 @@ import type { CoverageReport, FileCoverage, TestCaseResult, TestStatus } from ".
 /** GitHub's status words for a run, job or step. */
 export type Status = "queued" | "in_progress" | "completed";
 
-/** GitHub's conclusion words. */
-export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
+import type { Conclusion } from "../formats/conclusion.js";
+
+export type { Conclusion };
 
 export type LogStream = "stdout" | "stderr" | "system";
 

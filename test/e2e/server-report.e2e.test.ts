@@ -27,6 +27,7 @@ ${Array.from({ length: 12 }, (_, s) => `      - run: for i in $(seq ${s * 10 + 1
 `;
 
 let forge: ForgeRecorder;
+const FORGE_ENV = (): NodeJS.ProcessEnv => ({ STATUS_TOKEN, SLACK_URL: `${forge.url}/slack`, DISCORD_URL: `${forge.url}/discord` });
 let server: TestServer;
 let work: TempRepo;
 let served: ServedRepo;
@@ -62,7 +63,7 @@ before(async () => {
     ].map((l) => l.replace("FORGE", forge.url)),
   };
   server = await TestServer.start([served], {
-    extraEnv: { STATUS_TOKEN, SLACK_URL: `${forge.url}/slack`, DISCORD_URL: `${forge.url}/discord`, TIERCI_FORGE_RETRY_DELAY: "200ms", TIERCI_FORGE_TIMEOUT: "2s", TIERCI_FORGE_ATTEMPTS: "3" },
+    extraEnv: { ...FORGE_ENV(), TIERCI_FORGE_RETRY_DELAY: "200ms", TIERCI_FORGE_ATTEMPTS: "3" },
   });
 });
 
@@ -108,6 +109,9 @@ test("the fix: success statuses and a recovery message to Slack only; a forge an
 });
 
 test("a forge that never answers fails no run; what was not delivered is recorded, without the token or the webhook URLs", async () => {
+  // A server of its own with a short request timeout, so that the forge's silence is found out quickly.
+  await server.stop();
+  server = await TestServer.start([served], { extraEnv: { ...FORGE_ENV(), TIERCI_FORGE_RETRY_DELAY: "200ms", TIERCI_FORGE_TIMEOUT: "1s", TIERCI_FORGE_ATTEMPTS: "3" } });
   forge.answerNext(...Array<"hang">(40).fill("hang"));
   const run = await pushAndWait("forge down");
   assert.equal(run["conclusion"], "success");

@@ -1,0 +1,36 @@
+// One short example of what each rule reports, keyed by rule id: the validation checks of
+// src/workflow/check-rules.ts and the workflow policy rules of src/gates/workflow-policy/rules.ts.
+// docs/rules.md is generated from those tables and this one; a rule without an example fails its test.
+
+export const RULE_EXAMPLES: Readonly<Record<string, string>> = {
+  load: ".github/workflows/ci.yml is a symbolic link to ~/.ssh/id_ed25519",
+  syntax: "jobs:\n  build:\n    runs-on: ubuntu-latest\n    step:            # not a key GitHub knows\n      - run: make",
+  needs: "jobs:\n  test:\n    needs: build     # there is no job 'build'",
+  anchors: "defaults: &d {runs-on: ubuntu-latest}\njobs:\n  a:\n    <<: *d           # merge keys are not supported",
+  events: "on:\n  schedule: []      # a schedule with no cron",
+  glob: "on:\n  push:\n    branches: ['[main']   # an unclosed character class",
+  limits: "jobs:\n  a:\n    timeout-minutes: 0",
+  inputs: "on:\n  workflow_dispatch:\n    inputs:\n      level: {type: choice}   # a choice with no options",
+  "reusable-workflow": "jobs:\n  call:\n    uses: ./../other/.github/workflows/build.yml",
+  tiers: ".github/tiers.yml:\n  tiers:\n    - name: fast\n      workflows: [missing.yml]",
+  expression: "- run: echo ${{ steps.build.outputs.version }}   # no step has id 'build'",
+  "if-condition": "- if: always      # a string, always true: write always()",
+  matrix: "strategy:\n  matrix:\n    python: []",
+  "runner-label": "runs-on: ubuntu-lates",
+  container: "container:\n  image: ''",
+  "local-action": "- uses: ./../shared-action",
+  "outdated-action": "- uses: actions/upload-artifact@v3",
+  "workflow-command": "- run: echo \"::set-env name=A::1\"",
+  "script-injection": "- run: echo \"${{ github.event.pull_request.title }}\"",
+  "expression-mapping": "jobs:\n  a:\n    services: ${{ fromJSON(needs.setup.outputs.services) }}",
+  "missing-permissions": "on: push\njobs:\n  a:             # no permissions: anywhere\n    runs-on: ubuntu-latest",
+  "excessive-permissions": "permissions:\n  contents: write   # no step pushes or releases",
+  "missing-timeout": "jobs:\n  test:\n    runs-on: ubuntu-latest   # no timeout-minutes",
+  "missing-concurrency": "on: pull_request   # no concurrency group: every push queues another run",
+  "unpinned-action": "- uses: some-org/deploy-action@main",
+  "cache-key-lockfiles": "- uses: actions/cache@v4\n  with:\n    key: deps-${{ runner.os }}   # no hashFiles of the lock file",
+  "template-injection": "- run: echo \"${{ github.event.issue.title }}\"",
+  "untrusted-checkout": "on: pull_request_target\n...\n- uses: actions/checkout@v4\n  with:\n    ref: ${{ github.event.pull_request.head.sha }}",
+  "secrets-untrusted-trigger": "on: pull_request_target\n...\n- run: ./deploy.sh\n  env:\n    TOKEN: ${{ secrets.DEPLOY_TOKEN }}",
+  "deprecated-command": "- run: echo \"::save-state name=a::1\"",
+};
