@@ -1,6 +1,6 @@
 // The snapshot of a repository a job runs on: tracked plus untracked-but-not-ignored
 // files, so uncommitted work is what gets tested.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { constants, type Dirent } from "node:fs";
 import { copyFile, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -10,15 +10,16 @@ function isToolState(path: string): boolean {
   return path === ".tierci" || path.startsWith(".tierci/");
 }
 
-/** Files a snapshot holds, relative to `source`; null when `source` is not inside a git work tree. */
-export function snapshotFileList(source: string): string[] | null {
-  const r = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-    cwd: source,
-    encoding: "utf8",
-    maxBuffer: 512 * 1024 * 1024,
+/**
+ * Files a snapshot holds, relative to `source`; null when `source` is not inside a git work tree.
+ * Asynchronous so that listing one job's snapshot does not stall the steps of jobs already running.
+ */
+function snapshotFileList(source: string): Promise<string[] | null> {
+  return new Promise((resolvePromise) => {
+    execFile("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: source, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }, (err, stdout) => {
+      resolvePromise(err ? null : [...new Set(stdout.split("\0").filter((p) => p.length > 0 && !isToolState(p)))]);
+    });
   });
-  if (r.status !== 0) return null;
-  return [...new Set(r.stdout.split("\0").filter((p) => p.length > 0 && !isToolState(p)))];
 }
 
 async function walk(source: string, rel: string, out: string[]): Promise<void> {
@@ -44,7 +45,7 @@ const COPY_CONCURRENCY = 32;
  * working tree is simply absent, as it would be in the work tree.
  */
 export async function copySnapshot(source: string, target: string): Promise<number> {
-  let files = snapshotFileList(source);
+  let files = await snapshotFileList(source);
   if (files === null) {
     files = [];
     await walk(source, "", files);
