@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -163,4 +164,18 @@ test("a directory that is not a repository gives a GitError telling what to do",
     });
   }
   assert.throws(() => repoRoot(join(dir, "missing")), (err: unknown) => err instanceof GitError && err.kind === "no-directory");
+});
+
+test("repoRoot keeps a found top, but neither a failure nor the top of a directory removed since", (t) => {
+  const dir = tempDir("tierci-root-");
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.throws(() => repoRoot(dir), (err: unknown) => err instanceof GitError && err.kind === "not-a-repository");
+  execFileSync("git", ["init", "-q", dir]);
+  assert.equal(repoRoot(dir), dir);
+  const sub = join(dir, "sub");
+  mkdirSync(sub);
+  assert.equal(repoRoot(sub), dir);
+  assert.equal(repoRoot(sub), dir);
+  rmSync(sub, { recursive: true });
+  assert.throws(() => repoRoot(sub), (err: unknown) => err instanceof GitError && err.kind === "no-directory");
 });

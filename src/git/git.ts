@@ -50,15 +50,17 @@ interface Output {
   stdout: string;
 }
 
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Runs git in `dir`; statuses other than `allowed` raise a GitError. */
 function git(dir: string, args: readonly string[], allowed: readonly number[] = [0]): Output {
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new GitError(`${dir} does not exist or is not a directory; pass --repo with the path of your project`, "no-directory", dir);
+  if (!isDirectory(dir)) throw new GitError(`${dir} does not exist or is not a directory; pass --repo with the path of your project`, "no-directory", dir);
   const result = spawnSync("git", args, { cwd: dir, encoding: "utf8", env: gitEnv(), maxBuffer: 512 * 1024 * 1024 });
   if (result.error !== undefined) {
     const code = (result.error as NodeJS.ErrnoException).code;
@@ -95,9 +97,20 @@ function checkRevision(dir: string, rev: string): void {
   if (rev === "" || rev.startsWith("-")) throw new GitError(`'${rev}' is not a valid git revision`, "bad-revision", dir);
 }
 
+// A run asks for the same directory's top several times (loading, planning, snapshot); a
+// directory does not move to another work tree while it exists, so a found answer is kept.
+// Failures are not kept: the user may `git init` and ask again in a long-lived process.
+const roots = new Map<string, string>();
+
 /** The top of the work tree containing `dir`. */
 export function repoRoot(dir: string): string {
-  return git(resolve(dir), ["rev-parse", "--show-toplevel"]).stdout.trim();
+  const key = resolve(dir);
+  let root = roots.get(key);
+  if (root === undefined || !isDirectory(key)) {
+    root = git(key, ["rev-parse", "--show-toplevel"]).stdout.trim();
+    roots.set(key, root);
+  }
+  return root;
 }
 
 /** The checked-out branch (also when it has no commits yet), or undefined on a detached HEAD. */
