@@ -5,7 +5,9 @@ import { join, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
 import { compilePaths, type FoundItem, type PathContext } from "./paths.js";
 import { filePool } from "./pool.js";
-import { CacheStore, CacheStoreError, existsMessage, formatSize, type CacheEntry, type SaveResult } from "./store.js";
+import { formatSize } from "../../util/format-size.js";
+import { CacheStoreError } from "./limits.js";
+import { CacheStore, existsMessage, type CacheEntry, type SaveResult } from "./store.js";
 
 export { pathLines } from "./paths.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,8 @@ import { BuiltinFailure } from "../builtin-types.js";
 import { cacheAction } from "./actions.js";
 import { cacheStore, cacheVersion, restoreCache, saveCache } from "./index.js";
 import { compilePaths } from "./paths.js";
-import { CacheStore, parseSize } from "./store.js";
+import { parseSize } from "./limits.js";
+import { CacheStore } from "./store.js";
 
 interface Lab {
   root: string;
@@ -360,14 +361,37 @@ test("roots resolve per job: an entry saved in one workspace and HOME restores i
   assert.deepEqual(compilePaths(paths, { workspace: ws2, home: home2 }).roots.map((r) => r.spec), ["~/.cache", "."]);
 });
 
-test("a lock left by a process that died is taken over", async (t) => {
+test("a lock left by a process that died, or by a PID now reused, is taken over", async (t) => {
   const l = lab(t);
-  mkdirSync(join(l.stateDir, "cache"), { recursive: true });
+  const lock = join(l.stateDir, "cache", "lock");
+  mkdirSync(dirname(lock), { recursive: true });
   // The highest pid Linux hands out is below 2^22.
-  writeFileSync(join(l.stateDir, "cache", "lock"), "4194305\n");
-  const ws = l.workspace({ "deps/a": "x" });
-  assert.equal((await saveCache(l.run(ws), { key: "k", paths: ["deps"] })).saved, true);
-  assert.ok(!existsSync(join(l.stateDir, "cache", "lock")));
+  const owners = [
+    { pid: 4194305, host: hostname(), startTime: 1 },
+    // This very PID, but started at another time: the process that wrote it has ended.
+    { pid: process.pid, host: hostname(), startTime: -1 },
+  ];
+  for (const [n, owner] of owners.entries()) {
+    writeFileSync(lock, JSON.stringify(owner));
+    const ws = l.workspace({ "deps/a": `x${n}` });
+    assert.equal((await saveCache(l.run(ws), { key: `k${n}`, paths: ["deps"] })).saved, true);
+    assert.ok(!existsSync(lock));
+  }
+});
+
+test("a lock held by a process of another host is waited for, never broken", async (t) => {
+  const l = lab(t);
+  const lock = join(l.stateDir, "cache", "lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const foreign = JSON.stringify({ pid: 1, host: `${hostname()}-elsewhere`, startTime: 1 });
+  writeFileSync(lock, foreign);
+  let done = false;
+  const saving = saveCache(l.run(l.workspace({ "deps/a": "x" })), { key: "k", paths: ["deps"] }).then((r) => ((done = true), r));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(done, false);
+  assert.equal(readFileSync(lock, "utf8"), foreign);
+  rmSync(lock);
+  assert.equal((await saving).saved, true);
 });
 
 test("a job running in place never caches tierci's own state", async (t) => {
