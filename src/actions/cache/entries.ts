@@ -1,8 +1,8 @@
 // The entries of the cache store, `<store>/entries/<id>.json`: one manifest per (scope,
 // version, key). Line 1 is the header that listing reads, line 2 the items; the file's
 // mtime is the entry's last access.
-import { createHash } from "node:crypto";
-import { link, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createHmac, randomBytes } from "node:crypto";
+import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { eachLimited } from "../../util/each-limited.js";
 import type { ItemType } from "./paths.js";
@@ -38,8 +38,42 @@ export interface Manifest {
   items: StoredItem[];
 }
 
-export function entryId(scope: string, version: string, key: string): string {
-  return createHash("sha256").update(JSON.stringify([scope, version, key])).digest("hex");
+/**
+ * A key as the workflow wrote it (`text`, which may hold a secret and never reaches the disk)
+ * and as it is stored, listed and prefix-matched (`shown`, with secrets masked).
+ */
+export interface CacheKey {
+  text: string;
+  shown: string;
+}
+
+/** A key that holds nothing to mask. */
+export const plainKey = (key: string): CacheKey => ({ text: key, shown: key });
+
+/**
+ * The store's own random key for naming entries, `<store>/id-key` (mode 0600). Entries are
+ * named by a keyed hash of the key text: two keys that differ only in a secret stay two
+ * entries, and a file name cannot be checked against guesses of the secret without this key.
+ */
+export async function loadIdKey(storeDir: string): Promise<Buffer> {
+  const file = join(storeDir, "id-key");
+  try {
+    return await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  await mkdir(storeDir, { recursive: true });
+  try {
+    await writeFile(file, randomBytes(32), { flag: "wx", mode: 0o600 });
+  } catch (err) {
+    // Another save created it first: use that one.
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  return readFile(file);
+}
+
+export function entryId(idKey: Buffer, scope: string, version: string, key: CacheKey): string {
+  return createHmac("sha256", idKey).update(JSON.stringify([scope, version, key.text])).digest("hex");
 }
 
 export function entriesDir(storeDir: string): string {

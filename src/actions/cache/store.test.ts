@@ -403,3 +403,30 @@ test("a job running in place never caches tierci's own state", async (t) => {
   const entry = (await cacheStore(run).list()).find((e) => e.key === "k2");
   assert.equal(entry?.files, 3, "the workspace itself, src and src/a.py, not .tierci");
 });
+
+test("keys that differ only in a secret are two entries, stored masked and named by the store's keyed hash", async (t) => {
+  const l = lab(t);
+  const secrets = ["s3cr3t-alpha", "s3cr3t-bravo"];
+  const masked = (ws: string): FakeRun => {
+    const run = l.run(ws);
+    run.mask = (text) => secrets.reduce((s, x) => s.split(x).join("***"), text);
+    return run;
+  };
+  for (const s of secrets) {
+    const ws = l.workspace({ "deps/v": s.toUpperCase() });
+    assert.equal((await saveCache(masked(ws), { key: `deps-${s}`, paths: ["deps"] })).saved, true);
+  }
+  const store = cacheStore({ stateDir: l.stateDir });
+  assert.deepEqual((await store.list()).map((e) => e.key), ["deps-***", "deps-***"]);
+  assert.equal(statSync(join(store.dir, "id-key")).mode & 0o777, 0o600);
+  for (const s of secrets) {
+    const ws = l.workspace();
+    const result = await restoreCache(masked(ws), { key: `deps-${s}`, restoreKeys: [], paths: ["deps"] });
+    assert.deepEqual(result, { hit: true, matchedKey: "deps-***" });
+    assert.equal(readFileSync(join(ws, "deps", "v"), "utf8"), s.toUpperCase());
+  }
+  // A third secret masks alike, but only a prefix of the masked text matches: not a hit.
+  secrets.push("s3cr3t-charlie");
+  const other = await restoreCache(masked(l.workspace()), { key: "deps-s3cr3t-charlie", restoreKeys: [], paths: ["deps"] });
+  assert.equal(other.hit, false);
+});

@@ -4,13 +4,14 @@
 //   stat-cache.json      what each file hashed to last time (stat-cache.ts)
 //   generation           bumped after every garbage collection (garbage.ts)
 //   lock                 held while entries are committed, evicted or collected
+//   id-key               the random key entries are named by, mode 0600 (entries.ts)
 // Entries are immutable: the first save of a key wins, as on GitHub.
 import { mkdir, readlink, stat, utimes } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { formatSize } from "../../util/format-size.js";
 import { withLock } from "../../util/lock-file.js";
 import { tempPath, type FinishDirJob, type IngestJob, type RestoreJob } from "./blobs.js";
-import { commitEntry, dropEntries, entryFile, entryId, listEntries, readEntry, readManifest, type CacheEntry, type EntryHeader, type StoredItem } from "./entries.js";
+import { commitEntry, dropEntries, entryFile, entryId, listEntries, loadIdKey, readEntry, readManifest, type CacheEntry, type CacheKey, type EntryHeader, type StoredItem } from "./entries.js";
 import { chooseEvictions } from "./eviction.js";
 import { collectGarbage, readGeneration } from "./garbage.js";
 import { CacheStoreError, DEFAULT_MAX_IDLE_MS, maxBytesFromEnv } from "./limits.js";
@@ -18,7 +19,7 @@ import type { FoundItem } from "./paths.js";
 import { chunks, filePool } from "./pool.js";
 import { loadStatCache, statKey, statRow, unchangedBlob, writeStatCache, type StatRow } from "./stat-cache.js";
 
-export type { CacheEntry, EntryHeader, StoredItem } from "./entries.js";
+export { plainKey, type CacheEntry, type CacheKey, type EntryHeader, type StoredItem } from "./entries.js";
 
 export interface StoreOptions {
   maxBytes?: number;
@@ -28,7 +29,7 @@ export interface StoreOptions {
 export type SaveResult = { saved: true; entry: CacheEntry } | { saved: false; reason: "exists" | "too-large"; message: string };
 
 export interface SaveRequest {
-  key: string;
+  key: CacheKey;
   scope: string;
   version: string;
   paths: string[];
@@ -92,6 +93,13 @@ export class CacheStore {
     this.maxIdleMs = opts.maxIdleMs ?? DEFAULT_MAX_IDLE_MS;
   }
 
+  private idKey: Promise<Buffer> | undefined;
+
+  private entryId(scope: string, version: string, key: CacheKey): Promise<string> {
+    this.idKey ??= loadIdKey(this.dir);
+    return this.idKey.then((k) => entryId(k, scope, version, key));
+  }
+
   private async tempPath(): Promise<string> {
     await mkdir(join(this.dir, "tmp"), { recursive: true });
     return tempPath(this.dir);
@@ -109,26 +117,27 @@ export class CacheStore {
 
   /**
    * GitHub's order: in each scope in turn, the exact key, then the newest entry that starts
-   * with the key, then the newest that starts with each restore key in order.
+   * with the key, then the newest that starts with each restore key in order. The exact key
+   * is found by its text; prefixes can only match the masked text kept on disk.
    */
-  async lookup(keys: string[], scopes: string[], version: string): Promise<CacheEntry | null> {
+  async lookup(keys: CacheKey[], scopes: string[], version: string): Promise<{ entry: CacheEntry; exact: boolean } | null> {
     const [primary] = keys;
     if (primary === undefined) return null;
     const all = (await this.list()).filter((e) => e.version === version);
     for (const scope of scopes) {
+      const exact = await this.get(scope, version, primary);
+      if (exact) return { entry: exact, exact: true };
       const inScope = all.filter((e) => e.scope === scope);
-      const exact = inScope.find((e) => e.key === primary);
-      if (exact) return exact;
       for (const prefix of keys) {
-        const newest = inScope.find((e) => e.key.startsWith(prefix));
-        if (newest) return newest;
+        const newest = inScope.find((e) => e.key.startsWith(prefix.shown));
+        if (newest) return { entry: newest, exact: false };
       }
     }
     return null;
   }
 
-  get(scope: string, version: string, key: string): Promise<CacheEntry | null> {
-    return readEntry(this.dir, entryId(scope, version, key));
+  async get(scope: string, version: string, key: CacheKey): Promise<CacheEntry | null> {
+    return readEntry(this.dir, await this.entryId(scope, version, key));
   }
 
   /** Stores files as blobs on the worker pool and sets `into[n].blob` for each job. */
@@ -143,8 +152,8 @@ export class CacheStore {
 
   /** Saves the items as a new entry; an existing key stays as it is. */
   async save(req: SaveRequest): Promise<SaveResult> {
-    const id = entryId(req.scope, req.version, req.key);
-    const existing: SaveResult = { saved: false, reason: "exists", message: existsMessage(req.scope, req.version, req.key) };
+    const id = await this.entryId(req.scope, req.version, req.key);
+    const existing: SaveResult = { saved: false, reason: "exists", message: existsMessage(req.scope, req.version, req.key.shown) };
     if (await exists(entryFile(this.dir, id))) return existing;
     const size = req.items.reduce((n, i) => n + (i.type === "file" ? i.stat.size : 0), 0);
     if (size > this.maxBytes) {
@@ -192,7 +201,7 @@ export class CacheStore {
           stored,
         );
       }
-      const header: EntryHeader = { key: req.key, scope: req.scope, version: req.version, paths: req.paths, created: Date.now(), size, files: stored.length };
+      const header: EntryHeader = { key: req.key.shown, scope: req.scope, version: req.version, paths: req.paths, created: Date.now(), size, files: stored.length };
       if (!(await commitEntry(this.dir, id, header, { roots: req.roots, items: stored }, await this.tempPath()))) return existing;
       const evicted = chooseEvictions(await this.list(), { keep: id, maxBytes: this.maxBytes, maxIdleMs: this.maxIdleMs, now: Date.now() });
       await dropEntries(this.dir, evicted);
