@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findItems } from "../src/actions/cache/index.js";
 import { compilePaths } from "../src/actions/cache/paths.js";
-import { CacheStore } from "../src/actions/cache/store.js";
+import { CacheStore, plainKey } from "../src/actions/cache/store.js";
 import { median, report, timeRuns } from "./stats.js";
 
 const RUNS = 5;
@@ -63,7 +63,7 @@ export async function benchCache(): Promise<void> {
     const save = async (store: CacheStore, key: string): Promise<void> => {
       const compiled = compilePaths(lines, ctxFor(workspace));
       const items = await findItems(lines, ctxFor(workspace));
-      const result = await store.save({ key, scope: "refs/heads/main", version: "bench", paths: lines, roots: compiled.roots.map((r) => r.spec), items });
+      const result = await store.save({ key: plainKey(key), scope: "refs/heads/main", version: "bench", paths: lines, roots: compiled.roots.map((r) => r.spec), items });
       if (!result.saved) throw new Error(result.message);
     };
 
@@ -96,7 +96,7 @@ export async function benchCache(): Promise<void> {
       `cache save (unchanged tree again): tierci store median ${again.toFixed(1)} ms; ${((again / median(tarSave)) * 100).toFixed(1)}% of a ${baselineName} save, ${((again / median(oursSave)) * 100).toFixed(1)}% of a first save (runs: ${RUNS})`,
     );
 
-    const entry = await store.get("refs/heads/main", "bench", "k");
+    const entry = await store.get("refs/heads/main", "bench", plainKey("k"));
     if (!entry) throw new Error("the saved entry is missing");
     const targets: string[] = [];
     const fresh = (): string => {

@@ -12,7 +12,7 @@ import { formatSize } from "../util/format-size.js";
 import { currentProcess, type ProcessIdentity } from "../util/process-identity.js";
 import { downloadVerified, redactUrl, type Checksum } from "./http.js";
 import { completeMarker, installDir, isComplete, lockFile, markUsed, stagingDir, type ToolKey } from "./layout.js";
-import { withLock } from "./lock.js";
+import { withLock } from "../util/lock-file.js";
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { writeTree } from "../../test/support/tool-server.js";
 import { cachedVersions, completeMarker, installDir, lockFile, stagingDir, toolCacheRoot, type ToolKey } from "./layout.js";
-import { tryLock, unlock } from "./lock.js";
+import { tryLock, unlock } from "../util/lock-file.js";
 import { pruneToolCache } from "./prune.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierci-prune-"));

@@ -6,7 +6,7 @@ import { rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { listDir as list } from "../util/list-dir.js";
 import { allInstalls, completeMarker, installDir, isComplete, lockFile, type ToolKey } from "./layout.js";
-import { isStale, tryLock, unlock } from "./lock.js";
+import { isStale, tryLock, unlock } from "../util/lock-file.js";
 
 export interface PrunedTool extends ToolKey {
   bytes: number;

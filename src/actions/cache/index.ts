@@ -5,7 +5,9 @@ import { join, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
 import { compilePaths, type FoundItem, type PathContext } from "./paths.js";
 import { filePool } from "./pool.js";
-import { CacheStore, CacheStoreError, existsMessage, formatSize, type CacheEntry, type SaveResult } from "./store.js";
+import { formatSize } from "../../util/format-size.js";
+import { CacheStoreError } from "./limits.js";
+import { CacheStore, existsMessage, type SaveResult } from "./store.js";
 
 export { pathLines } from "./paths.js";
 
@@ -71,7 +73,7 @@ const sizeText = (bytes: number): string => `~${Math.round(bytes / (1024 * 1024)
  * or paths fail the step; an entry that cannot be restored is a warning and a miss.
  */
 export async function restoreCache(run: BuiltinRun, given: RestoreOptions): Promise<{ hit: boolean; matchedKey: string | null }> {
-  // Keys are stored, compared and shown masked: a key holding a secret never reaches the disk.
+  // Keys are stored, prefix-matched and shown masked: a key holding a secret never reaches the disk.
   const opts = { ...given, key: run.mask(given.key), restoreKeys: given.restoreKeys.map((k) => run.mask(k)) };
   if (opts.paths.length === 0) throw new BuiltinFailure("Path Validation Error: At least one directory or file path is required");
   const keys = [opts.key, ...opts.restoreKeys];
@@ -85,15 +87,22 @@ export async function restoreCache(run: BuiltinRun, given: RestoreOptions): Prom
     return { hit: false, matchedKey: null };
   };
   const store = cacheStore(run);
-  let entry: CacheEntry | null;
+  let found: Awaited<ReturnType<CacheStore["lookup"]>>;
   try {
-    entry = await store.lookup(keys, cacheScopes(run), cacheVersion(opts.paths));
+    const texts = [given.key, ...given.restoreKeys];
+    found = await store.lookup(
+      texts.map((text, n) => ({ text, shown: keys[n] as string })),
+      cacheScopes(run),
+      cacheVersion(opts.paths),
+    );
   } catch (err) {
     run.warning(`Failed to restore: ${(err as Error).message}`);
     return miss();
   }
-  if (!entry) return miss();
-  const hit = isExactKeyMatch(opts.key, entry.key);
+  if (!found) return miss();
+  const { entry } = found;
+  // A masked key matches its text only through the keyed hash: another secret masks alike.
+  const hit = found.exact || (opts.key === given.key && isExactKeyMatch(opts.key, entry.key));
   run.log(hit ? `Cache hit for: ${entry.key}` : `Cache hit for restore-key: ${entry.key}`);
   if (opts.lookupOnly) {
     run.log("Lookup only - skipping download");
@@ -121,6 +130,7 @@ export async function restoreCache(run: BuiltinRun, given: RestoreOptions): Prom
  */
 export async function saveCache(run: BuiltinRun, given: SaveOptions): Promise<{ saved: boolean; reason?: string }> {
   const opts = { ...given, key: run.mask(given.key) };
+  const key = { text: given.key, shown: opts.key };
   const refuse = (reason: string): { saved: false; reason: string } => {
     run.warning(reason);
     return { saved: false, reason };
@@ -139,12 +149,12 @@ export async function saveCache(run: BuiltinRun, given: SaveOptions): Promise<{ 
   let result: SaveResult;
   try {
     // Known before walking the paths: the key is taken.
-    if (await store.get(run.ref, version, opts.key)) return exists(existsMessage(run.ref, version, opts.key));
+    if (await store.get(run.ref, version, key)) return exists(existsMessage(run.ref, version, opts.key));
     const ctx = pathContext(run);
     const compiled = compilePaths(opts.paths, ctx);
     const items = await findItems(opts.paths, ctx);
     if (items.length === 0) return refuse("Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.");
-    result = await store.save({ key: opts.key, scope: run.ref, version, paths: opts.paths, roots: compiled.roots.map((r) => r.spec), items });
+    result = await store.save({ key, scope: run.ref, version, paths: opts.paths, roots: compiled.roots.map((r) => r.spec), items });
   } catch (err) {
     return refuse(`Failed to save: ${(err as Error).message}`);
   }

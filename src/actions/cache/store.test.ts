@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,8 @@ import { BuiltinFailure } from "../builtin-types.js";
 import { cacheAction } from "./actions.js";
 import { cacheStore, cacheVersion, restoreCache, saveCache } from "./index.js";
 import { compilePaths } from "./paths.js";
-import { CacheStore, parseSize } from "./store.js";
+import { parseSize } from "./limits.js";
+import { CacheStore } from "./store.js";
 
 interface Lab {
   root: string;
@@ -360,14 +361,37 @@ test("roots resolve per job: an entry saved in one workspace and HOME restores i
   assert.deepEqual(compilePaths(paths, { workspace: ws2, home: home2 }).roots.map((r) => r.spec), ["~/.cache", "."]);
 });
 
-test("a lock left by a process that died is taken over", async (t) => {
+test("a lock left by a process that died, or by a PID now reused, is taken over", async (t) => {
   const l = lab(t);
-  mkdirSync(join(l.stateDir, "cache"), { recursive: true });
+  const lock = join(l.stateDir, "cache", "lock");
+  mkdirSync(dirname(lock), { recursive: true });
   // The highest pid Linux hands out is below 2^22.
-  writeFileSync(join(l.stateDir, "cache", "lock"), "4194305\n");
-  const ws = l.workspace({ "deps/a": "x" });
-  assert.equal((await saveCache(l.run(ws), { key: "k", paths: ["deps"] })).saved, true);
-  assert.ok(!existsSync(join(l.stateDir, "cache", "lock")));
+  const owners = [
+    { pid: 4194305, host: hostname(), startTime: 1 },
+    // This very PID, but started at another time: the process that wrote it has ended.
+    { pid: process.pid, host: hostname(), startTime: -1 },
+  ];
+  for (const [n, owner] of owners.entries()) {
+    writeFileSync(lock, JSON.stringify(owner));
+    const ws = l.workspace({ "deps/a": `x${n}` });
+    assert.equal((await saveCache(l.run(ws), { key: `k${n}`, paths: ["deps"] })).saved, true);
+    assert.ok(!existsSync(lock));
+  }
+});
+
+test("a lock held by a process of another host is waited for, never broken", async (t) => {
+  const l = lab(t);
+  const lock = join(l.stateDir, "cache", "lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const foreign = JSON.stringify({ pid: 1, host: `${hostname()}-elsewhere`, startTime: 1 });
+  writeFileSync(lock, foreign);
+  let done = false;
+  const saving = saveCache(l.run(l.workspace({ "deps/a": "x" })), { key: "k", paths: ["deps"] }).then((r) => ((done = true), r));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(done, false);
+  assert.equal(readFileSync(lock, "utf8"), foreign);
+  rmSync(lock);
+  assert.equal((await saving).saved, true);
 });
 
 test("a job running in place never caches tierci's own state", async (t) => {
@@ -378,4 +402,31 @@ test("a job running in place never caches tierci's own state", async (t) => {
   assert.equal((await saveCache(run, { key: "k2", paths: ["."] })).saved, true);
   const entry = (await cacheStore(run).list()).find((e) => e.key === "k2");
   assert.equal(entry?.files, 3, "the workspace itself, src and src/a.py, not .tierci");
+});
+
+test("keys that differ only in a secret are two entries, stored masked and named by the store's keyed hash", async (t) => {
+  const l = lab(t);
+  const secrets = ["s3cr3t-alpha", "s3cr3t-bravo"];
+  const masked = (ws: string): FakeRun => {
+    const run = l.run(ws);
+    run.mask = (text) => secrets.reduce((s, x) => s.split(x).join("***"), text);
+    return run;
+  };
+  for (const s of secrets) {
+    const ws = l.workspace({ "deps/v": s.toUpperCase() });
+    assert.equal((await saveCache(masked(ws), { key: `deps-${s}`, paths: ["deps"] })).saved, true);
+  }
+  const store = cacheStore({ stateDir: l.stateDir });
+  assert.deepEqual((await store.list()).map((e) => e.key), ["deps-***", "deps-***"]);
+  assert.equal(statSync(join(store.dir, "id-key")).mode & 0o777, 0o600);
+  for (const s of secrets) {
+    const ws = l.workspace();
+    const result = await restoreCache(masked(ws), { key: `deps-${s}`, restoreKeys: [], paths: ["deps"] });
+    assert.deepEqual(result, { hit: true, matchedKey: "deps-***" });
+    assert.equal(readFileSync(join(ws, "deps", "v"), "utf8"), s.toUpperCase());
+  }
+  // A third secret masks alike, but only a prefix of the masked text matches: not a hit.
+  secrets.push("s3cr3t-charlie");
+  const other = await restoreCache(masked(l.workspace()), { key: "deps-s3cr3t-charlie", restoreKeys: [], paths: ["deps"] });
+  assert.equal(other.hit, false);
 });

@@ -1,7 +1,9 @@
 // `tierci cache ls|rm|prune`: the entries actions/cache saved, in the store under the state
 // directory; prune also clears the shared tool cache of versions no job has used as long.
 import { join, resolve } from "node:path";
-import { CacheStore, CacheStoreError, DEFAULT_MAX_IDLE_MS, formatSize, maxBytesFromEnv, parseSize, type CacheEntry } from "../../actions/cache/store.js";
+import { CacheStoreError, DEFAULT_MAX_IDLE_MS, maxBytesFromEnv, parseSize } from "../../actions/cache/limits.js";
+import { CacheStore, type CacheEntry } from "../../actions/cache/store.js";
+import { formatSize } from "../../util/format-size.js";
 import { toolCacheRoot } from "../../toolcache/layout.js";
 import { pruneToolCache, type PrunedTool } from "../../toolcache/prune.js";
 import { UsageError } from "../key-values.js";

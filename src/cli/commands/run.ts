@@ -1,7 +1,7 @@
 // `tierci run`: the pipeline on this host, with its progress on the terminal and a short
 // account at the end (tiers, failing jobs and their errors, how to see the logs).
 import { runPipeline, type PipelineRequest } from "../../pipeline/index.js";
-import { parseSize } from "../../actions/cache/store.js";
+import { parseSize } from "../../actions/cache/limits.js";
 import { formatDuration } from "../../workflow/duration.js";
 import { describeJobs, groupAnnotations } from "../../reports/annotation-groups.js";
 import { UsageError } from "../key-values.js";

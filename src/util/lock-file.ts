@@ -1,11 +1,11 @@
-// A lock file held across processes, so that parallel jobs (in one tierci or in several)
-// install a tool version once: the others wait and then find it installed. The file holds
+// A lock file held across processes: parallel jobs (in one tierci or in several) install a
+// tool version once and commit cache entries one at a time. The file holds
 // the owner's process identity; a lock whose owner has died is broken, under a second lock
 // so that two waiters cannot both break it and one of them delete the other's new lock.
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { currentProcess, processState, type ProcessIdentity } from "../util/process-identity.js";
-import { sleep } from "../util/sleep.js";
+import { currentProcess, processState, type ProcessIdentity } from "./process-identity.js";
+import { sleep } from "./sleep.js";
 
 export class LockAborted extends Error {}
 

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { processStartTime } from "../util/process-identity.js";
-import { LockAborted, lockOwner, tryLock, unlock, withLock } from "./lock.js";
+import { processStartTime } from "./process-identity.js";
+import { LockAborted, lockOwner, tryLock, unlock, withLock } from "./lock-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierci-lock-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
