@@ -63,7 +63,14 @@ export async function benchCache(): Promise<void> {
     const save = async (store: CacheStore, key: string): Promise<void> => {
       const compiled = compilePaths(lines, ctxFor(workspace));
       const items = await findItems(lines, ctxFor(workspace));
-      const result = await store.save({ key: plainKey(key), scope: "refs/heads/main", version: "bench", paths: lines, roots: compiled.roots.map((r) => r.spec), items });
+      const result = await store.save({
+        key: plainKey(key),
+        scope: "refs/heads/main",
+        version: "bench",
+        paths: lines,
+        roots: compiled.roots.map((r) => r.spec),
+        items,
+      });
       if (!result.saved) throw new Error(result.message);
     };
 

@@ -27,7 +27,9 @@ function writeReport(file: string): { failed: number; skipped: number } {
     writeSync(fd, `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench" tests="${CASES}">\n`);
     const perSuite = 500;
     for (let s = 0; s < CASES / perSuite; s++) {
-      const parts = [`  <testsuite name="com.example.suite${s}.BenchTest" tests="${perSuite}" time="12.5">\n    <properties><property name="java.version" value="21"/></properties>\n`];
+      const parts = [
+        `  <testsuite name="com.example.suite${s}.BenchTest" tests="${perSuite}" time="12.5">\n    <properties><property name="java.version" value="21"/></properties>\n`,
+      ];
       for (let k = 0; k < perSuite; k++) {
         const i = s * perSuite + k;
         const head = `    <testcase name="test_${i} [param=&quot;${i % 13}&quot;]" classname="com.example.suite${s}.BenchTest" time="0.${String(i % 1000).padStart(3, "0")}"`;
@@ -125,7 +127,9 @@ export async function benchIngest(): Promise<void> {
       if (n !== CASES) throw new Error(`bench: counted ${n} <testcase, expected ${CASES}`);
     });
     report(`ingest (JUnit, ${CASES.toLocaleString("en")} cases, ${mb.toFixed(1)} MB)`, "readJUnit", ours, "createReadStream + count '<testcase'", floor);
-    console.log(`ingest: CPU time median ${median(oursCpu).toFixed(1)} ms vs ${median(floorCpu).toFixed(1)} ms; ratio ${(median(oursCpu) / median(floorCpu)).toFixed(2)}x`);
+    console.log(
+      `ingest: CPU time median ${median(oursCpu).toFixed(1)} ms vs ${median(floorCpu).toFixed(1)} ms; ratio ${(median(oursCpu) / median(floorCpu)).toFixed(2)}x`,
+    );
     const perSecond = CASES / (median(ours) / 1000);
     console.log(`ingest: ${Math.round(perSecond).toLocaleString("en")} cases/s`);
     // The same report three times over (three root elements, as concatenated reports come):
@@ -134,7 +138,9 @@ export async function benchIngest(): Promise<void> {
     for (let i = 0; i < 3; i++) await pipeline(createReadStream(file), createWriteStream(triple, { flags: "a" }));
     const one = peakRssGrowth(file, CASES);
     const three = peakRssGrowth(triple, 3 * CASES);
-    console.log(`ingest: peak RSS growth while reading (fresh process each): ${mib(one)} MB for ${mb.toFixed(1)} MB; ${mib(three)} MB for ${(3 * mb).toFixed(1)} MB`);
+    console.log(
+      `ingest: peak RSS growth while reading (fresh process each): ${mib(one)} MB for ${mb.toFixed(1)} MB; ${mib(three)} MB for ${(3 * mb).toFixed(1)} MB`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,9 @@ import { report, timeRuns } from "./stats.js";
 const KINDS = ["lint", "unit", "integration", "deploy", "nightly", "release"] as const;
 
 function workflowText(kind: (typeof KINDS)[number], n: number): string {
-  const matrix = kind === "unit" ? `
+  const matrix =
+    kind === "unit"
+      ? `
     strategy:
       fail-fast: false
       matrix:
@@ -24,7 +26,8 @@ function workflowText(kind: (typeof KINDS)[number], n: number): string {
             python: "3.10"
         include:
           - python: "3.11"
-            coverage: true` : "";
+            coverage: true`
+      : "";
   return `name: ${kind} ${n}
 on:
   push:
@@ -110,7 +113,11 @@ function makeRepo(count: number): string {
   mkdirSync(join(dir, "src"));
   writeFileSync(join(dir, "src", "app.py"), "print('hi')\n");
   const env = { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.com", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com" };
-  for (const args of [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]]) {
+  for (const args of [
+    ["init", "-q", "-b", "main"],
+    ["add", "-A"],
+    ["commit", "-q", "-m", "init"],
+  ]) {
     spawnSync("git", args, { cwd: dir, env });
   }
   return dir;
@@ -126,7 +133,17 @@ export async function benchLoadPlan(): Promise<void> {
       const repo = await loadRepository(dir);
       if (repo.diagnostics.some((d) => d.severity === "error")) throw new Error(`bench repo invalid: ${repo.diagnostics[0]?.message}`);
       const ev = synthesizeEvent(dir, "push", { actor: "bench" });
-      const { plan, diagnostics } = buildPlan(repo, { name: "push", payload: ev.payload, facts: ev.facts, sha: ev.sha, ref: ev.ref, actor: "bench", repository: "bench/repo", inputs: {}, vars: {} });
+      const { plan, diagnostics } = buildPlan(repo, {
+        name: "push",
+        payload: ev.payload,
+        facts: ev.facts,
+        sha: ev.sha,
+        ref: ev.ref,
+        actor: "bench",
+        repository: "bench/repo",
+        inputs: {},
+        vars: {},
+      });
       if (diagnostics.length > 0 || plan.tiers.length === 0) throw new Error("bench plan failed");
     });
     const bare = await timeRuns(runs, () => files.map((f) => parse(readFileSync(f, "utf8"))));

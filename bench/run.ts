@@ -8,7 +8,16 @@ import { benchServer } from "./server.js";
 import { benchStartup } from "./startup.js";
 import { benchWorkspace } from "./workspace.js";
 
-const benches: Record<string, () => Promise<void>> = { cache: benchCache, engine: benchEngine, ingest: benchIngest, "load-plan": benchLoadPlan, secrets: benchSecrets, server: benchServer, startup: benchStartup, workspace: benchWorkspace };
+const benches: Record<string, () => Promise<void>> = {
+  cache: benchCache,
+  engine: benchEngine,
+  ingest: benchIngest,
+  "load-plan": benchLoadPlan,
+  secrets: benchSecrets,
+  server: benchServer,
+  startup: benchStartup,
+  workspace: benchWorkspace,
+};
 const only = process.argv.slice(2);
 for (const [name, fn] of Object.entries(benches)) {
   if (only.length === 0 || only.includes(name)) await fn();

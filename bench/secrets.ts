@@ -16,9 +16,41 @@ import { median, report, timeRuns } from "./stats.js";
 
 const FILES = 3000;
 const COMMITS = 2000;
-const PLANTED = ["github-pat", "aws-access-key-id", "stripe-secret-key", "slack-webhook-url", "npm-access-token", "private-key", "jwt", "gcp-api-key", "sendgrid-api-key", "generic-secret"];
+const PLANTED = [
+  "github-pat",
+  "aws-access-key-id",
+  "stripe-secret-key",
+  "slack-webhook-url",
+  "npm-access-token",
+  "private-key",
+  "jwt",
+  "gcp-api-key",
+  "sendgrid-api-key",
+  "generic-secret",
+];
 
-const WORDS = ["order", "price", "risk", "limit", "market", "signal", "account", "balance", "report", "cache", "client", "config", "session", "user", "token", "event", "queue", "retry", "buffer", "window"];
+const WORDS = [
+  "order",
+  "price",
+  "risk",
+  "limit",
+  "market",
+  "signal",
+  "account",
+  "balance",
+  "report",
+  "cache",
+  "client",
+  "config",
+  "session",
+  "user",
+  "token",
+  "event",
+  "queue",
+  "retry",
+  "buffer",
+  "window",
+];
 
 function ident(r: Random): string {
   return `${r.pick(WORDS)}_${r.pick(WORDS)}`;
@@ -86,7 +118,10 @@ function history(r: Random, planted: string[]): string[] {
     for (const i of changes) chunks.push(`M 100644 inline ${paths[i]}\n${data(`${(contents[i] as string[]).join("\n")}\n`)}`);
     chunks.push("\n");
   };
-  commit("initial import", paths.map((_, i) => i));
+  commit(
+    "initial import",
+    paths.map((_, i) => i),
+  );
   const secretAt = new Map<number, string>();
   planted.forEach((secret, k) => secretAt.set(Math.floor(((k + 1) * COMMITS) / (planted.length + 1)), secret));
   for (let c = 1; c < COMMITS; c++) {
@@ -187,14 +222,18 @@ async function benchHistory(): Promise<void> {
       bytes = stats.bytes;
     });
     const floor = await timeRuns(runs, () => gitToDevNull(dir, ["log", "-p", "--all"]));
-    const sameArgs = await timeRuns(runs, () => gitToDevNull(dir, ["-c", "core.quotePath=false", "log", ...PATCH_OPTIONS, "--no-show-signature", `--format=${COMMIT_FORMAT}`, "--all"]));
+    const sameArgs = await timeRuns(runs, () =>
+      gitToDevNull(dir, ["-c", "core.quotePath=false", "log", ...PATCH_OPTIONS, "--no-show-signature", `--format=${COMMIT_FORMAT}`, "--all"]),
+    );
     report("secrets history", "tierci secrets scan --history", ours, "git log -p --all > /dev/null", floor);
     report("secrets history", "tierci secrets scan --history", ours, "git log -p -U0 (the scan's own git arguments) > /dev/null", sameArgs);
     // The machine may be shared: CPU time (scanner plus its git) does not depend on the load.
     const ourCpu = await cpuRuns(3, () => scanSecrets({ dir, mode: "history", ruleset }));
     const floorCpu = await cpuRuns(3, () => gitToDevNull(dir, ["log", "-p", "--all"]));
     if (ourCpu !== undefined && floorCpu !== undefined) {
-      console.log(`secrets history: CPU time median ${ourCpu.toFixed(0)} ms (scanner + its git) vs ${floorCpu.toFixed(0)} ms (git log -p --all); ratio ${(ourCpu / floorCpu).toFixed(2)}x`);
+      console.log(
+        `secrets history: CPU time median ${ourCpu.toFixed(0)} ms (scanner + its git) vs ${floorCpu.toFixed(0)} ms (git log -p --all); ratio ${(ourCpu / floorCpu).toFixed(2)}x`,
+      );
     }
     const hits = planted.filter((h) => found.includes(h)).length;
     console.log(

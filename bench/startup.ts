@@ -47,8 +47,20 @@ function hookRepo(): string {
   writeFileSync(join(dir, ".github", "workflows", "check.yml"), job("check", "true"));
   writeFileSync(join(dir, ".github", "workflows", "slow.yml"), job("slow", "sleep 30"));
   writeFileSync(join(dir, ".github", "tiers.yml"), "tiers:\n  - name: fast\n    workflows: [check.yml]\n  - name: slow\n    workflows: [slow.yml]\n");
-  const env = { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.com", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com", GIT_CONFIG_GLOBAL: "/dev/null" };
-  for (const args of [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]]) spawnSync("git", args, { cwd: dir, env });
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "b",
+    GIT_AUTHOR_EMAIL: "b@example.com",
+    GIT_COMMITTER_NAME: "b",
+    GIT_COMMITTER_EMAIL: "b@example.com",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+  };
+  for (const args of [
+    ["init", "-q", "-b", "main"],
+    ["add", "-A"],
+    ["commit", "-q", "-m", "init"],
+  ])
+    spawnSync("git", args, { cwd: dir, env });
   return dir;
 }
 
@@ -85,7 +97,9 @@ export async function benchStartup(cli = join(ROOT, "bin", "tierci.js")): Promis
     report("startup", hook.name, hookMs, run.name, runMs);
     report("startup", run.name, runMs, node.name, nodeMs);
     const ms = (n: number): string => `${n.toFixed(1)} ms`;
-    console.log(`startup: hook overhead: hook run minus \`tierci run\` of the same job ${ms(median(hookMs) - median(runMs))}; hook run minus tier 1's own time ${ms(median(hookMs) - median(tierMs))} (tier median ${ms(median(tierMs))})`);
+    console.log(
+      `startup: hook overhead: hook run minus \`tierci run\` of the same job ${ms(median(hookMs) - median(runMs))}; hook run minus tier 1's own time ${ms(median(hookMs) - median(tierMs))} (tier median ${ms(median(tierMs))})`,
+    );
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }

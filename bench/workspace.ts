@@ -15,7 +15,12 @@ function makeRepo(files: number): string {
     writeFileSync(join(sub, `file${i}.py`), `# module ${i}\n${"x = 1\n".repeat(20 + (i % 200))}`);
   }
   const env = { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.com", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com" };
-  for (const args of [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]]) spawnSync("git", args, { cwd: dir, env });
+  for (const args of [
+    ["init", "-q", "-b", "main"],
+    ["add", "-A"],
+    ["commit", "-q", "-m", "init"],
+  ])
+    spawnSync("git", args, { cwd: dir, env });
   return dir;
 }
 

@@ -14,9 +14,17 @@ const layers = {
   meta: {
     type: "problem",
     docs: { description: "lower layers of src/ never import higher ones" },
-    schema: [{ type: "object", properties: { layers: { type: "array", items: { type: "array", items: { type: "string" } } } }, required: ["layers"], additionalProperties: false }],
+    schema: [
+      {
+        type: "object",
+        properties: { layers: { type: "array", items: { type: "array", items: { type: "string" } } } },
+        required: ["layers"],
+        additionalProperties: false,
+      },
+    ],
     messages: {
-      upward: "src/{{from}} (layer {{fromLayer}}) must not import src/{{to}} (layer {{toLayer}}): a folder imports only lower layers (see ARCHITECTURE.md, 'Layers')",
+      upward:
+        "src/{{from}} (layer {{fromLayer}}) must not import src/{{to}} (layer {{toLayer}}): a folder imports only lower layers (see ARCHITECTURE.md, 'Layers')",
       unknown: "src/{{folder}} is in no layer: add it to the layer table in eslint.config.js (and to ARCHITECTURE.md)",
     },
   },

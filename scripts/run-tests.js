@@ -14,7 +14,9 @@ function collect(dir, out) {
 }
 
 const filter = process.argv.slice(2);
-const files = collect("dist", []).filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
+const files = collect("dist", [])
+  .filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)))
+  .sort();
 if (files.length === 0) {
   console.error("no test files found under dist/ (run npm run build first)");
   process.exit(1);

@@ -58,7 +58,9 @@ async function attachHistory(run: BuiltinRun, dir: string, topLevel: string, dep
 async function checkout(run: BuiltinRun): Promise<void> {
   const repository = run.inputs["repository"] || run.repository;
   if (repository.toLowerCase() !== run.repository.toLowerCase()) {
-    throw new BuiltinFailure(`checking out another repository (${repository}) needs network access to GitHub, which tierci does not use; vendor it or use a local action directory`);
+    throw new BuiltinFailure(
+      `checking out another repository (${repository}) needs network access to GitHub, which tierci does not use; vendor it or use a local action directory`,
+    );
   }
   if (run.inPlace) {
     run.log(`Using the repository in place at ${run.repoRoot} (--reuse-workspace); nothing to check out`);
@@ -84,7 +86,17 @@ async function checkout(run: BuiltinRun): Promise<void> {
     // separated, so the workspace gets a one-commit repository of the snapshot.
     must(dir, ["init", "-q"]);
     must(dir, ["add", "-A"]);
-    must(dir, ["-c", "user.name=tierci", "-c", "user.email=tierci@localhost", "commit", "-q", "--no-verify", "-m", `snapshot of ${subdir} at ${run.sha.slice(0, 12)}`]);
+    must(dir, [
+      "-c",
+      "user.name=tierci",
+      "-c",
+      "user.email=tierci@localhost",
+      "commit",
+      "-q",
+      "--no-verify",
+      "-m",
+      `snapshot of ${subdir} at ${run.sha.slice(0, 12)}`,
+    ]);
     run.log(`${run.repoRoot} is the subdirectory ${subdir} of ${top.out}: the workspace got a one-commit repository of its files`);
   } else {
     await attachHistory(run, dir, top.out, depth, ref);
@@ -95,10 +107,15 @@ async function checkout(run: BuiltinRun): Promise<void> {
       run.log(`Checked out ${ref} at ${must(dir, ["rev-parse", "HEAD"])}`);
     } else {
       must(dir, ["reset", "-q"]);
-      run.log(`Checked out ${run.ref} at ${run.sha} with the working tree's uncommitted changes${depth === 0 ? " (full history)" : ` (history depth ${depth})`}`);
+      run.log(
+        `Checked out ${run.ref} at ${run.sha} with the working tree's uncommitted changes${depth === 0 ? " (full history)" : ` (history depth ${depth})`}`,
+      );
     }
   }
-  const sparse = (run.inputs["sparse-checkout"] ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const sparse = (run.inputs["sparse-checkout"] ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (sparse.length > 0) {
     const cone = (run.inputs["sparse-checkout-cone-mode"] ?? "true") !== "false";
     must(dir, ["sparse-checkout", "set", cone ? "--cone" : "--no-cone", ...sparse]);

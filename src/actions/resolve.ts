@@ -70,8 +70,13 @@ function cloneAction(remote: RemoteRef, target: string): string | undefined {
   const staging = `${target}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const git = (...args: string[]) => spawnSync("git", args, { cwd: staging, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, timeout: 120_000 });
-  const steps = [["init", "-q"], ["fetch", "-q", "--depth", "1", url, remote.ref], ["checkout", "-q", "FETCH_HEAD"]];
+  const git = (...args: string[]) =>
+    spawnSync("git", args, { cwd: staging, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, timeout: 120_000 });
+  const steps = [
+    ["init", "-q"],
+    ["fetch", "-q", "--depth", "1", url, remote.ref],
+    ["checkout", "-q", "FETCH_HEAD"],
+  ];
   for (const args of steps) {
     const r = git(...args);
     if (r.status !== 0) {

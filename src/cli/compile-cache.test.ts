@@ -58,15 +58,19 @@ test("a directory others may write to, someone else's, a symlink or a file is re
   assert.equal(isPrivateDir(file, uid), false);
 });
 
-test("the first private candidate is used: a planted symlink as XDG cache falls through to ~/.cache", { skip: uid === undefined ? "no user ids here" : false }, () => {
-  const e = environment("planted");
-  const xdg = join(root, "planted", "xdg");
-  mkdirSync(join(xdg, "tierci"), { recursive: true });
-  mkdirSync(join(root, "planted", "elsewhere"));
-  symlinkSync(join(root, "planted", "elsewhere"), join(xdg, "tierci", "compile-cache"));
-  e.env["XDG_CACHE_HOME"] = xdg;
-  assert.equal(compileCacheDir(e), join(e.home, ".cache", "tierci", "compile-cache"));
-});
+test(
+  "the first private candidate is used: a planted symlink as XDG cache falls through to ~/.cache",
+  { skip: uid === undefined ? "no user ids here" : false },
+  () => {
+    const e = environment("planted");
+    const xdg = join(root, "planted", "xdg");
+    mkdirSync(join(xdg, "tierci"), { recursive: true });
+    mkdirSync(join(root, "planted", "elsewhere"));
+    symlinkSync(join(root, "planted", "elsewhere"), join(xdg, "tierci", "compile-cache"));
+    e.env["XDG_CACHE_HOME"] = xdg;
+    assert.equal(compileCacheDir(e), join(e.home, ".cache", "tierci", "compile-cache"));
+  },
+);
 
 test("NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE leave the choice to the user", () => {
   assert.equal(compileCacheDir(environment("own", { NODE_COMPILE_CACHE: "/somewhere" })), undefined);

@@ -32,9 +32,17 @@ export class PlainProgress implements Progress {
     if (e.type === "tier-start") this.out.log(style.bold(`▶ tier ${e.tier}`));
     else if (e.type === "tier-end") {
       const budget = e.tier.budgetMs ? ` (budget ${formatDuration(e.tier.budgetMs)})` : "";
-      this.out.log(style.bold(`${mark(e.tier.status)} tier ${e.tier.name}: ${e.tier.status} in ${formatDuration(e.tier.durationMs)}${budget}${e.tier.reason ? ` — ${e.tier.reason}` : ""}`));
+      this.out.log(
+        style.bold(
+          `${mark(e.tier.status)} tier ${e.tier.name}: ${e.tier.status} in ${formatDuration(e.tier.durationMs)}${budget}${e.tier.reason ? ` — ${e.tier.reason}` : ""}`,
+        ),
+      );
     } else if (e.type === "budget-warning") {
-      this.out.log(style.yellow(`! tier ${e.tier} took ${formatDuration(e.durationMs)}, over its budget of ${formatDuration(e.budgetMs)}${e.enforced ? " (enforced: the tier fails)" : ""}`));
+      this.out.log(
+        style.yellow(
+          `! tier ${e.tier} took ${formatDuration(e.durationMs)}, over its budget of ${formatDuration(e.budgetMs)}${e.enforced ? " (enforced: the tier fails)" : ""}`,
+        ),
+      );
     } else if (e.type === "job-end" && e.job.startedAt === null) {
       this.out.log(`${mark(e.job.conclusion)} ${e.job.workflow} / ${e.job.name}: ${e.job.conclusion}${e.job.reason ? ` (${e.job.reason})` : ""}`);
     }
@@ -48,7 +56,9 @@ export class PlainProgress implements Progress {
         out.log(`${prefix} ▶ ${step.name}`);
       },
       stepEnd(r: StepRecord) {
-        out.log(`${prefix} ${mark(r.conclusion)} ${r.name} ${style.dim(`(${formatDuration(r.durationMs)})`)}${r.outcome !== r.conclusion ? style.dim(` outcome ${r.outcome}, continue-on-error`) : ""}`);
+        out.log(
+          `${prefix} ${mark(r.conclusion)} ${r.name} ${style.dim(`(${formatDuration(r.durationMs)})`)}${r.outcome !== r.conclusion ? style.dim(` outcome ${r.outcome}, continue-on-error`) : ""}`,
+        );
       },
       log(_i: number | null, stream: LogStream, line: string) {
         out.log(`${prefix} ${stream === "system" ? style.dim(line) : `  ${line}`}`);

@@ -428,15 +428,10 @@ describe("runPlan: continue-on-error, timeouts, cancellation", () => {
   });
 
   it("concurrency at job level: of three matrix instances in one group, the one left waiting is replaced, as on GitHub", async () => {
-    const plan = planOf([
-      { name: "all", files: { "m.yml": workflow({ m: { strategy: { matrix: { n: [1, 2, 3] } }, concurrency: "one-at-a-time" } }) } },
-    ]);
+    const plan = planOf([{ name: "all", files: { "m.yml": workflow({ m: { strategy: { matrix: { n: [1, 2, 3] } }, concurrency: "one-at-a-time" } }) } }]);
     const fake = new FakeJobs({ "m (1)": { ms: 30 }, "m (2)": { ms: 30 }, "m (3)": { ms: 30 } });
     const outcome = await runPlan(plan, fake.exec, { ...OPTS, concurrency: new LocalConcurrency() });
-    assert.deepEqual(
-      Object.values(conclusions(outcome)).sort(),
-      ["cancelled", "success", "success"],
-    );
+    assert.deepEqual(Object.values(conclusions(outcome)).sort(), ["cancelled", "success", "success"]);
     assert.equal(fake.maxRunning, 1);
   });
 
@@ -444,7 +439,9 @@ describe("runPlan: continue-on-error, timeouts, cancellation", () => {
     const plan = planOf([
       {
         name: "all",
-        files: { "ci.yml": workflow({ slow: { "timeout-minutes": 0.001 }, onfail: { needs: "slow", if: "failure()" }, any: { needs: "slow", if: "always()" } }) },
+        files: {
+          "ci.yml": workflow({ slow: { "timeout-minutes": 0.001 }, onfail: { needs: "slow", if: "failure()" }, any: { needs: "slow", if: "always()" } }),
+        },
       },
     ]);
     const fake = new FakeJobs({ slow: { untilAborted: true } });

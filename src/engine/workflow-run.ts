@@ -12,7 +12,17 @@ import { abortMessage, combine, message, notRun, refOf, reported, RUN_CANCELLED 
 import type { ConcurrencyGate } from "./concurrency.js";
 import { enterGroup } from "./concurrency-entry.js";
 import { Slots } from "./slots.js";
-import { JobCancellation, type ExecConclusion, type JobExecution, type JobExecutor, type JobRecord, type JobRef, type JobResult, type NeedResult, type SchedulerEvent } from "./types.js";
+import {
+  JobCancellation,
+  type ExecConclusion,
+  type JobExecution,
+  type JobExecutor,
+  type JobRecord,
+  type JobRef,
+  type JobResult,
+  type NeedResult,
+  type SchedulerEvent,
+} from "./types.js";
 
 /** What a workflow's jobs share with the rest of the run. */
 export interface SchedulerScope {
@@ -164,7 +174,8 @@ export class WorkflowRun {
   }
 
   private concludeUnrun(g: Group, conclusion: JobResult, reason: string): void {
-    for (const pj of g.planned) this.s.record(this.recordOrder(g, pj.matrixIndex), notRun(refOf(this.tier, this.wf, pj, this.callerRefs()), conclusion, reason));
+    for (const pj of g.planned)
+      this.s.record(this.recordOrder(g, pj.matrixIndex), notRun(refOf(this.tier, this.wf, pj, this.callerRefs()), conclusion, reason));
     g.result = { result: conclusion, outputs: {} };
     g.finish();
   }
@@ -213,7 +224,9 @@ export class WorkflowRun {
       instances.map(async (pj, i) => {
         const controller = controllers[i] ?? new AbortController();
         const strategy = strategyContext(pj.matrixIndex, pj.matrixTotal, g.failFast, maxParallel);
-        ends.push(await this.runInstance(g, pj, controller, { ...contexts, matrix: (pj.matrix ?? {}) as ExprValue, strategy: { ...strategy } }, strategy, slots));
+        ends.push(
+          await this.runInstance(g, pj, controller, { ...contexts, matrix: (pj.matrix ?? {}) as ExprValue, strategy: { ...strategy } }, strategy, slots),
+        );
       }),
     );
     g.running = false;
@@ -256,7 +269,8 @@ export class WorkflowRun {
     if (!job.calls) {
       try {
         continueOnError = asBoolean(evaluateField(g.job.continueOnError, contexts), "continue-on-error", false);
-        if (g.job.timeoutMinutes !== undefined) timeoutMinutes = asTimeoutMinutes(evaluateField(g.job.timeoutMinutes, contexts), "timeout-minutes") ?? DEFAULT_TIMEOUT_MINUTES;
+        if (g.job.timeoutMinutes !== undefined)
+          timeoutMinutes = asTimeoutMinutes(evaluateField(g.job.timeoutMinutes, contexts), "timeout-minutes") ?? DEFAULT_TIMEOUT_MINUTES;
       } catch (err) {
         return end("failure", { reason: `job '${g.id}': ${message(err)}` });
       }
@@ -342,12 +356,7 @@ export class WorkflowRun {
   }
 
   /** A job that calls a reusable workflow: its jobs run here, and its result and outputs come from theirs. */
-  private async runCall(
-    job: PlannedJob,
-    called: PlannedWorkflow,
-    ref: JobRef,
-    signal: AbortSignal,
-  ): Promise<{ execution: JobExecution; reason?: string }> {
+  private async runCall(job: PlannedJob, called: PlannedWorkflow, ref: JobRef, signal: AbortSignal): Promise<{ execution: JobExecution; reason?: string }> {
     const nested = new WorkflowRun(
       this.s,
       this.tier,

@@ -24,10 +24,16 @@ describe("checkExpression", () => {
   });
 
   test("reports syntax errors and argument counts", () => {
-    assert.deepEqual(checkExpression("github.ref ==", available).map((p) => p.offset), [11]);
+    assert.deepEqual(
+      checkExpression("github.ref ==", available).map((p) => p.offset),
+      [11],
+    );
     assert.match(checkExpression("contains(github.ref)", available)[0]?.message ?? "", /^Too few parameters supplied: 'contains'/);
     assert.match(checkExpression("success(1)", available)[0]?.message ?? "", /^Too many parameters supplied: 'success'/);
-    assert.deepEqual(checkExpression("github.ref = 'x'", available).map((p) => p.offset), [11]);
+    assert.deepEqual(
+      checkExpression("github.ref = 'x'", available).map((p) => p.offset),
+      [11],
+    );
   });
 
   test("offsets count from the start of the expression across lines", () => {

@@ -28,15 +28,12 @@ export function checkExpression(expr: string, allowedContexts: string[]): Expres
   }
   const functions = listed.length > 0 ? listed : EXTENSION_FUNCTIONS;
   const extensions = new Set(functions.map((f) => f.name.toLowerCase()));
-  const isKnownFunction = (name: string) =>
-    Object.hasOwn(wellKnownFunctions, name.toLowerCase()) || extensions.has(name.toLowerCase());
+  const isKnownFunction = (name: string) => Object.hasOwn(wellKnownFunctions, name.toLowerCase()) || extensions.has(name.toLowerCase());
   try {
     const { tokens, offsets } = lex(expr);
     // Parse with every name accepted, so that the first unknown one does not hide the rest.
     const identifiers = tokens.filter((t) => t.type === TokenType.IDENTIFIER).map((t) => t.lexeme);
-    const unknownFunctions = identifiers
-      .filter((name) => !isKnownFunction(name))
-      .map((name) => ({ name, minArgs: 0, maxArgs: Number.MAX_SAFE_INTEGER }));
+    const unknownFunctions = identifiers.filter((name) => !isKnownFunction(name)).map((name) => ({ name, minArgs: 0, maxArgs: Number.MAX_SAFE_INTEGER }));
     const tree = parseTokens(expr, tokens, offsets, identifiers, [...functions, ...unknownFunctions]);
     if (!tree) return [];
     const problems: ExpressionProblem[] = [];

@@ -55,7 +55,9 @@ function failure(c: Case): string | undefined {
 
 if (DIR !== undefined) {
   test("expressions conformance", () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
     assert.ok(files.length > 0, `no conformance files in ${DIR}`);
     let passed = 0;
     let skipped = 0;

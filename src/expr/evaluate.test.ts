@@ -1,14 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  ExpressionEvalError,
-  evaluateCondition,
-  evaluateExpression,
-  evaluateValue,
-  interpolate,
-  type ExprContexts,
-  type JobStatusView,
-} from "./evaluate.js";
+import { ExpressionEvalError, evaluateCondition, evaluateExpression, evaluateValue, interpolate, type ExprContexts, type JobStatusView } from "./evaluate.js";
 
 const contexts: ExprContexts = {
   github: { event_name: "push", ref: "refs/heads/main", event: { commits: [{ id: "a1" }, { id: "b2" }] } },
@@ -35,13 +27,16 @@ describe("evaluateExpression", () => {
   });
 
   test("a context not given is an unknown named-value", () => {
-    assert.throws(() => evaluateExpression("secrets.TOKEN", contexts), (e: unknown) => {
-      assert.ok(e instanceof ExpressionEvalError);
-      assert.equal(e.kind, "parsing");
-      assert.equal(e.expression, "secrets.TOKEN");
-      assert.equal(e.message, "Unrecognized named-value: 'secrets'. Located at position 1 within expression: secrets.TOKEN");
-      return true;
-    });
+    assert.throws(
+      () => evaluateExpression("secrets.TOKEN", contexts),
+      (e: unknown) => {
+        assert.ok(e instanceof ExpressionEvalError);
+        assert.equal(e.kind, "parsing");
+        assert.equal(e.expression, "secrets.TOKEN");
+        assert.equal(e.message, "Unrecognized named-value: 'secrets'. Located at position 1 within expression: secrets.TOKEN");
+        return true;
+      },
+    );
   });
 
   test("errors name their stage", () => {

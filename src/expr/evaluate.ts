@@ -55,9 +55,7 @@ export function evaluateCondition(text: string | undefined, contexts: ExprContex
   const expr = templateExpression(trimmed, spans(trimmed));
   if (!expr) return status.success;
   const tree = compile(expr, contexts);
-  const hasStatusFunction = tree
-    ? nodes(tree).some((n) => n instanceof FunctionCall && STATUS_FUNCTIONS.includes(n.functionName.lexeme.toLowerCase()))
-    : false;
+  const hasStatusFunction = tree ? nodes(tree).some((n) => n instanceof FunctionCall && STATUS_FUNCTIONS.includes(n.functionName.lexeme.toLowerCase())) : false;
   if (!hasStatusFunction && !status.success) return false;
   return truthy(run(expr, tree, contexts, options));
 }

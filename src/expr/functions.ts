@@ -24,10 +24,7 @@ export const STATUS_FUNCTIONS = ["success", "failure", "cancelled", "always"];
 // The runner's limit: at most byte.MaxValue arguments.
 const HASH_FILES: FunctionInfo = { name: "hashFiles", minArgs: 1, maxArgs: 255 };
 
-export const EXTENSION_FUNCTIONS: FunctionInfo[] = [
-  HASH_FILES,
-  ...STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 })),
-];
+export const EXTENSION_FUNCTIONS: FunctionInfo[] = [HASH_FILES, ...STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 }))];
 
 /** Implementations for the Evaluator, keyed by lower-case name as it looks them up. */
 export function extensionDefinitions(options: EvalOptions): Map<string, FunctionDefinition> {
@@ -48,5 +45,10 @@ export function extensionDefinitions(options: EvalOptions): Map<string, Function
 
 function callHashFiles(workspace: string | undefined, args: data.ExpressionData[]): data.ExpressionData {
   if (workspace === undefined) throw new Error("hashFiles() is not available here: there is no workspace to hash files in");
-  return new data.StringData(hashFiles(workspace, args.map((a) => a.coerceString())));
+  return new data.StringData(
+    hashFiles(
+      workspace,
+      args.map((a) => a.coerceString()),
+    ),
+  );
 }

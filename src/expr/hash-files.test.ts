@@ -18,7 +18,12 @@ function write(path: string, text: string): void {
 /** The runner's result for files hashed in this order. */
 function expected(...paths: string[]): string {
   const outer = createHash("sha256");
-  for (const p of paths) outer.update(createHash("sha256").update(readFileSync(join(ws, p))).digest());
+  for (const p of paths)
+    outer.update(
+      createHash("sha256")
+        .update(readFileSync(join(ws, p)))
+        .digest(),
+    );
   return outer.digest("hex");
 }
 

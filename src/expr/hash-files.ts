@@ -38,7 +38,10 @@ export function hashFiles(workspace: string, args: string[]): string {
 function hashMatches(root: string, lines: string[], follow: boolean): string {
   const workspace = splitPath(root);
   const patterns: Pattern[] = [];
-  for (const line of lines.join("\n").split("\n").map((l) => l.trim())) {
+  for (const line of lines
+    .join("\n")
+    .split("\n")
+    .map((l) => l.trim())) {
     if (!line || line.startsWith("#")) continue;
     const pattern = parsePattern(line, workspace);
     patterns.push(pattern);
@@ -111,11 +114,6 @@ function parsePattern(line: string, workspace: string[]): Pattern {
   }
   return { negate, segments, directoryOnly: text.endsWith("/") };
 }
-
-
-
-
-
 
 /** The literal directories the patterns start from, in pattern order, without ones below another. */
 function searchPaths(patterns: Pattern[]): string[][] {

@@ -39,13 +39,7 @@ export function parse(expr: string, contexts: string[], functions: FunctionInfo[
   return parseTokens(expr, tokens, offsets, contexts, functions);
 }
 
-export function parseTokens(
-  expr: string,
-  tokens: Token[],
-  offsets: Map<object, number>,
-  contexts: string[],
-  functions: FunctionInfo[],
-): Expr | undefined {
+export function parseTokens(expr: string, tokens: Token[], offsets: Map<object, number>, contexts: string[], functions: FunctionInfo[]): Expr | undefined {
   let tree: Expr | undefined;
   try {
     tree = new Parser(tokens, contexts, functions).parse() as Expr | undefined;

@@ -10,6 +10,9 @@ test("mapping keys written as expressions become the strings they evaluate to", 
 });
 
 test("a key that evaluates to an object or to nothing is an error naming the key", () => {
-  assert.throws(() => evaluateStructure({ "${{ fromJSON(needs.prepare.outputs.obj) }}": 1 }, contexts), (e) => e instanceof StructureError && /must evaluate to a string/.test(e.message));
+  assert.throws(
+    () => evaluateStructure({ "${{ fromJSON(needs.prepare.outputs.obj) }}": 1 }, contexts),
+    (e) => e instanceof StructureError && /must evaluate to a string/.test(e.message),
+  );
   assert.throws(() => evaluateStructure({ "${{ needs.prepare.outputs.none }}": 1 }, contexts), /evaluates to an empty string/);
 });

@@ -11,7 +11,13 @@ export function writeGateOutputs(report: GateReport, opts: { json?: string; sari
     if (target === "-") process.stdout.write(text);
     else writeFileSync(target, text);
   };
-  if (opts.json !== undefined) write(opts.json, { gate: report.gate, findings: report.findings, count: report.findings.length, ...(report.warnings?.length ? { warnings: report.warnings } : {}) });
+  if (opts.json !== undefined)
+    write(opts.json, {
+      gate: report.gate,
+      findings: report.findings,
+      count: report.findings.length,
+      ...(report.warnings?.length ? { warnings: report.warnings } : {}),
+    });
   if (opts.sarif !== undefined) write(opts.sarif, toSarif(report, TOOL_VERSION));
 }
 

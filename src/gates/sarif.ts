@@ -34,7 +34,14 @@ export function toSarif(report: GateReport, toolVersion: string): object {
                     physicalLocation: {
                       artifactLocation: { uri: f.file },
                       ...(f.line
-                        ? { region: { startLine: f.line, ...(f.col ? { startColumn: f.col } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), ...(f.endCol ? { endColumn: f.endCol } : {}) } }
+                        ? {
+                            region: {
+                              startLine: f.line,
+                              ...(f.col ? { startColumn: f.col } : {}),
+                              ...(f.endLine ? { endLine: f.endLine } : {}),
+                              ...(f.endCol ? { endColumn: f.endCol } : {}),
+                            },
+                          }
                         : {}),
                     },
                   },

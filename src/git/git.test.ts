@@ -39,7 +39,10 @@ test("root, branch, HEAD and refs of a feature branch", (t) => {
   assert.ok(refExists(repo.dir, "HEAD~1"));
   assert.ok(!refExists(repo.dir, "no-such-branch"));
   assert.equal(resolveCommit(repo.dir, "HEAD~1"), repo.mainSha);
-  assert.throws(() => resolveCommit(repo.dir, "--all"), (err: unknown) => err instanceof GitError && err.kind === "bad-revision");
+  assert.throws(
+    () => resolveCommit(repo.dir, "--all"),
+    (err: unknown) => err instanceof GitError && err.kind === "bad-revision",
+  );
 });
 
 test("detached HEAD has no current branch", (t) => {
@@ -63,13 +66,7 @@ test("changed files between commits, renames as delete plus add", (t) => {
   mkdirSync(join(repo.dir, "lib"));
   repo.git("mv", "src/b.ts", "lib/b.ts");
   const renamed = repo.commit("move b");
-  assert.deepEqual(changedFilesBetween(join(repo.dir, "src"), feature, renamed), [
-    "README.md",
-    "lib/b.ts",
-    "notes.txt",
-    "src/b.ts",
-    "src/staged.ts",
-  ]);
+  assert.deepEqual(changedFilesBetween(join(repo.dir, "src"), feature, renamed), ["README.md", "lib/b.ts", "notes.txt", "src/b.ts", "src/staged.ts"]);
 });
 
 test("working tree changes include staged, unstaged and untracked files but not ignored ones", (t) => {
@@ -163,13 +160,19 @@ test("a directory that is not a repository gives a GitError telling what to do",
       return true;
     });
   }
-  assert.throws(() => repoRoot(join(dir, "missing")), (err: unknown) => err instanceof GitError && err.kind === "no-directory");
+  assert.throws(
+    () => repoRoot(join(dir, "missing")),
+    (err: unknown) => err instanceof GitError && err.kind === "no-directory",
+  );
 });
 
 test("repoRoot keeps a found top, but neither a failure nor the top of a directory removed since", (t) => {
   const dir = tempDir("tierci-root-");
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  assert.throws(() => repoRoot(dir), (err: unknown) => err instanceof GitError && err.kind === "not-a-repository");
+  assert.throws(
+    () => repoRoot(dir),
+    (err: unknown) => err instanceof GitError && err.kind === "not-a-repository",
+  );
   execFileSync("git", ["init", "-q", dir]);
   assert.equal(repoRoot(dir), dir);
   const sub = join(dir, "sub");
@@ -177,5 +180,8 @@ test("repoRoot keeps a found top, but neither a failure nor the top of a directo
   assert.equal(repoRoot(sub), dir);
   assert.equal(repoRoot(sub), dir);
   rmSync(sub, { recursive: true });
-  assert.throws(() => repoRoot(sub), (err: unknown) => err instanceof GitError && err.kind === "no-directory");
+  assert.throws(
+    () => repoRoot(sub),
+    (err: unknown) => err instanceof GitError && err.kind === "no-directory",
+  );
 });

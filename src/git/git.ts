@@ -209,7 +209,9 @@ export function workingTreeChanges(dir: string, base: string | undefined): strin
 
 /** The URL of `origin`, else of the first remote; undefined without remotes. */
 export function remoteUrl(dir: string): string | undefined {
-  const names = git(dir, ["remote"]).stdout.split("\n").filter((s) => s !== "");
+  const names = git(dir, ["remote"])
+    .stdout.split("\n")
+    .filter((s) => s !== "");
   const name = names.includes("origin") ? "origin" : names[0];
   if (name === undefined) return undefined;
   const out = git(dir, ["remote", "get-url", name], [0, 2, 128]);

@@ -16,9 +16,14 @@ function isToolState(path: string): boolean {
  */
 function snapshotFileList(source: string): Promise<string[] | null> {
   return new Promise((resolvePromise) => {
-    execFile("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: source, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }, (err, stdout) => {
-      resolvePromise(err ? null : [...new Set(stdout.split("\0").filter((p) => p.length > 0 && !isToolState(p)))]);
-    });
+    execFile(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+      { cwd: source, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 },
+      (err, stdout) => {
+        resolvePromise(err ? null : [...new Set(stdout.split("\0").filter((p) => p.length > 0 && !isToolState(p)))]);
+      },
+    );
   });
 }
 

@@ -1,13 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  FilterPatternError,
-  compileFilter,
-  filterPatternProblem,
-  matchesFilters,
-  matchesIncludeIgnore,
-  matchesPathFilters,
-} from "./filter-pattern.js";
+import { FilterPatternError, compileFilter, filterPatternProblem, matchesFilters, matchesIncludeIgnore, matchesPathFilters } from "./filter-pattern.js";
 
 // [pattern, values that match, values that do not]; mostly GitHub's cheat-sheet examples.
 const TABLE: [string, string[], string[]][] = [

@@ -168,11 +168,7 @@ export interface IncludeIgnoreResult {
  * GitHub rejects a workflow that sets both lists for one event; if both arrive anyway the
  * value must pass both.
  */
-export function matchesIncludeIgnore(
-  value: string,
-  include: readonly string[] | undefined,
-  ignore: readonly string[] | undefined,
-): IncludeIgnoreResult {
+export function matchesIncludeIgnore(value: string, include: readonly string[] | undefined, ignore: readonly string[] | undefined): IncludeIgnoreResult {
   if (include !== undefined) {
     const last = lastMatchingFilter(value, include);
     if (last === undefined || last.negated) return { included: false, decidedBy: "include", pattern: last?.pattern };

@@ -44,7 +44,9 @@ function nightly(facts: ProjectFacts): string {
         "      python-version:",
         "        description: Python version",
         "        type: choice",
-        `        options: [${matrixOf(facts).versions.map((v) => `"${v}"`).join(", ")}]`,
+        `        options: [${matrixOf(facts)
+          .versions.map((v) => `"${v}"`)
+          .join(", ")}]`,
         `        default: "${reportPython(facts)}"`,
         "      markers:",
         "        description: pytest -m expression",
@@ -57,7 +59,10 @@ function nightly(facts: ProjectFacts): string {
     ...checkout(),
     ...setup(facts, `\${{ inputs.python-version || '${reportPython(facts)}' }}`),
     ...run("Install dependencies", installProject(facts, ["pytest", "pytest-xdist"])),
-    ...run("pytest -m slow", pytestAllowingNone('-n auto -m "$MARKERS" --junitxml=reports/nightly-junit.xml'), ["        env:", "          MARKERS: ${{ inputs.markers || 'slow' }}"]),
+    ...run("pytest -m slow", pytestAllowingNone('-n auto -m "$MARKERS" --junitxml=reports/nightly-junit.xml'), [
+      "        env:",
+      "          MARKERS: ${{ inputs.markers || 'slow' }}",
+    ]),
     ...upload("nightly-reports", ["reports/"], 14, "always()"),
   ]);
 }

@@ -20,7 +20,12 @@ function project(files: Record<string, string>): string {
 }
 
 test("python facts: name, dependency files, src-layout package, tests", () => {
-  const dir = project({ "pyproject.toml": '[project]\nname = "algo-trade"\n', "requirements-dev.txt": "pytest\n", "src/algo_trade/__init__.py": "", "tests/test_x.py": "" });
+  const dir = project({
+    "pyproject.toml": '[project]\nname = "algo-trade"\n',
+    "requirements-dev.txt": "pytest\n",
+    "src/algo_trade/__init__.py": "",
+    "tests/test_x.py": "",
+  });
   const facts = detectProject(dir);
   assert.equal(facts.template, "python");
   assert.equal(facts.name, "algo-trade");
@@ -53,10 +58,22 @@ test("templates follow the facts: cache keys, installs, the matrix", () => {
 });
 
 test("the test matrix comes from requires-python or engines.node; one that allows nothing is an error naming the file", () => {
-  assert.deepEqual(detectProject(project({ "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.12"\n' })).pythonMatrix, { versions: ["3.12", "3.13", "3.14"], report: "3.13" });
+  assert.deepEqual(detectProject(project({ "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.12"\n' })).pythonMatrix, {
+    versions: ["3.12", "3.13", "3.14"],
+    report: "3.13",
+  });
   assert.deepEqual(detectProject(project({ "package.json": '{"engines":{"node":">=18 <23"}}' })).nodeMatrix, { versions: ["18", "20", "22"], report: "20" });
   const detectError = (pattern: RegExp) => (err: unknown) => err instanceof DetectError && pattern.test(err.message);
-  assert.throws(() => detectProject(project({ "pyproject.toml": '[project]\nrequires-python = "<3.6"\n' })), detectError(/^pyproject\.toml: requires-python = "<3\.6" allows none/));
-  assert.throws(() => detectProject(project({ "package.json": '{"engines":{"node":">=99"}}' })), detectError(/^package\.json: engines\.node ">=99" allows none/));
-  assert.throws(() => detectProject(project({ "package.json": '{"engines":{"node":"soon"}}' })), detectError(/^package\.json: engines\.node "soon" is not a version range/));
+  assert.throws(
+    () => detectProject(project({ "pyproject.toml": '[project]\nrequires-python = "<3.6"\n' })),
+    detectError(/^pyproject\.toml: requires-python = "<3\.6" allows none/),
+  );
+  assert.throws(
+    () => detectProject(project({ "package.json": '{"engines":{"node":">=99"}}' })),
+    detectError(/^package\.json: engines\.node ">=99" allows none/),
+  );
+  assert.throws(
+    () => detectProject(project({ "package.json": '{"engines":{"node":"soon"}}' })),
+    detectError(/^package\.json: engines\.node "soon" is not a version range/),
+  );
 });

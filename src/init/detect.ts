@@ -53,7 +53,11 @@ function isDir(path: string): boolean {
 
 function requirementFiles(root: string): string[] {
   const top = readdirSync(root).filter((f) => /^requirements.*\.txt$/.test(f) && isFile(join(root, f)));
-  const nested = isDir(join(root, "requirements")) ? readdirSync(join(root, "requirements")).filter((f) => f.endsWith(".txt")).map((f) => `requirements/${f}`) : [];
+  const nested = isDir(join(root, "requirements"))
+    ? readdirSync(join(root, "requirements"))
+        .filter((f) => f.endsWith(".txt"))
+        .map((f) => `requirements/${f}`)
+    : [];
   return [...top.sort(), ...nested.sort()];
 }
 

@@ -19,12 +19,7 @@ function audit(facts: ProjectFacts): string {
 
 function testHealth(facts: ProjectFacts): string {
   const tests = facts.scripts["test"] === undefined ? scriptOrNone(facts, "test") : testWithReports(facts, testReports(facts));
-  return render([
-    ...testHealthHead(),
-    ...prepare(facts),
-    ...tests,
-    ...upload("junit-history-${{ github.run_id }}", ["reports/junit.xml"], 90, "always()"),
-  ]);
+  return render([...testHealthHead(), ...prepare(facts), ...tests, ...upload("junit-history-${{ github.run_id }}", ["reports/junit.xml"], 90, "always()")]);
 }
 
 function nightlyInputs(facts: ProjectFacts, script: string): string[] {
@@ -61,7 +56,12 @@ function nightly(facts: ProjectFacts): string {
           ...upload("nightly-reports", ["reports/"], 14, "always()"),
         ];
   return render([
-    ...header("Nightly", "nightly", nightlyInputs(facts, script ?? "test:nightly"), "Tier 3: the slowest suite the project has, nightly at 02:00 UTC or on demand."),
+    ...header(
+      "Nightly",
+      "nightly",
+      nightlyInputs(facts, script ?? "test:nightly"),
+      "Tier 3: the slowest suite the project has, nightly at 02:00 UTC or on demand.",
+    ),
     ...job("slow", "Nightly suite", 20),
     ...steps,
   ]);

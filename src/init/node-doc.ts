@@ -9,7 +9,11 @@ function lintSummary(facts: ProjectFacts): string {
   const tools = [
     ...(facts.scripts["lint"] !== undefined ? [code("npm run lint")] : hasDev(facts, "eslint") ? ["eslint"] : []),
     ...(hasDev(facts, "prettier") && !/prettier/.test(facts.scripts["lint"] ?? "") ? ["prettier --check"] : []),
-    ...(facts.scripts["typecheck"] !== undefined ? [`${code("npm run typecheck")} (non-blocking)`] : hasDev(facts, "typescript") ? ["tsc --noEmit (non-blocking)"] : []),
+    ...(facts.scripts["typecheck"] !== undefined
+      ? [`${code("npm run typecheck")} (non-blocking)`]
+      : hasDev(facts, "typescript")
+        ? ["tsc --noEmit (non-blocking)"]
+        : []),
   ];
   return tools.length > 0 ? tools.join(", ") : "nothing yet: add a `lint` script";
 }
@@ -26,7 +30,8 @@ function unitSummary(facts: ProjectFacts): string {
   return `\`npm test\` on Node ${versions.join("/")} (${written})`;
 }
 
-const scriptSummary = (facts: ProjectFacts, script: string): string => (facts.scripts[script] !== undefined ? code(`npm run ${script}`) : `${code(script)} script, when you add one`);
+const scriptSummary = (facts: ProjectFacts, script: string): string =>
+  facts.scripts[script] !== undefined ? code(`npm run ${script}`) : `${code(script)} script, when you add one`;
 
 function tierTable(facts: ProjectFacts): string {
   return `| tier | budget | workflows | what it checks |
@@ -47,7 +52,9 @@ re-run \`tierci init --force\` to get a job for it in security.yml.
 
 function troubleshooting(facts: ProjectFacts): string {
   const { versions } = matrixOf(facts);
-  const cacheKey = facts.lockfile ? "`package-lock.json`; any change to it starts a new cache" : "nothing: there is no `package-lock.json`, so setup-node keeps no npm cache and every job downloads its packages. Commit a lock file and re-run `tierci init --force`";
+  const cacheKey = facts.lockfile
+    ? "`package-lock.json`; any change to it starts a new cache"
+    : "nothing: there is no `package-lock.json`, so setup-node keeps no npm cache and every job downloads its packages. Commit a lock file and re-run `tierci init --force`";
   return `## Troubleshooting
 
 - **Missing Node version.** The unit-test matrix needs Node ${versions.join(", ")}${facts.engines !== undefined ? ` (the LTS lines \`engines.node\` allows: \`${facts.engines}\`)` : ""}.

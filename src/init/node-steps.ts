@@ -36,7 +36,10 @@ export function prepare(facts: ProjectFacts, version = reportVersion(facts)): st
  */
 export function scriptOrNone(facts: ProjectFacts, script: string): string[] {
   if (facts.scripts[script] !== undefined) return run(`npm run ${script}`, `npm run ${script}`);
-  return [`      # Add a "${script}" script to package.json and this step runs it.`, ...run(`npm run ${script}`, `echo "no ${script} script in package.json; nothing to run"`)];
+  return [
+    `      # Add a "${script}" script to package.json and this step runs it.`,
+    ...run(`npm run ${script}`, `echo "no ${script} script in package.json; nothing to run"`),
+  ];
 }
 
 /** How the project's test runner writes reports/junit.xml and coverage, when it can without new packages. */

@@ -33,11 +33,19 @@ test("node facts: engines, devDependencies and main from package.json", () => {
 });
 
 test("every workflow is valid YAML with permissions, concurrency and a timeout on every job", () => {
-  const files = initFiles(nodeProject({ name: "web", scripts: { test: "jest", "test:integration": "jest -c int.js" }, devDependencies: { "jest-junit": "16" } }));
-  const names = Object.keys(files).filter((p) => p.startsWith(".github/workflows/")).map((p) => p.slice(".github/workflows/".length));
+  const files = initFiles(
+    nodeProject({ name: "web", scripts: { test: "jest", "test:integration": "jest -c int.js" }, devDependencies: { "jest-junit": "16" } }),
+  );
+  const names = Object.keys(files)
+    .filter((p) => p.startsWith(".github/workflows/"))
+    .map((p) => p.slice(".github/workflows/".length));
   assert.deepEqual(names.sort(), TIERS.flatMap((t) => t.workflows).sort());
   for (const name of names) {
-    const doc = parse(files[`.github/workflows/${name}`] ?? "") as { permissions?: unknown; concurrency?: { "cancel-in-progress"?: boolean }; jobs: Record<string, { "timeout-minutes"?: number }> };
+    const doc = parse(files[`.github/workflows/${name}`] ?? "") as {
+      permissions?: unknown;
+      concurrency?: { "cancel-in-progress"?: boolean };
+      jobs: Record<string, { "timeout-minutes"?: number }>;
+    };
     assert.deepEqual(doc.permissions, { contents: "read" }, name);
     assert.equal(doc.concurrency?.["cancel-in-progress"], true, name);
     for (const [id, job] of Object.entries(doc.jobs)) assert.ok((job["timeout-minutes"] ?? 0) > 0, `${name} ${id}`);
@@ -46,7 +54,10 @@ test("every workflow is valid YAML with permissions, concurrency and a timeout o
 });
 
 test("lint prefers the project's scripts; else the installed tools; else says there is nothing", () => {
-  const scripted = workflow(nodeProject({ scripts: { lint: "eslint . && prettier -c .", typecheck: "tsc -p ." }, devDependencies: { prettier: "3" } }), "lint.yml");
+  const scripted = workflow(
+    nodeProject({ scripts: { lint: "eslint . && prettier -c .", typecheck: "tsc -p ." }, devDependencies: { prettier: "3" } }),
+    "lint.yml",
+  );
   assert.match(scripted, /run: npm run lint\n/);
   assert.doesNotMatch(scripted, /npx prettier/);
   assert.match(scripted, /continue-on-error: true\n {8}run: npm run typecheck/);
@@ -73,7 +84,10 @@ test("the unit matrix follows engines and only the report version writes reports
   const unit = workflow(nodeProject({ engines: { node: ">=18 <23" }, scripts: { test: "node --test test/" } }), "unit-tests.yml");
   assert.match(unit, /node-version: \["18", "20", "22"\]/);
   assert.match(unit, /fail-fast: false/);
-  assert.match(unit, /if: matrix\.node-version == '20'\n {8}env:\n {10}NODE_OPTIONS: ".*--test-reporter=junit --test-reporter-destination=reports\/junit\.xml"/);
+  assert.match(
+    unit,
+    /if: matrix\.node-version == '20'\n {8}env:\n {10}NODE_OPTIONS: ".*--test-reporter=junit --test-reporter-destination=reports\/junit\.xml"/,
+  );
   assert.match(unit, /if: always\(\) && matrix\.node-version == '20'/);
 });
 
@@ -90,7 +104,10 @@ test("report flags follow the test runner, and an unknown runner gets plain npm 
 
 test("a missing script becomes a step that says so and passes", () => {
   const facts = nodeProject({ main: "index.js" });
-  assert.match(workflow(facts, "integration.yml"), /# Add a "test:integration" script[^\n]*\n {6}- name: npm run test:integration\n {8}run: echo "no test:integration script in package\.json; nothing to run"/);
+  assert.match(
+    workflow(facts, "integration.yml"),
+    /# Add a "test:integration" script[^\n]*\n {6}- name: npm run test:integration\n {8}run: echo "no test:integration script in package\.json; nothing to run"/,
+  );
   assert.match(workflow(facts, "unit-tests.yml"), /no test script in package\.json/);
   assert.match(workflow(facts, "smoke.yml"), /node -e "import\('\.\/index\.js'\)"/);
   const withScript = workflow(nodeProject({ scripts: { "test:integration": "node it.js" } }), "integration.yml");
@@ -119,10 +136,13 @@ test("tier 3: strict audit, weekly health kept 90 days, nightly with typed input
 });
 
 test("docs/CI.md describes this project's checks and the Node troubleshooting", () => {
-  const doc = initFiles(nodeProject({ name: "web", engines: { node: ">=20" }, scripts: { test: "vitest" }, devDependencies: { eslint: "9" } }, false))["docs/CI.md"] ?? "";
+  const doc =
+    initFiles(nodeProject({ name: "web", engines: { node: ">=20" }, scripts: { test: "vitest" }, devDependencies: { eslint: "9" } }, false))["docs/CI.md"] ??
+    "";
   assert.match(doc, /\| fast-gates \| 5 min \| lint\.yml, security\.yml \| eslint;/);
   assert.match(doc, /`npm test` on Node 20\/22\/24 \(JUnit on 22\)/);
   assert.match(doc, /no static security lint/);
-  for (const topic of ["Missing Node version", "npm registry offline", "Cache misses", "A tier never starts", "Reading the results"]) assert.match(doc, new RegExp(topic));
+  for (const topic of ["Missing Node version", "npm registry offline", "Cache misses", "A tier never starts", "Reading the results"])
+    assert.match(doc, new RegExp(topic));
   assert.match(doc, /there is no `package-lock\.json`/);
 });

@@ -22,7 +22,10 @@ function typecheck(facts: ProjectFacts): string[] {
 
 function lint(facts: ProjectFacts): string {
   const checks = [...lintChecks(facts), ...typecheck(facts)];
-  const none = ['      # Add a "lint" script, or eslint/prettier/typescript to devDependencies, and re-run `tierci init --force`.', ...run("No linter", 'echo "no lint script, eslint, prettier or typescript in package.json; nothing to check"')];
+  const none = [
+    '      # Add a "lint" script, or eslint/prettier/typescript to devDependencies, and re-run `tierci init --force`.',
+    ...run("No linter", 'echo "no lint script, eslint, prettier or typescript in package.json; nothing to check"'),
+  ];
   return render([
     ...header("Lint", "lint", PR_AND_MAIN, "Tier 1: the project's linters and formatter; the type check reports but does not block."),
     ...job("lint", "Lint and type check", 10),
@@ -62,8 +65,18 @@ function unitTestSteps(facts: ProjectFacts, report: string): string[] {
 function unitTests(facts: ProjectFacts): string {
   const { versions, report } = matrixOf(facts);
   return render([
-    ...header("Unit tests", "unit-tests", PR_AND_MAIN, `Tier 2: npm test on Node ${versions.join("/")}; reports on ${report} only, when the test runner can write them.`),
-    ...job("unit", "Unit tests (Node ${{ matrix.node-version }})", 15, ["    strategy:", "      fail-fast: false", "      matrix:", `        node-version: [${versions.map(quoted).join(", ")}]`]),
+    ...header(
+      "Unit tests",
+      "unit-tests",
+      PR_AND_MAIN,
+      `Tier 2: npm test on Node ${versions.join("/")}; reports on ${report} only, when the test runner can write them.`,
+    ),
+    ...job("unit", "Unit tests (Node ${{ matrix.node-version }})", 15, [
+      "    strategy:",
+      "      fail-fast: false",
+      "      matrix:",
+      `        node-version: [${versions.map(quoted).join(", ")}]`,
+    ]),
     ...prepare(facts, "${{ matrix.node-version }}"),
     ...unitTestSteps(facts, report),
   ]);

@@ -62,7 +62,10 @@ function meets(candidate: string, clause: string): boolean {
 
 /** The matrix for a `requires-python` value (undefined: no constraint). */
 export function pythonMatrix(requiresPython: string | undefined): PythonMatrix {
-  const clauses = (requiresPython ?? "").split(",").map((c) => c.trim()).filter((c) => c !== "");
+  const clauses = (requiresPython ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
   const allowed = MAINTAINED_PYTHONS.filter((v) => clauses.every((c) => meets(v, c)));
   if (allowed.length === 0) {
     throw new RequiresPythonError(`requires-python = "${requiresPython ?? ""}" allows none of the maintained releases ${MAINTAINED_PYTHONS.join(", ")}`);

@@ -16,7 +16,6 @@ export function reportPython(facts: ProjectFacts): string {
   return matrixOf(facts).report;
 }
 
-
 export function installProject(facts: ProjectFacts, tools: string[]): string[] {
   const reqs = facts.dependencyFiles.filter((f) => f.endsWith(".txt"));
   return [
@@ -136,7 +135,7 @@ function smoke(facts: ProjectFacts): string {
     ...install(facts, ["pytest"]),
     ...importCheck,
     ...cliCheck,
-    ...run("pytest -m smoke", pytestAllowingNone("-m smoke"), ["        env:", "          NO_NETWORK: \"1\""]),
+    ...run("pytest -m smoke", pytestAllowingNone("-m smoke"), ["        env:", '          NO_NETWORK: "1"']),
   ]);
 }
 

@@ -47,7 +47,15 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
   const workflowNames = new Map(plan.tiers.flatMap((t) => t.workflows.map((w) => [w.file, w.name] as const)));
   const tierReports = new Map(plan.tiers.map((t) => [t.name, t.reports]));
   return async (attempt) => {
-    const row = store.addJob({ runId: run.id, tier: attempt.tier, workflow: attempt.ref.workflow, jobId: attempt.ref.jobId, name: attempt.ref.name, matrix: attempt.ref.matrix, startedAt: Date.now() });
+    const row = store.addJob({
+      runId: run.id,
+      tier: attempt.tier,
+      workflow: attempt.ref.workflow,
+      jobId: attempt.ref.jobId,
+      name: attempt.ref.name,
+      matrix: attempt.ref.matrix,
+      startedAt: Date.now(),
+    });
     const record: JobDetails = { steps: [], annotations: [], stepSummary: "", reports: [] };
     setup.details.set(jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers), record);
     const collect: JobSink = {

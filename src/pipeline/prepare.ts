@@ -30,7 +30,10 @@ export async function loadForRun(req: Pick<EventRequest, "repo" | "workflows">, 
   const kept = repo.workflows.filter((w) => !refusedFiles.has(w.path));
   const wholeRun = req.workflows !== undefined || kept.length === 0 || refusing.some((d) => !d.file.startsWith(".github/workflows/"));
   if (refusing.length > 0 && wholeRun) {
-    throw new PipelineRefused("nothing was run: fix the errors above (or run `tierci lint` to see only them)", repo.diagnostics.filter((d) => !d.runtime));
+    throw new PipelineRefused(
+      "nothing was run: fix the errors above (or run `tierci lint` to see only them)",
+      repo.diagnostics.filter((d) => !d.runtime),
+    );
   }
   if (refusing.length > 0) sinks.diagnostics?.(refusing);
   for (const file of refusedFiles) sinks.note?.(`${file} is left out: GitHub refuses it for the errors above; the other workflows run`);
@@ -78,7 +81,8 @@ export function narrowPlan(plan: Plan, selection: { job?: string; tier?: string;
   }
   if (selection.job !== undefined) {
     const selected = selectJob(narrowed, selection.job);
-    if (!selected) throw new PipelineRefused(`no workflow that fires for '${plan.event}' has a job '${selection.job}'; see \`tierci plan --event ${plan.event}\``);
+    if (!selected)
+      throw new PipelineRefused(`no workflow that fires for '${plan.event}' has a job '${selection.job}'; see \`tierci plan --event ${plan.event}\``);
     narrowed = selected;
   }
   return narrowed;

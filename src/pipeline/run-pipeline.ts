@@ -48,7 +48,9 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
   const stateDir = resolve(req.stateDir ?? join(repo.root, ".tierci"));
   prepareStateDir(stateDir);
   for (const r of await reapDeadRuns(stateDir)) {
-    sinks.note?.(`run #${r.runNumber} was killed before it finished: ended ${r.processes.length} process(es) its steps left running and removed ${r.dirs.length} job directory(ies)`);
+    sinks.note?.(
+      `run #${r.runNumber} was killed before it finished: ended ${r.processes.length} process(es) its steps left running and removed ${r.dirs.length} job directory(ies)`,
+    );
   }
   let store = req.store;
   if (!store) {

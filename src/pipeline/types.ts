@@ -95,8 +95,7 @@ export interface PipelineSinks {
 }
 
 export type PipelineResult =
-  | { kind: "nothing-fired"; plan: Plan }
-  | { kind: "ran"; plan: Plan; runId: string; runNumber: number; outcome: RunOutcome; summary: RunSummary };
+  { kind: "nothing-fired"; plan: Plan } | { kind: "ran"; plan: Plan; runId: string; runNumber: number; outcome: RunOutcome; summary: RunSummary };
 
 /** The input cannot run: invalid workflows, or a selection that matches nothing. Nothing ran. */
 export class PipelineRefused extends Error {

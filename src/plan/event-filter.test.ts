@@ -66,10 +66,7 @@ test("push: paths and paths-ignore", () => {
     "every changed file is in paths-ignore [**.md]",
   );
   assert.equal(fires(on("push", { pathsIgnore: ["**.md"] }), pushMain), "src/a.ts is not in paths-ignore [**.md]");
-  assert.equal(
-    fires(on("push", { branches: ["main"], paths: ["src/**"] }), pushMain),
-    "push to main matches branches [main]; src/a.ts matches paths [src/**]",
-  );
+  assert.equal(fires(on("push", { branches: ["main"], paths: ["src/**"] }), pushMain), "push to main matches branches [main]; src/a.ts matches paths [src/**]");
   // Both filters must hold: a matching branch does not rescue a path miss.
   holds(on("push", { branches: ["main"], paths: ["lib/**"] }), pushMain);
   holds(on("push", { branches: ["dev"], paths: ["src/**"] }), pushMain);

@@ -237,12 +237,15 @@ test("event file errors name the file", (t) => {
     repo.remove();
   });
   const missing = join(dir, "missing.json");
-  assert.throws(() => readEventFile(missing), (err: unknown) => {
-    assert.ok(err instanceof EventPayloadError);
-    assert.equal(err.message, `event file ${missing} does not exist`);
-    assert.equal(err.path, missing);
-    return true;
-  });
+  assert.throws(
+    () => readEventFile(missing),
+    (err: unknown) => {
+      assert.ok(err instanceof EventPayloadError);
+      assert.equal(err.message, `event file ${missing} does not exist`);
+      assert.equal(err.path, missing);
+      return true;
+    },
+  );
   const broken = join(dir, "broken.json");
   writeFileSync(broken, "{ not json");
   assert.throws(() => synthesizeEvent(repo.dir, "push", { eventPath: broken }), new RegExp(`event file ${broken} is not valid JSON`));

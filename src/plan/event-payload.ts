@@ -26,7 +26,6 @@ import {
 import { DEFAULT_ACTION, type EventFacts } from "./event-filter.js";
 import { deepMerge, isObject, Overrides, readEventFile, type Json } from "./event-file.js";
 
-
 export interface SynthesizeOptions {
   /** A JSON event payload whose fields override the synthesized ones. */
   eventPath?: string;
@@ -48,7 +47,6 @@ export interface SynthesizedEvent {
   /** Where the local event departs from what GitHub would send, worth telling the user once. */
   notes: string[];
 }
-
 
 /** GitHub caps `commits` in push payloads; a local run need not list a long history either. */
 const PUSH_COMMITS_LIMIT = 20;
@@ -353,9 +351,11 @@ function plainDirectoryEvent(repoDir: string, eventName: string, opts: Synthesiz
   if (eventName === "push") Object.assign(base, { ref, before: ZERO_SHA, after: ZERO_SHA });
   if (eventName === "workflow_dispatch") Object.assign(base, { ref, inputs: opts.inputs ?? {} });
   const action = overrides.string("action") ?? DEFAULT_ACTION[eventName];
-  if (eventName.startsWith("pull_request")) Object.assign(base, { action, number: 1, pull_request: { number: 1, head: { ref: "HEAD", sha: ZERO_SHA }, base: { ref: "main", sha: ZERO_SHA } } });
+  if (eventName.startsWith("pull_request"))
+    Object.assign(base, { action, number: 1, pull_request: { number: 1, head: { ref: "HEAD", sha: ZERO_SHA }, base: { ref: "main", sha: ZERO_SHA } } });
   let payload = deepMerge(base, overrides.data);
-  if (eventName === "workflow_dispatch") payload = { ...payload, inputs: { ...((overrides.data["inputs"] as Json | undefined) ?? {}), ...(opts.inputs ?? {}) } };
+  if (eventName === "workflow_dispatch")
+    payload = { ...payload, inputs: { ...((overrides.data["inputs"] as Json | undefined) ?? {}), ...(opts.inputs ?? {}) } };
   const baseRef = overrides.string("pull_request", "base", "ref") ?? "main";
   return {
     payload,
@@ -371,7 +371,9 @@ function plainDirectoryEvent(repoDir: string, eventName: string, opts: Synthesiz
  * example inside another project) sees its path filters relative to its own root.
  */
 function rebaseToSubdirectory(s: RepoState, repoDir: string, facts: EventFacts): EventFacts {
-  const prefix = relative(realpathSync(s.root), realpathSync(resolve(repoDir))).split(sep).join("/");
+  const prefix = relative(realpathSync(s.root), realpathSync(resolve(repoDir)))
+    .split(sep)
+    .join("/");
   if (prefix === "" || prefix.startsWith("..") || facts.changedFiles === undefined) return facts;
   s.notes.push(`${prefix} is a subdirectory of the git repository at ${s.root}: path filters use paths relative to ${prefix}`);
   const inside = `${prefix}/`;

@@ -15,9 +15,22 @@ async function planOf(files: Record<string, string>, event = "push", inputs: Rec
   for (const [p, t] of Object.entries(files)) r.write(p, t);
   r.commit("init");
   const repo = await loadRepository(r.dir);
-  assert.deepEqual(repo.diagnostics.filter((d) => d.severity === "error"), []);
+  assert.deepEqual(
+    repo.diagnostics.filter((d) => d.severity === "error"),
+    [],
+  );
   const ev = synthesizeEvent(r.dir, event, { inputs, actor: "octocat" });
-  return buildPlan(repo, { name: event, payload: ev.payload, facts: ev.facts, sha: ev.sha, ref: ev.ref, actor: "octocat", repository: "o/r", inputs, vars: { LEVEL: "full" } });
+  return buildPlan(repo, {
+    name: event,
+    payload: ev.payload,
+    facts: ev.facts,
+    sha: ev.sha,
+    ref: ev.ref,
+    actor: "octocat",
+    repository: "o/r",
+    inputs,
+    vars: { LEVEL: "full" },
+  });
 }
 
 test("a local reusable workflow is planned inside its caller with evaluated inputs", async () => {
@@ -89,7 +102,10 @@ jobs:
   });
   assert.deepEqual(diagnostics, []);
   const jobs = plan.tiers[0]?.workflows[0]?.jobs ?? [];
-  assert.deepEqual(jobs.filter((j) => j.id === "fixed").map((j) => j.name), ["fixed (quick, full)", "fixed (full, full)"]);
+  assert.deepEqual(
+    jobs.filter((j) => j.id === "fixed").map((j) => j.name),
+    ["fixed (quick, full)", "fixed (full, full)"],
+  );
   const dynamic = jobs.find((j) => j.id === "dynamic");
   assert.match(dynamic?.deferred ?? "", /needed jobs/);
 });

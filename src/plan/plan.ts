@@ -97,16 +97,37 @@ class Planner {
     });
   }
 
-  private expand(workflow: Workflow, job: Job, source: NonNullable<NonNullable<Job["strategy"]>["matrix"]>, contexts: ExprContexts): Record<string, YamlValue>[] | undefined {
+  private expand(
+    workflow: Workflow,
+    job: Job,
+    source: NonNullable<NonNullable<Job["strategy"]>["matrix"]>,
+    contexts: ExprContexts,
+  ): Record<string, YamlValue>[] | undefined {
     let value: YamlValue;
     try {
       value = typeof source === "string" ? (evaluateValue(source, contexts) as YamlValue) : (evaluateStructure(source as ExprValue, contexts) as YamlValue);
     } catch (err) {
-      this.diagnostics.push(diag(workflow.path, job.pos, `job '${job.id}': cannot evaluate the matrix: ${(err as Error).message}`, "fix the expression under strategy.matrix", "matrix"));
+      this.diagnostics.push(
+        diag(
+          workflow.path,
+          job.pos,
+          `job '${job.id}': cannot evaluate the matrix: ${(err as Error).message}`,
+          "fix the expression under strategy.matrix",
+          "matrix",
+        ),
+      );
       return undefined;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      this.diagnostics.push(diag(workflow.path, job.pos, `job '${job.id}': the matrix must be a mapping, got ${JSON.stringify(value)}`, "make strategy.matrix a mapping of keys to lists", "matrix"));
+      this.diagnostics.push(
+        diag(
+          workflow.path,
+          job.pos,
+          `job '${job.id}': the matrix must be a mapping, got ${JSON.stringify(value)}`,
+          "make strategy.matrix a mapping of keys to lists",
+          "matrix",
+        ),
+      );
       return undefined;
     }
     const result = expandMatrix(value);
@@ -122,7 +143,9 @@ class Planner {
     try {
       return interpolate(raw, { ...contexts, matrix: (matrix ?? {}) as ExprValue });
     } catch (err) {
-      this.diagnostics.push(diag(workflow.path, job.pos, `job '${job.id}': cannot evaluate its name: ${(err as Error).message}`, "fix the expression in `name:`", "expression"));
+      this.diagnostics.push(
+        diag(workflow.path, job.pos, `job '${job.id}': cannot evaluate its name: ${(err as Error).message}`, "fix the expression in `name:`", "expression"),
+      );
       return raw;
     }
   }
@@ -131,7 +154,15 @@ class Planner {
     const target = this.repo.byPath.get(localWorkflowPath(job.uses ?? ""));
     if (!target) return;
     if (depth >= MAX_CALL_DEPTH) {
-      this.diagnostics.push(diag(caller.path, job.pos, `job '${job.id}': reusable workflows nest deeper than ${MAX_CALL_DEPTH} levels`, "flatten the chain of reusable workflows", "reusable-workflow"));
+      this.diagnostics.push(
+        diag(
+          caller.path,
+          job.pos,
+          `job '${job.id}': reusable workflows nest deeper than ${MAX_CALL_DEPTH} levels`,
+          "flatten the chain of reusable workflows",
+          "reusable-workflow",
+        ),
+      );
       return;
     }
     const given: Record<string, string> = {};
@@ -139,13 +170,16 @@ class Planner {
     try {
       callInputs = evaluateStructure(job.with as ExprValue, contexts) as Record<string, YamlValue>;
     } catch (err) {
-      this.diagnostics.push(diag(caller.path, job.pos, `job '${job.id}': cannot evaluate \`with:\`: ${(err as Error).message}`, "fix the expressions under `with:`", "expression"));
+      this.diagnostics.push(
+        diag(caller.path, job.pos, `job '${job.id}': cannot evaluate \`with:\`: ${(err as Error).message}`, "fix the expressions under `with:`", "expression"),
+      );
       return;
     }
     for (const [k, v] of Object.entries(callInputs)) given[k] = typeof v === "string" ? v : JSON.stringify(v);
     const defs = target.triggers.find((t) => t.event === "workflow_call")?.inputs ?? [];
     const resolved = resolveInputs(defs, given, "workflow_call");
-    for (const message of resolved.errors) this.diagnostics.push(diag(caller.path, job.pos, `job '${job.id}': ${message}`, "fix the `with:` of this job", "inputs"));
+    for (const message of resolved.errors)
+      this.diagnostics.push(diag(caller.path, job.pos, `job '${job.id}': ${message}`, "fix the `with:` of this job", "inputs"));
     planned.callInputs = callInputs;
     planned.calls = {
       file: target.path,

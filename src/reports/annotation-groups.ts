@@ -24,7 +24,10 @@ export function groupAnnotations(jobs: readonly Pick<SummaryJob, "name" | "annot
   }
   return [...groups.values()].sort(
     (a, b) =>
-      (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || a.message.localeCompare(b.message),
+      (a.file ?? "").localeCompare(b.file ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) ||
+      a.message.localeCompare(b.message),
   );
 }
 

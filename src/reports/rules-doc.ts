@@ -19,13 +19,31 @@ export interface RuleEntry {
 
 /** Every rule, in the order the document lists them: validation checks, then policy rules. */
 export function allRules(): { checks: (RuleEntry & { phase: CheckPhase })[]; policy: RuleEntry[] } {
-  const checks = Object.entries(CHECK_RULES).map(([id, r]) => ({ id, severity: r.severity, phase: r.phase, description: r.description, example: RULE_EXAMPLES[id] }));
+  const checks = Object.entries(CHECK_RULES).map(([id, r]) => ({
+    id,
+    severity: r.severity,
+    phase: r.phase,
+    description: r.description,
+    example: RULE_EXAMPLES[id],
+  }));
   const policy = POLICY_RULES.map((r) => ({ id: r.id, severity: r.severity, description: r.description, example: RULE_EXAMPLES[r.id] }));
   return { checks, policy };
 }
 
 function section(r: RuleEntry, extra: string[]): string[] {
-  return [`### \`${r.id}\``, "", `${r.description[0]?.toUpperCase() ?? ""}${r.description.slice(1)}.`.replace(/\.\.$/, "."), "", `- severity: ${r.severity}`, ...extra.map((e) => `- ${e}`), "", "```", r.example ?? "", "```", ""];
+  return [
+    `### \`${r.id}\``,
+    "",
+    `${r.description[0]?.toUpperCase() ?? ""}${r.description.slice(1)}.`.replace(/\.\.$/, "."),
+    "",
+    `- severity: ${r.severity}`,
+    ...extra.map((e) => `- ${e}`),
+    "",
+    "```",
+    r.example ?? "",
+    "```",
+    "",
+  ];
 }
 
 export function renderRulesDoc(): string {

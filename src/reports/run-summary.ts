@@ -116,10 +116,15 @@ export function buildRunSummary(
         step_summary: d?.stepSummary ?? "",
       };
     }),
-    artifacts: reported.flatMap(({ job, r }) => (r.kind === "artifact" ? [{ name: r.name, job, files: r.files, bytes: r.bytes, retention_days: r.retentionDays }] : [])),
+    artifacts: reported.flatMap(({ job, r }) =>
+      r.kind === "artifact" ? [{ name: r.name, job, files: r.files, bytes: r.bytes, retention_days: r.retentionDays }] : [],
+    ),
     caches,
     cache_hit_rate: caches.length ? caches.filter((c) => c.hit).length / caches.length : null,
     tests: recorded.tests,
-    coverage: coverageOf(reported.map(({ r }) => r), recorded),
+    coverage: coverageOf(
+      reported.map(({ r }) => r),
+      recorded,
+    ),
   };
 }

@@ -79,10 +79,7 @@ test("invalid lines", () => {
     values: [["A", "1"]],
     errors: ["Unable to process file command 'env' successfully.", "Invalid format 'just text'"],
   });
-  assert.equal(
-    parseEnvFile("<<EOF\nx\nEOF\n", "env").errors[1],
-    "Invalid format '<<EOF'. Name must not be empty and delimiter must not be empty",
-  );
+  assert.equal(parseEnvFile("<<EOF\nx\nEOF\n", "env").errors[1], "Invalid format '<<EOF'. Name must not be empty and delimiter must not be empty");
   assert.equal(parseEnvFile("NAME<<\n", "env").errors[1], "Invalid format 'NAME<<'. Name must not be empty and delimiter must not be empty");
   // Only empty lines are skipped; a line of spaces is invalid.
   assert.equal(parseEnvFile("A=1\n  \n", "env").errors[1], "Invalid format '  '");
@@ -154,7 +151,10 @@ test("buildPath adds no trailing separator and does not prepend twice", () => {
 test("step summary size limit", () => {
   assert.equal(stepSummarySizeError(0), undefined);
   assert.equal(stepSummarySizeError(STEP_SUMMARY_SIZE_LIMIT), undefined);
-  assert.match(stepSummarySizeError(STEP_SUMMARY_SIZE_LIMIT + 5000) ?? "", /^\$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1028k\./);
+  assert.match(
+    stepSummarySizeError(STEP_SUMMARY_SIZE_LIMIT + 5000) ?? "",
+    /^\$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1028k\./,
+  );
 });
 
 test("createStepEnvFiles makes five new empty files with GitHub's prefixes and one suffix", async () => {

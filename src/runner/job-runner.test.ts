@@ -59,7 +59,19 @@ async function run(steps: string, opts: { signal?: AbortSignal; repo?: string; o
     event: { name: "push", payload: {}, sha: "0".repeat(40), ref: "refs/heads/main", actor: "me", repository: "o/r" },
     run: { id: "1", number: 1, attempt: 1 },
     signal: opts.signal ?? new AbortController().signal,
-    options: { repoRoot: repo, stateDir: join(repo, ".tierci"), reuseWorkspace: true, keepWorkspace: false, actionDirs: [], offline: true, env: {}, secrets: {}, vars: {}, debug: false, graceMs: { interrupt: 200, terminate: 200 } },
+    options: {
+      repoRoot: repo,
+      stateDir: join(repo, ".tierci"),
+      reuseWorkspace: true,
+      keepWorkspace: false,
+      actionDirs: [],
+      offline: true,
+      env: {},
+      secrets: {},
+      vars: {},
+      debug: false,
+      graceMs: { interrupt: 200, terminate: 200 },
+    },
     sink,
   });
   return ran;

@@ -11,11 +11,18 @@ function split(chunks: string[], max?: number): [string, number][] {
 }
 
 test("lines across chunks, CRLF, and a last line without a newline", () => {
-  assert.deepEqual(split(["a\r\nb", "c\n", "d"]), [["a", 0], ["bc", 0], ["d", 0]]);
+  assert.deepEqual(split(["a\r\nb", "c\n", "d"]), [
+    ["a", 0],
+    ["bc", 0],
+    ["d", 0],
+  ]);
 });
 
 test("a line over the limit keeps its first characters and counts the rest, across chunks", () => {
-  assert.deepEqual(split(["abc", "defgh", "ij\nnext\n"], 4), [["abcd", 6], ["next", 0]]);
+  assert.deepEqual(split(["abc", "defgh", "ij\nnext\n"], 4), [
+    ["abcd", 6],
+    ["next", 0],
+  ]);
   assert.deepEqual(split(["x".repeat(10)], 3), [["xxx", 7]]);
 });
 

@@ -13,7 +13,8 @@ export async function runPostSteps(state: JobState): Promise<void> {
     const startedAt = Date.now();
     let conclusion: Conclusion = "skipped";
     try {
-      if (evaluateCondition(post.condition, state.scopeContexts(state.top), state.evalOptions(statusView(state.jobStatus, state.cancelled)))) conclusion = await post.run(index);
+      if (evaluateCondition(post.condition, state.scopeContexts(state.top), state.evalOptions(statusView(state.jobStatus, state.cancelled))))
+        conclusion = await post.run(index);
     } catch (err) {
       const message = err instanceof BuiltinFailure ? err.message : `internal error: ${(err as Error).message}`;
       state.annotate(index, { level: "error", message: `${post.name}: ${message}` });

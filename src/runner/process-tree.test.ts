@@ -137,11 +137,19 @@ describe("runProcess", () => {
     await run.waitFor((l) => l === "done");
     const pids = pidsFrom(run.stdout);
     assert.equal(pids.length, CHILDREN, run.stdout.join("\n"));
-    assert.deepEqual(pids.filter((p) => !alive(p)), [], "background children live on until the job ends");
+    assert.deepEqual(
+      pids.filter((p) => !alive(p)),
+      [],
+      "background children live on until the job ends",
+    );
 
     const killed = await tracker.killAll();
     assert.deepEqual(pids.filter(alive), []);
-    for (const pid of pids) assert.ok(killed.some((k) => k.pid === pid), `killAll reports ${pid}`);
+    for (const pid of pids)
+      assert.ok(
+        killed.some((k) => k.pid === pid),
+        `killAll reports ${pid}`,
+      );
   });
 
   it("cancels with SIGINT and leaves no process of the step alive, escaped ones included", { skip: !LINUX }, async () => {

@@ -138,10 +138,7 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
     const stderr = new LineSplitter((line, cut) => {
       if (delivering) opts.onStderr(line, cut);
     });
-    const pipesClosed = Promise.all([
-      streamEnd(child.stdout, (chunk) => stdout.push(chunk)),
-      streamEnd(child.stderr, (chunk) => stderr.push(chunk)),
-    ]);
+    const pipesClosed = Promise.all([streamEnd(child.stdout, (chunk) => stdout.push(chunk)), streamEnd(child.stderr, (chunk) => stderr.push(chunk))]);
 
     let exited = false;
     let cancelled = false;

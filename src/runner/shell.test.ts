@@ -85,7 +85,10 @@ test("a template without {0} is refused; a shell name without a template must be
   const invalid = "Invalid shell option. Shell must be a valid built-in (bash, sh, cmd, powershell, pwsh) or a format string containing '{0}'";
   assert.equal(resolveError({ shell: "perl" }), invalid);
   assert.equal(resolveError({ shell: "bash -x" }), invalid);
-  assert.equal(resolveError({ shell: "perl {1} {0}" }), "Index (zero based) must be greater than or equal to zero and less than the size of the argument list.");
+  assert.equal(
+    resolveError({ shell: "perl {1} {0}" }),
+    "Index (zero based) must be greater than or equal to zero and less than the size of the argument list.",
+  );
   assert.equal(resolveError({ shell: "perl {0} }" }), "Input string was not in a correct format.");
 });
 

@@ -46,8 +46,7 @@ const EXTENSIONS: Record<string, string> = {
   python: ".py",
 };
 
-const INVALID_SHELL =
-  "Invalid shell option. Shell must be a valid built-in (bash, sh, cmd, powershell, pwsh) or a format string containing '{0}'";
+const INVALID_SHELL = "Invalid shell option. Shell must be a valid built-in (bash, sh, cmd, powershell, pwsh) or a format string containing '{0}'";
 
 /**
  * Resolves the shell of a run step. With neither shell nor defaults, Linux and macOS run
@@ -203,11 +202,7 @@ export function scriptContents(shellCommand: string, run: string, platform: Node
   if (shellCommand === "cmd") {
     contents = `@echo off${newline}${run}`;
   } else if (shellCommand === "pwsh" || shellCommand === "powershell") {
-    contents = [
-      "$ErrorActionPreference = 'stop'",
-      run,
-      "if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }",
-    ].join(newline);
+    contents = ["$ErrorActionPreference = 'stop'", run, "if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }"].join(newline);
   }
   return platform === "win32" ? contents.replaceAll("\r\n", "\n").replaceAll("\n", "\r\n") : contents;
 }

@@ -96,7 +96,14 @@ export async function runStep(state: JobState, step: Step, scope: Scope): Promis
   return record("failure", continuesOnError(state, step, index, contexts, status) ? "success" : "failure", result.outputs);
 }
 
-async function executeWithTimeout(state: JobState, step: Step, scope: Scope, index: number, contexts: ExprContexts, status: JobStatusView): Promise<StepOutcome> {
+async function executeWithTimeout(
+  state: JobState,
+  step: Step,
+  scope: Scope,
+  index: number,
+  contexts: ExprContexts,
+  status: JobStatusView,
+): Promise<StepOutcome> {
   let minutes: number;
   try {
     const value = step.timeoutMinutes === undefined ? null : evaluateField(step.timeoutMinutes, contexts, state.evalOptions(status));
@@ -113,7 +120,17 @@ async function executeWithTimeout(state: JobState, step: Step, scope: Scope, ind
   try {
     const stepEnv = stepEnvironment(state, step, contexts, status);
     const withEnv = state.scopeContexts(scope, stepEnv);
-    result = await executeStep({ state, step, scope, index, signal, stepEnv, contexts: withEnv, status, runSteps: (steps, inner) => runSteps(state, steps, inner) });
+    result = await executeStep({
+      state,
+      step,
+      scope,
+      index,
+      signal,
+      stepEnv,
+      contexts: withEnv,
+      status,
+      runSteps: (steps, inner) => runSteps(state, steps, inner),
+    });
   } catch (err) {
     const known = err instanceof StepError || err instanceof BuiltinFailure;
     state.stepError(index, step, known ? message(err) : `internal error: ${message(err)}`);

@@ -2,7 +2,15 @@
 // workflow commands and masking on every output line, and what the env files said.
 import { appendAll } from "../util/append-all.js";
 import { readFile } from "node:fs/promises";
-import { createStepEnvFiles, envFileBlockedMessage, FILE_COMMAND_LABELS, parseEnvFile, parsePathFile, stepSummarySizeError, type EnvFileName } from "./env-files.js";
+import {
+  createStepEnvFiles,
+  envFileBlockedMessage,
+  FILE_COMMAND_LABELS,
+  parseEnvFile,
+  parsePathFile,
+  stepSummarySizeError,
+  type EnvFileName,
+} from "./env-files.js";
 import type { Annotation, JobSink, LogStream } from "./job-types.js";
 import type { Masker } from "./masker.js";
 import { MAX_LINE_CHARS, runProcess, type ProcessGroupTracker } from "./process-tree.js";
@@ -72,57 +80,59 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
     if ((perLevel[a.level] ?? 0) <= ANNOTATIONS_PER_LEVEL) req.sink.annotation(req.stepIndex, a);
   };
 
-  const onLine = (stream: LogStream) => (line: string, cut: number): void => {
-    if (cut > 0) {
-      // A cut line is output, never a command: half a command must not take effect.
-      emit(stream, `${req.masker.maskCut(line)} … [${cut} more characters of this line were not kept: tierci keeps ${MAX_LINE_CHARS} characters of a line]`);
-      return;
-    }
-    for (const action of commands.processLine(line)) {
-      switch (action.kind) {
-        case "output":
-          emit(stream, action.text);
-          break;
-        case "annotation": {
-          const { kind, ...annotation } = action;
-          annotate(annotation);
-          break;
-        }
-        case "group-start":
-          emit(stream, `▸ ${action.title}`);
-          break;
-        case "group-end":
-        case "add-matcher":
-        case "remove-matcher":
-          break;
-        case "mask":
-          req.masker.add(action.value);
-          break;
-        case "debug":
-          if (req.debug) emit(stream, `##[debug]${action.message}`);
-          break;
-        case "set-output":
-          outputs[action.name] = action.value;
-          break;
-        case "save-state":
-          state[action.name] = action.value;
-          break;
-        case "set-env": {
-          const blocked = envFileBlockedMessage(action.name);
-          if (blocked) annotate({ level: "error", message: blocked });
-          else env.push([action.name, action.value]);
-          break;
-        }
-        case "add-path":
-          path.push(action.path);
-          break;
-        case "command-error":
-          errors.push(action.message);
-          annotate({ level: "error", message: action.message });
-          break;
+  const onLine =
+    (stream: LogStream) =>
+    (line: string, cut: number): void => {
+      if (cut > 0) {
+        // A cut line is output, never a command: half a command must not take effect.
+        emit(stream, `${req.masker.maskCut(line)} … [${cut} more characters of this line were not kept: tierci keeps ${MAX_LINE_CHARS} characters of a line]`);
+        return;
       }
-    }
-  };
+      for (const action of commands.processLine(line)) {
+        switch (action.kind) {
+          case "output":
+            emit(stream, action.text);
+            break;
+          case "annotation": {
+            const { kind, ...annotation } = action;
+            annotate(annotation);
+            break;
+          }
+          case "group-start":
+            emit(stream, `▸ ${action.title}`);
+            break;
+          case "group-end":
+          case "add-matcher":
+          case "remove-matcher":
+            break;
+          case "mask":
+            req.masker.add(action.value);
+            break;
+          case "debug":
+            if (req.debug) emit(stream, `##[debug]${action.message}`);
+            break;
+          case "set-output":
+            outputs[action.name] = action.value;
+            break;
+          case "save-state":
+            state[action.name] = action.value;
+            break;
+          case "set-env": {
+            const blocked = envFileBlockedMessage(action.name);
+            if (blocked) annotate({ level: "error", message: blocked });
+            else env.push([action.name, action.value]);
+            break;
+          }
+          case "add-path":
+            path.push(action.path);
+            break;
+          case "command-error":
+            errors.push(action.message);
+            annotate({ level: "error", message: action.message });
+            break;
+        }
+      }
+    };
 
   const result = await runProcess({
     command: req.command,

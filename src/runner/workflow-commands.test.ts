@@ -1,12 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  allowsUnsecureCommands,
-  allowsUnsecureStopTokens,
-  CommandProcessor,
-  type CommandProcessorOptions,
-  type LineAction,
-} from "./workflow-commands.js";
+import { allowsUnsecureCommands, allowsUnsecureStopTokens, CommandProcessor, type CommandProcessorOptions, type LineAction } from "./workflow-commands.js";
 
 function processor(options: Partial<CommandProcessorOptions> = {}): CommandProcessor {
   return new CommandProcessor({ allowUnsecure: false, debug: false, ...options });
@@ -211,13 +205,7 @@ test("the unsecure switches parse like the runner", () => {
 });
 
 test("stop-commands with a token: nothing is interpreted until ::token::", () => {
-  const actions = run([
-    "::stop-commands::my-end-token",
-    "::set-env name=foo::baz",
-    "::warning::not a warning",
-    "::my-end-token::",
-    "::warning::a warning",
-  ]);
+  const actions = run(["::stop-commands::my-end-token", "::set-env name=foo::baz", "::warning::not a warning", "::my-end-token::", "::warning::a warning"]);
   assert.deepEqual(withoutDebug(actions), [
     { kind: "mask", value: "my-end-token" },
     out("::stop-commands::my-end-token"),
@@ -242,7 +230,10 @@ test("GitHub refuses 'pause-logging', empty and command names as stop tokens", (
   for (const token of ["pause-logging", "PAUSE-LOGGING", "", "set-env", "stop-commands", "Error"]) {
     const actions = run([`::stop-commands::${token}`, "::error::still processed"]);
     assert.equal(actions[0]?.kind, "command-error", token);
-    assert.match(actions[0]?.kind === "command-error" ? actions[0].message : "", /^You cannot use a endToken that is an empty string, the string 'pause-logging'/);
+    assert.match(
+      actions[0]?.kind === "command-error" ? actions[0].message : "",
+      /^You cannot use a endToken that is an empty string, the string 'pause-logging'/,
+    );
     assert.deepEqual(actions[1], { kind: "annotation", level: "error", message: "still processed" });
   }
 });

@@ -63,7 +63,6 @@ const INVALID_STOP_TOKEN_MESSAGE =
 /** A command GitHub rejects: it logs "Unable to process command ..." and this message, and fails the step. */
 class CommandFailure extends Error {}
 
-
 interface Handler {
   /** add-mask (which echoes a masked form instead), debug and the annotation commands are never echoed. */
   omitEcho: boolean;
@@ -161,10 +160,7 @@ export class CommandProcessor {
     } catch (error) {
       if (!(error instanceof CommandFailure)) throw error;
       const shown = handler.omitEcho ? name : line;
-      emit.push(
-        { kind: "command-error", message: `Unable to process command '${shown}' successfully.` },
-        { kind: "command-error", message: error.message },
-      );
+      emit.push({ kind: "command-error", message: `Unable to process command '${shown}' successfully.` }, { kind: "command-error", message: error.message });
     }
     return emit;
   }

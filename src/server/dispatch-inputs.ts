@@ -23,7 +23,9 @@ function checkValue(def: InputDef, text: string): string | undefined {
     case "number":
       return text.trim() !== "" && Number.isFinite(Number(text)) ? undefined : `input '${def.name}' must be a number, got '${text}'`;
     case "choice":
-      return def.options?.includes(text) ? undefined : `input '${def.name}' must be one of ${(def.options ?? []).map((o) => `'${o}'`).join(", ")}, got '${text}'`;
+      return def.options?.includes(text)
+        ? undefined
+        : `input '${def.name}' must be one of ${(def.options ?? []).map((o) => `'${o}'`).join(", ")}, got '${text}'`;
     default:
       return undefined;
   }
@@ -31,13 +33,16 @@ function checkValue(def: InputDef, text: string): string | undefined {
 
 export function checkDispatchInputs(trigger: Trigger | undefined, given: unknown): DispatchCheck {
   if (!trigger) return { ok: false, errors: ["the workflow has no workflow_dispatch trigger"] };
-  if (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given))) return { ok: false, errors: ["inputs must be an object of names to values"] };
+  if (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given)))
+    return { ok: false, errors: ["inputs must be an object of names to values"] };
   const values = (given ?? {}) as Record<string, unknown>;
   const defs = trigger.inputs ?? [];
   const errors: string[] = [];
   const names = Object.keys(values);
   if (names.length > MAX_INPUTS) errors.push(`at most ${MAX_INPUTS} inputs may be sent, got ${names.length}`);
-  for (const name of names) if (!defs.some((d) => d.name === name)) errors.push(`unexpected input '${name}'; the workflow takes ${defs.length ? defs.map((d) => `'${d.name}'`).join(", ") : "no inputs"}`);
+  for (const name of names)
+    if (!defs.some((d) => d.name === name))
+      errors.push(`unexpected input '${name}'; the workflow takes ${defs.length ? defs.map((d) => `'${d.name}'`).join(", ") : "no inputs"}`);
   const inputs: Record<string, string> = {};
   for (const def of defs) {
     const raw = values[def.name];

@@ -17,7 +17,9 @@ export class MergeConflict extends MirrorError {
     base: string,
     head: string,
   ) {
-    super(`the pull request's head ${head.slice(0, 12)} does not merge cleanly into its base ${base.slice(0, 12)}: conflicts in ${files.join(", ") || "the merge"}; merge the base branch into the pull request and push again`);
+    super(
+      `the pull request's head ${head.slice(0, 12)} does not merge cleanly into its base ${base.slice(0, 12)}: conflicts in ${files.join(", ") || "the merge"}; merge the base branch into the pull request and push again`,
+    );
   }
 }
 
@@ -25,7 +27,13 @@ const FETCH_TIMEOUT_MS = 10 * 60_000;
 
 async function git(args: readonly string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const r = await runGit(args, opts);
-  if (r.code !== 0) throw new MirrorError(`git ${args.filter((a) => !a.startsWith("-c")).slice(0, 3).join(" ")} failed: ${r.stderr.trim() || `exit status ${r.code}`}`);
+  if (r.code !== 0)
+    throw new MirrorError(
+      `git ${args
+        .filter((a) => !a.startsWith("-c"))
+        .slice(0, 3)
+        .join(" ")} failed: ${r.stderr.trim() || `exit status ${r.code}`}`,
+    );
   return r.stdout;
 }
 
@@ -58,7 +66,10 @@ export class GitMirror {
   fetch(): Promise<void> {
     return this.serial(async () => {
       await this.ensure();
-      await git(["fetch", "--quiet", "--prune", "--force", "--no-tags", this.url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], { cwd: this.dir, timeoutMs: FETCH_TIMEOUT_MS });
+      await git(["fetch", "--quiet", "--prune", "--force", "--no-tags", this.url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], {
+        cwd: this.dir,
+        timeoutMs: FETCH_TIMEOUT_MS,
+      });
       // Forges publish pull request heads there; a plain git server has none, which is fine.
       await runGit(["fetch", "--quiet", "--force", this.url, "+refs/pull/*/head:refs/pull/*/head"], { cwd: this.dir, timeoutMs: FETCH_TIMEOUT_MS });
     });

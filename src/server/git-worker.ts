@@ -28,9 +28,14 @@ function baseEnv(): NodeJS.ProcessEnv {
 const BASE_ENV = baseEnv();
 
 parentPort?.on("message", (req: GitRequest) => {
-  execFile("git", req.args, { cwd: req.cwd, env: req.env ? { ...BASE_ENV, ...req.env } : BASE_ENV, timeout: req.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
-    const code = err === null ? 0 : typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1;
-    const result: GitResult = { code, stdout, stderr: stderr || (err && code === -1 ? err.message : "") };
-    parentPort?.postMessage({ id: req.id, ...result });
-  });
+  execFile(
+    "git",
+    req.args,
+    { cwd: req.cwd, env: req.env ? { ...BASE_ENV, ...req.env } : BASE_ENV, timeout: req.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+    (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1;
+      const result: GitResult = { code, stdout, stderr: stderr || (err && code === -1 ? err.message : "") };
+      parentPort?.postMessage({ id: req.id, ...result });
+    },
+  );
 });

@@ -10,9 +10,24 @@ export type DeliveryResult = "queued" | "nothing" | "duplicate" | "unauthorized"
 
 export class ServerMetrics {
   readonly registry = new Registry();
-  private readonly deliveries = new Counter({ name: "tierci_webhook_deliveries_total", help: "Webhook deliveries by result", labelNames: ["result"] as const, registers: [this.registry] });
-  private readonly runs = new Counter({ name: "tierci_runs_total", help: "Finished runs by conclusion", labelNames: ["conclusion"] as const, registers: [this.registry] });
-  private readonly jobs = new Counter({ name: "tierci_jobs_total", help: "Finished jobs by conclusion", labelNames: ["conclusion"] as const, registers: [this.registry] });
+  private readonly deliveries = new Counter({
+    name: "tierci_webhook_deliveries_total",
+    help: "Webhook deliveries by result",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  private readonly runs = new Counter({
+    name: "tierci_runs_total",
+    help: "Finished runs by conclusion",
+    labelNames: ["conclusion"] as const,
+    registers: [this.registry],
+  });
+  private readonly jobs = new Counter({
+    name: "tierci_jobs_total",
+    help: "Finished jobs by conclusion",
+    labelNames: ["conclusion"] as const,
+    registers: [this.registry],
+  });
   private readonly durations = new Histogram({
     name: "tierci_run_duration_seconds",
     help: "Run durations from start to end",

@@ -34,8 +34,19 @@ export async function resolveRun(request: Exclude<RunRequest, { kind: "rerun" }>
     case "dispatch": {
       const ref = fullRef(request.ref);
       const sha = await branchTip(mirror, ref);
-      const payload = { inputs: request.inputs, ref, repository: repositoryPayload(repo, defaultBranch), sender: { login: request.actor }, workflow: `.github/workflows/${request.workflow}` };
-      return { kind: "run", event: "workflow_dispatch", workflow: request.workflow, prepared: { payload, sha, ref, facts: { name: "workflow_dispatch", ref } } };
+      const payload = {
+        inputs: request.inputs,
+        ref,
+        repository: repositoryPayload(repo, defaultBranch),
+        sender: { login: request.actor },
+        workflow: `.github/workflows/${request.workflow}`,
+      };
+      return {
+        kind: "run",
+        event: "workflow_dispatch",
+        workflow: request.workflow,
+        prepared: { payload, sha, ref, facts: { name: "workflow_dispatch", ref } },
+      };
     }
     case "schedule": {
       const ref = `refs/heads/${request.branch}`;

@@ -73,7 +73,10 @@ export class RunQueue {
   async recover(): Promise<void> {
     for (const repo of this.s.repos) {
       for (const r of await reapDeadRuns(this.stateDir(repo.name))) {
-        this.s.log.info({ repo: repo.name }, `cleaned up after a stopped server: ended ${r.processes.length} process(es) and removed ${r.dirs.length} job directory(ies) of run #${r.runNumber}`);
+        this.s.log.info(
+          { repo: repo.name },
+          `cleaned up after a stopped server: ended ${r.processes.length} process(es) and removed ${r.dirs.length} job directory(ies) of run #${r.runNumber}`,
+        );
       }
     }
     for (const run of this.s.db.runsWithStatus("in_progress")) {
@@ -191,7 +194,14 @@ export class RunQueue {
     }
   }
 
-  private runPipeline(run: ServerRun, repo: RepoConfig, checkout: string, resolved: Extract<Awaited<ReturnType<typeof resolveRun>>, { kind: "run" }>, workflowFiles: string[] | undefined, signal: AbortSignal): Promise<PipelineResult> {
+  private runPipeline(
+    run: ServerRun,
+    repo: RepoConfig,
+    checkout: string,
+    resolved: Extract<Awaited<ReturnType<typeof resolveRun>>, { kind: "run" }>,
+    workflowFiles: string[] | undefined,
+    signal: AbortSignal,
+  ): Promise<PipelineResult> {
     const { store, live, db } = this.s;
     const dispatchInputs = run.request.kind === "dispatch" ? run.request.inputs : {};
     let workflows: string[] = [];
@@ -205,7 +215,10 @@ export class RunQueue {
         ...(workflowFiles ? { workflowFiles } : {}),
         inputs: dispatchInputs,
         vars: {},
-        actor: typeof (resolved.prepared.payload["sender"] as { login?: unknown } | undefined)?.login === "string" ? ((resolved.prepared.payload["sender"] as { login: string }).login) : "tierci",
+        actor:
+          typeof (resolved.prepared.payload["sender"] as { login?: unknown } | undefined)?.login === "string"
+            ? (resolved.prepared.payload["sender"] as { login: string }).login
+            : "tierci",
         secrets: repo.secretsFile ? readSecretsFile(repo.secretsFile) : {},
         env: {},
         gate: true,

@@ -60,7 +60,15 @@ export class Schedules {
       const read = await this.workflows(repo);
       for (const e of read?.entries ?? []) {
         if (!e.pattern.match(at) || !this.s.db.claimScheduleFire(repo.name, e.workflow, e.cron, minute)) continue;
-        const run = this.s.db.queueRun({ repo: repo.name, event: "schedule", ref: `refs/heads/${read?.branch ?? "main"}`, request: { kind: "schedule", workflow: e.workflow, cron: e.cron, branch: read?.branch ?? "main" } }, now);
+        const run = this.s.db.queueRun(
+          {
+            repo: repo.name,
+            event: "schedule",
+            ref: `refs/heads/${read?.branch ?? "main"}`,
+            request: { kind: "schedule", workflow: e.workflow, cron: e.cron, branch: read?.branch ?? "main" },
+          },
+          now,
+        );
         this.s.log.info({ run: run.id, workflow: e.workflow, cron: e.cron }, `schedule '${e.cron}' of ${repo.name} ${e.workflow} fired`);
         this.s.queue.submit(run);
       }
@@ -81,7 +89,10 @@ export class Schedules {
       this.read.set(repo.name, fresh);
       return fresh;
     } catch (err) {
-      this.s.log.error({ repo: repo.name, err: err instanceof Error ? err.message : String(err) }, `cannot read the schedules of ${repo.name}; using the last ones read`);
+      this.s.log.error(
+        { repo: repo.name, err: err instanceof Error ? err.message : String(err) },
+        `cannot read the schedules of ${repo.name}; using the last ones read`,
+      );
       return last;
     }
   }
@@ -99,7 +110,10 @@ export class Schedules {
           try {
             entries.push({ workflow: file, cron, pattern: new Cron(cron, { timezone: "UTC", paused: true }) });
           } catch (err) {
-            this.s.log.error({ repo, workflow: file, cron }, `${path}: the schedule '${cron}' is not a valid cron expression: ${err instanceof Error ? err.message : String(err)}`);
+            this.s.log.error(
+              { repo, workflow: file, cron },
+              `${path}: the schedule '${cron}' is not a valid cron expression: ${err instanceof Error ? err.message : String(err)}`,
+            );
           }
         }
       }

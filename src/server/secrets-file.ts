@@ -19,7 +19,8 @@ export function readSecretsFile(file: string): Record<string, string> {
     if (line === "" || line.startsWith("#")) return;
     const eq = line.indexOf("=");
     const name = eq > 0 ? line.slice(0, eq).trim() : "";
-    if (!NAME.test(name)) throw new SecretsFileError(`${file}:${i + 1}: expected NAME=VALUE with a name of letters, digits and _ (the line is not shown: it may hold a secret)`);
+    if (!NAME.test(name))
+      throw new SecretsFileError(`${file}:${i + 1}: expected NAME=VALUE with a name of letters, digits and _ (the line is not shown: it may hold a secret)`);
     secrets[name] = line.slice(eq + 1);
   });
   return secrets;

@@ -96,7 +96,12 @@ const COLUMNS = `id, number, repo, event, ref, sha, status, conclusion, created_
 type Row = Omit<ServerRun, "request" | "workflowFiles" | "summary"> & { request: string; workflowFiles: string; summary: string | null };
 
 function fromRow(row: Row): ServerRun {
-  return { ...row, request: JSON.parse(row.request) as RunRequest, workflowFiles: JSON.parse(row.workflowFiles) as string[], summary: row.summary === null ? null : (JSON.parse(row.summary) as unknown) };
+  return {
+    ...row,
+    request: JSON.parse(row.request) as RunRequest,
+    workflowFiles: JSON.parse(row.workflowFiles) as string[],
+    summary: row.summary === null ? null : (JSON.parse(row.summary) as unknown),
+  };
 }
 
 export class ServerDb {
@@ -141,14 +146,18 @@ export class ServerDb {
       const seen = this.db.prepare("SELECT run_ids AS runIds FROM deliveries WHERE id = ?").get(delivery.id) as { runIds: string } | undefined;
       if (seen) return { duplicate: true, runIds: JSON.parse(seen.runIds) as string[] };
       const runIds = runs.map((r) => this.insertRun(r, now).id);
-      this.db.prepare("INSERT INTO deliveries (id, repo, event, run_ids, received_at) VALUES (?, ?, ?, ?, ?)").run(delivery.id, delivery.repo, delivery.event, JSON.stringify(runIds), now);
+      this.db
+        .prepare("INSERT INTO deliveries (id, repo, event, run_ids, received_at) VALUES (?, ?, ?, ?, ?)")
+        .run(delivery.id, delivery.repo, delivery.event, JSON.stringify(runIds), now);
       return { duplicate: false, runIds };
     })();
   }
 
   /** true when this (repo, workflow, cron, minute) had not fired yet: it now has. */
   claimScheduleFire(repo: string, workflow: string, cron: string, minute: number): boolean {
-    return this.db.prepare("INSERT OR IGNORE INTO schedule_fires (repo, workflow, cron, minute) VALUES (?, ?, ?, ?)").run(repo, workflow, cron, minute).changes === 1;
+    return (
+      this.db.prepare("INSERT OR IGNORE INTO schedule_fires (repo, workflow, cron, minute) VALUES (?, ?, ?, ?)").run(repo, workflow, cron, minute).changes === 1
+    );
   }
 
   getRun(id: string): ServerRun | undefined {
@@ -177,7 +186,8 @@ export class ServerDb {
 
   countByStatus(): Record<ServerRunStatus, number> {
     const counts: Record<ServerRunStatus, number> = { queued: 0, in_progress: 0, completed: 0 };
-    for (const r of this.db.prepare("SELECT status, COUNT(*) AS n FROM server_runs GROUP BY status").all() as { status: ServerRunStatus; n: number }[]) counts[r.status] = r.n;
+    for (const r of this.db.prepare("SELECT status, COUNT(*) AS n FROM server_runs GROUP BY status").all() as { status: ServerRunStatus; n: number }[])
+      counts[r.status] = r.n;
     return counts;
   }
 
@@ -186,7 +196,9 @@ export class ServerDb {
   }
 
   startRun(id: string, pipelineRunId: string, workflowFiles: string[], now = Date.now()): void {
-    this.db.prepare("UPDATE server_runs SET status = 'in_progress', started_at = ?, pipeline_run_id = ?, workflow_files = ? WHERE id = ?").run(now, pipelineRunId, JSON.stringify(workflowFiles), id);
+    this.db
+      .prepare("UPDATE server_runs SET status = 'in_progress', started_at = ?, pipeline_run_id = ?, workflow_files = ? WHERE id = ?")
+      .run(now, pipelineRunId, JSON.stringify(workflowFiles), id);
   }
 
   /** Back to the queue, as if it had never started: the run store keeps its earlier record. */
@@ -196,14 +208,18 @@ export class ServerDb {
 
   finishRun(id: string, result: { conclusion: ServerConclusion; summary?: unknown; note?: string }, now = Date.now()): void {
     this.db
-      .prepare("UPDATE server_runs SET status = 'completed', conclusion = ?, finished_at = ?, started_at = COALESCE(started_at, ?), summary = ?, note = ? WHERE id = ?")
+      .prepare(
+        "UPDATE server_runs SET status = 'completed', conclusion = ?, finished_at = ?, started_at = COALESCE(started_at, ?), summary = ?, note = ? WHERE id = ?",
+      )
       .run(result.conclusion, now, now, result.summary === undefined ? null : JSON.stringify(result.summary), result.note ?? null, id);
   }
 
   /** The latest completed run's conclusion for a branch and workflow file, before `beforeId`. */
   previousConclusion(repo: string, ref: string, workflowFile: string, beforeId: string): ServerConclusion | undefined {
     const rows = this.db
-      .prepare("SELECT conclusion, workflow_files AS files FROM server_runs WHERE repo = ? AND ref = ? AND status = 'completed' AND id < ? ORDER BY id DESC LIMIT 50")
+      .prepare(
+        "SELECT conclusion, workflow_files AS files FROM server_runs WHERE repo = ? AND ref = ? AND status = 'completed' AND id < ? ORDER BY id DESC LIMIT 50",
+      )
       .all(repo, ref, beforeId) as { conclusion: ServerConclusion; files: string }[];
     return rows.find((r) => (JSON.parse(r.files) as string[]).includes(workflowFile))?.conclusion;
   }

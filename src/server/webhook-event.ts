@@ -45,7 +45,11 @@ async function push(payload: Json, mirror: GitMirror, defaultBranch: string): Pr
     const defaultTip = await mirror.resolve(`refs/heads/${defaultBranch}`);
     before = defaultTip !== undefined && ref !== `refs/heads/${defaultBranch}` ? await mergeBase(mirror, defaultTip, after) : undefined;
   }
-  return { kind: "run", event: "push", prepared: { payload, sha: after, ref, facts: { name: "push", ref, changedFiles: await changedFiles(mirror, before, after) } } };
+  return {
+    kind: "run",
+    event: "push",
+    prepared: { payload, sha: after, ref, facts: { name: "push", ref, changedFiles: await changedFiles(mirror, before, after) } },
+  };
 }
 
 async function pullRequest(name: string, payload: Json, mirror: GitMirror): Promise<WebhookTrigger> {
@@ -54,7 +58,8 @@ async function pullRequest(name: string, payload: Json, mirror: GitMirror): Prom
   const head = str(obj(pr["head"])["sha"]);
   const base = str(obj(pr["base"])["sha"]);
   const baseRef = str(obj(pr["base"])["ref"]);
-  if (typeof number !== "number" || head === undefined || base === undefined || baseRef === undefined) return { kind: "none", reason: "the pull_request payload lacks its number, head or base" };
+  if (typeof number !== "number" || head === undefined || base === undefined || baseRef === undefined)
+    return { kind: "none", reason: "the pull_request payload lacks its number, head or base" };
   const rawAction = str(payload["action"]) ?? "opened";
   const action = GITEA_ACTIONS[rawAction] ?? rawAction;
   await mirror.ensureCommit(head);
@@ -80,7 +85,13 @@ async function mergeGroup(payload: Json, mirror: GitMirror): Promise<WebhookTrig
   await mirror.ensureCommit(sha);
   const files = baseSha !== undefined && (await mirror.hasCommit(baseSha)) ? await changedFiles(mirror, baseSha, sha) : undefined;
   const baseRef = str(group["base_ref"]);
-  const facts = { name: "merge_group", ref, action: str(payload["action"]) ?? "checks_requested", ...(baseRef ? { baseRef } : {}), ...(files ? { changedFiles: files } : {}) };
+  const facts = {
+    name: "merge_group",
+    ref,
+    action: str(payload["action"]) ?? "checks_requested",
+    ...(baseRef ? { baseRef } : {}),
+    ...(files ? { changedFiles: files } : {}),
+  };
   return { kind: "run", event: "merge_group", prepared: { payload, sha, ref, facts } };
 }
 

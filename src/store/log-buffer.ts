@@ -36,7 +36,9 @@ export class LogBuffer {
     private readonly flush: () => void,
   ) {
     this.insert = db.prepare<LogRow>("INSERT INTO logs (job_row_id, seq, step_index, ts, stream, text) VALUES (?, ?, ?, ?, ?, ?)");
-    this.lastSeq = db.prepare<[number], { last: number | null }>("SELECT (SELECT MAX(seq) FROM logs WHERE job_row_id = jobs.id) AS last FROM jobs WHERE id = ?");
+    this.lastSeq = db.prepare<[number], { last: number | null }>(
+      "SELECT (SELECT MAX(seq) FROM logs WHERE job_row_id = jobs.id) AS last FROM jobs WHERE id = ?",
+    );
   }
 
   get empty(): boolean {
@@ -50,7 +52,14 @@ export class LogBuffer {
     const size = Buffer.byteLength(line.text);
     if (kept + size > this.limits.bytesPerJob) {
       this.bytes.set(line.jobRowId, Infinity);
-      this.queue([line.jobRowId, this.nextSeq(line.jobRowId), line.stepIndex, ts, "system", `tierci: this job's log reached the cap of ${formatSize(this.limits.bytesPerJob)} kept per job; the rest of it is not stored (raise it with --log-cap)`]);
+      this.queue([
+        line.jobRowId,
+        this.nextSeq(line.jobRowId),
+        line.stepIndex,
+        ts,
+        "system",
+        `tierci: this job's log reached the cap of ${formatSize(this.limits.bytesPerJob)} kept per job; the rest of it is not stored (raise it with --log-cap)`,
+      ]);
       return;
     }
     this.queue([line.jobRowId, this.nextSeq(line.jobRowId), line.stepIndex, ts, line.stream, line.text]);

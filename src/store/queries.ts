@@ -4,8 +4,31 @@ import type Database from "better-sqlite3";
 import type { FileCoverage } from "../formats/report-types.js";
 import { mergeCoverage, type CoverageFileRow } from "./coverage-merge.js";
 import { isRunIdPrefix } from "./run-id.js";
-import { ANNOTATION_COLUMNS, JOB_COLUMNS, LOG_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, toJob, toRun, toTestHistoryRow, type JobRow, type RunRow, type TestHistorySqlRow } from "./rows.js";
-import { StoreError, type AnnotationRecord, type JobRecord, type ListRunsOptions, type LogLine, type RunRecord, type StepRecord, type TestHistoryOptions, type TestHistoryRow, type TestTotals } from "./types.js";
+import {
+  ANNOTATION_COLUMNS,
+  JOB_COLUMNS,
+  LOG_COLUMNS,
+  RUN_COLUMNS,
+  STEP_COLUMNS,
+  toJob,
+  toRun,
+  toTestHistoryRow,
+  type JobRow,
+  type RunRow,
+  type TestHistorySqlRow,
+} from "./rows.js";
+import {
+  StoreError,
+  type AnnotationRecord,
+  type JobRecord,
+  type ListRunsOptions,
+  type LogLine,
+  type RunRecord,
+  type StepRecord,
+  type TestHistoryOptions,
+  type TestHistoryRow,
+  type TestTotals,
+} from "./types.js";
 
 const COVERAGE_COLUMNS = `c.path, c.lines_valid AS linesValid, c.lines_covered AS linesCovered, c.branches_valid AS branchesValid,
   c.branches_covered AS branchesCovered, c.covered_lines AS coveredLines, c.uncovered_lines AS uncoveredLines`;

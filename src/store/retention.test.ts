@@ -33,8 +33,17 @@ test("--keep keeps the newest runs of each repository and deletes the rest with 
   const ids = seed(store, [5, 4, 3, 2, 1]);
   const other = seed(store, [6], 10, "/other");
   const removed = store.prune({ keep: 2 });
-  assert.deepEqual(removed.map((r) => r.id), ids.slice(0, 3));
-  assert.deepEqual(store.listRuns({ limit: 10 }).map((r) => r.id).sort(), [...ids.slice(3), ...other].sort());
+  assert.deepEqual(
+    removed.map((r) => r.id),
+    ids.slice(0, 3),
+  );
+  assert.deepEqual(
+    store
+      .listRuns({ limit: 10 })
+      .map((r) => r.id)
+      .sort(),
+    [...ids.slice(3), ...other].sort(),
+  );
   assert.deepEqual(store.jobsOf(ids[0] ?? ""), []);
 });
 
@@ -42,7 +51,10 @@ test("--older-than with --keep deletes only runs that are both old and beyond th
   const store = openStore(dbPath(t));
   t.after(() => store.close());
   const ids = seed(store, [60, 45, 40, 10]);
-  assert.deepEqual(store.prune({ keep: 2, startedBefore: Date.now() - 30 * DAY }).map((r) => r.id), ids.slice(0, 2));
+  assert.deepEqual(
+    store.prune({ keep: 2, startedBefore: Date.now() - 30 * DAY }).map((r) => r.id),
+    ids.slice(0, 2),
+  );
 });
 
 test("a dry run deletes nothing, no option selects nothing, and a run in progress is never deleted", (t) => {
@@ -51,10 +63,19 @@ test("a dry run deletes nothing, no option selects nothing, and a run in progres
   const ids = seed(store, [3, 2]);
   const running = store.createRun({ ...RUN, startedAt: Date.now() - 90 * DAY });
   assert.deepEqual(store.prune({}), []);
-  assert.deepEqual(store.prune({ keep: 0, dryRun: true }).map((r) => r.id), ids);
+  assert.deepEqual(
+    store.prune({ keep: 0, dryRun: true }).map((r) => r.id),
+    ids,
+  );
   assert.equal(store.listRuns({ limit: 10 }).length, 3);
-  assert.deepEqual(store.prune({ keep: 0 }).map((r) => r.id), ids);
-  assert.deepEqual(store.listRuns({ limit: 10 }).map((r) => r.id), [running.id]);
+  assert.deepEqual(
+    store.prune({ keep: 0 }).map((r) => r.id),
+    ids,
+  );
+  assert.deepEqual(
+    store.listRuns({ limit: 10 }).map((r) => r.id),
+    [running.id],
+  );
 });
 
 test("pruning gives the space back: the database file shrinks", (t) => {
@@ -77,8 +98,14 @@ test("a job's log is capped: past the cap one marker line, then nothing", (t) =>
   for (let i = 0; i < 100; i++) store.appendLog({ jobRowId: job.id, stepIndex: 0, stream: "stdout", text: "y".repeat(99) });
   const lines = store.logsOf(job.id);
   assert.equal(lines.length, 11);
-  assert.equal(lines.slice(0, 10).reduce((n, l) => n + l.text.length, 0), 990);
+  assert.equal(
+    lines.slice(0, 10).reduce((n, l) => n + l.text.length, 0),
+    990,
+  );
   assert.equal(lines[10]?.stream, "system");
   assert.match(lines[10]?.text ?? "", /reached the cap of 1000 B kept per job; the rest of it is not stored/);
-  assert.deepEqual([...store.iterateLogs(job.id)].map((l) => l.seq), lines.map((l) => l.seq));
+  assert.deepEqual(
+    [...store.iterateLogs(job.id)].map((l) => l.seq),
+    lines.map((l) => l.seq),
+  );
 });

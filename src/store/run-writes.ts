@@ -5,7 +5,20 @@ import type { CoverageReport, TestCaseResult } from "../formats/report-types.js"
 import type { ProcessIdentity } from "../util/process-identity.js";
 import { encodeLines } from "./line-ranges.js";
 import { newRunId } from "./run-id.js";
-import { StoreError, type AnnotationRecord, type Conclusion, type JobRecord, type NewAnnotation, type NewJob, type NewRun, type NewStep, type RunRecord, type RunResult, type StepRecord, type StepResult } from "./types.js";
+import {
+  StoreError,
+  type AnnotationRecord,
+  type Conclusion,
+  type JobRecord,
+  type NewAnnotation,
+  type NewJob,
+  type NewRun,
+  type NewStep,
+  type RunRecord,
+  type RunResult,
+  type StepRecord,
+  type StepResult,
+} from "./types.js";
 
 function statements(db: Database.Database) {
   return {
@@ -14,9 +27,7 @@ function statements(db: Database.Database) {
       `INSERT INTO runs (id, number, repo_root, event, ref, sha, actor, status, started_at, pid, pid_start, host)
        VALUES (@id, @number, @repoRoot, @event, @ref, @sha, @actor, 'in_progress', @startedAt, @pid, @processStart, @host)`,
     ),
-    finishRun: db.prepare(
-      "UPDATE runs SET status = 'completed', conclusion = @conclusion, finished_at = @finishedAt, summary_json = @summary WHERE id = @id",
-    ),
+    finishRun: db.prepare("UPDATE runs SET status = 'completed', conclusion = @conclusion, finished_at = @finishedAt, summary_json = @summary WHERE id = @id"),
     insertJob: db.prepare(
       `INSERT INTO jobs (run_id, tier, workflow, job_id, name, matrix_json, status, started_at, attempt)
        VALUES (@runId, @tier, @workflow, @jobId, @name, @matrix, @status, @startedAt, @attempt)`,

@@ -359,14 +359,17 @@ test("migrating is idempotent, and a database from a newer tierci is refused", (
   openStore(path).close();
   const raw = new Database(path);
   t.after(() => raw.close());
-  assert.deepEqual(
-    raw.prepare("SELECT version FROM schema_version").pluck().all(),
-    [1, 2, 3],
-  );
-  assert.deepEqual(
-    raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(),
-    ["annotations", "coverage_files", "jobs", "logs", "runs", "schema_version", "steps", "test_results"],
-  );
+  assert.deepEqual(raw.prepare("SELECT version FROM schema_version").pluck().all(), [1, 2, 3]);
+  assert.deepEqual(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), [
+    "annotations",
+    "coverage_files",
+    "jobs",
+    "logs",
+    "runs",
+    "schema_version",
+    "steps",
+    "test_results",
+  ]);
   raw.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, 0)").run(SCHEMA_VERSION + 1);
   assert.throws(
     () => openStore(path),

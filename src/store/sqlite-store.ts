@@ -129,7 +129,9 @@ class SqliteRunStore implements RunStore {
   ) {
     this.writes = new RunWrites(db, currentProcess());
     this.reads = new RunQueries(db);
-    this.logs = new LogBuffer(db, { batchLines: options.logBatchLines, flushMs: options.logFlushMs, bytesPerJob: options.logBytesPerJob }, () => this.writePending());
+    this.logs = new LogBuffer(db, { batchLines: options.logBatchLines, flushMs: options.logFlushMs, bytesPerJob: options.logBytesPerJob }, () =>
+      this.writePending(),
+    );
     this.closeDeadRuns = interruptedRunCloser(db);
     this.pruneRuns = runPruner(db);
     this.inWriteTransaction = db.transaction((write: () => unknown) => {

@@ -151,7 +151,15 @@ const REPORT: CoverageReport = {
       branchesValid: 4,
       branchesCovered: 3,
     },
-    { path: "src/util.py", linesValid: 2, linesCovered: 0, lines: new Map([[1, 0], [2, 0]]) },
+    {
+      path: "src/util.py",
+      linesValid: 2,
+      linesCovered: 0,
+      lines: new Map([
+        [1, 0],
+        [2, 0],
+      ]),
+    },
   ],
 };
 
@@ -166,7 +174,19 @@ test("coverage reads back per file with which lines ran, merged over a run's job
   writer.addCoverage(integration.id, {
     format: "lcov",
     files: [
-      { path: "src/app.py", linesValid: 6, linesCovered: 1, lines: new Map([[1, 0], [2, 0], [3, 0], [4, 0], [5, 0], [9, 7]]) },
+      {
+        path: "src/app.py",
+        linesValid: 6,
+        linesCovered: 1,
+        lines: new Map([
+          [1, 0],
+          [2, 0],
+          [3, 0],
+          [4, 0],
+          [5, 0],
+          [9, 7],
+        ]),
+      },
       { path: "src/new.py", linesValid: 1, linesCovered: 1, lines: new Map([[1, 1]]) },
     ],
   });
@@ -179,11 +199,26 @@ test("coverage reads back per file with which lines ran, merged over a run's job
       path: "src/app.py",
       linesValid: 6,
       linesCovered: 4,
-      lines: new Map([[1, 1], [2, 1], [3, 0], [4, 1], [5, 1], [9, 0]]),
+      lines: new Map([
+        [1, 1],
+        [2, 1],
+        [3, 0],
+        [4, 1],
+        [5, 1],
+        [9, 0],
+      ]),
       branchesValid: 4,
       branchesCovered: 3,
     },
-    { path: "src/util.py", linesValid: 2, linesCovered: 0, lines: new Map([[1, 0], [2, 0]]) },
+    {
+      path: "src/util.py",
+      linesValid: 2,
+      linesCovered: 0,
+      lines: new Map([
+        [1, 0],
+        [2, 0],
+      ]),
+    },
   ]);
   const merged = store.coverageOf(run.id);
   assert.deepEqual(
@@ -197,7 +232,10 @@ test("coverage reads back per file with which lines ran, merged over a run's job
   assert.equal(merged[0]?.branchesValid, 4);
   assert.deepEqual(store.coverageOf(bare.id), []);
   assert.deepEqual(store.coverageOf(run.id, integration.id + 100), []);
-  assert.deepEqual(store.listRuns({ limit: 10, recorded: "coverage" }).map((r) => r.id), [run.id]);
+  assert.deepEqual(
+    store.listRuns({ limit: 10, recorded: "coverage" }).map((r) => r.id),
+    [run.id],
+  );
 });
 
 test("test results and coverage for a job that does not exist fail at once, and write nothing", (t) => {
@@ -225,7 +263,10 @@ test("a database written by the first schema upgrades in place and keeps its run
   assert.deepEqual(run?.summary, { run_id: run?.id, status: "success" });
   const [job] = store.jobsOf(run?.id ?? "");
   assert.equal(job?.name, "unit (3.11)");
-  assert.deepEqual(store.logsOf(job?.id ?? 0).map((l) => l.text), ["12 passed"]);
+  assert.deepEqual(
+    store.logsOf(job?.id ?? 0).map((l) => l.text),
+    ["12 passed"],
+  );
   assert.equal(store.annotationsOf(run?.id ?? "")[0]?.file, "tests/test_a.py");
 
   store.addTestResults(job?.id ?? 0, RESULTS.slice(0, 1));
@@ -234,5 +275,8 @@ test("a database written by the first schema upgrades in place and keeps its run
   assert.equal(store.coverageOf(run?.id ?? "").length, 2);
   const check = new Database(path, { readonly: true });
   t.after(() => check.close());
-  assert.deepEqual(check.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all(), Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  assert.deepEqual(
+    check.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all(),
+    Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+  );
 });

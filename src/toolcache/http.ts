@@ -62,7 +62,19 @@ export function checksumFromIntegrity(integrity: string): Checksum | undefined {
   return sri?.[1] ? { algorithm: "sha512", hex: Buffer.from(sri[1], "base64").toString("hex") } : undefined;
 }
 
-const CONNECT_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]);
+const CONNECT_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
 
 function networkReason(err: unknown): string | undefined {
   let current: unknown = err;
@@ -186,7 +198,9 @@ export async function downloadVerified(url: string, dest: string, expected: Chec
   const actual = hash.digest("hex");
   if (actual !== expected.hex.toLowerCase()) {
     await rm(dest, { force: true });
-    throw new ChecksumError(`${redactUrl(url)}: ${expected.algorithm} of the ${bytes} bytes received is ${actual}, but the index says ${expected.hex}; the download was refused`);
+    throw new ChecksumError(
+      `${redactUrl(url)}: ${expected.algorithm} of the ${bytes} bytes received is ${actual}, but the index says ${expected.hex}; the download was refused`,
+    );
   }
   return { bytes, ms: Math.round(performance.now() - start) };
 }

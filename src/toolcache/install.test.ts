@@ -50,7 +50,10 @@ test("a version is downloaded, verified, unpacked and marked complete; the next 
   assert.equal(first.dir, join(root, "demo", "1.2.3", "x64"));
   assert.equal(readFileSync(join(first.dir, "bin", "demo"), "utf8"), "#!/bin/sh\necho demo 1.2.3\n");
   assert.ok(existsSync(`${first.dir}.complete`));
-  assert.ok(logs.some((l) => /sha256 verified/.test(l)), logs.join("\n"));
+  assert.ok(
+    logs.some((l) => /sha256 verified/.test(l)),
+    logs.join("\n"),
+  );
   const second = await install(root, artifact("/never-fetched.tgz"));
   assert.deepEqual(second, { dir: first.dir, downloaded: false });
   assert.equal(server.hits.get("/never-fetched.tgz"), undefined);
@@ -67,7 +70,10 @@ test("parallel installs of one version download it once", async () => {
 
 test("a wrong checksum is refused before anything is unpacked, and nothing is left", async () => {
   const root = freshRoot();
-  await assert.rejects(install(root, artifact("/demo.tgz", "0".repeat(64))), (err: Error) => err instanceof ChecksumError && /sha256 of the \d+ bytes received is [0-9a-f]{64}, but the index says 0{64}/.test(err.message));
+  await assert.rejects(
+    install(root, artifact("/demo.tgz", "0".repeat(64))),
+    (err: Error) => err instanceof ChecksumError && /sha256 of the \d+ bytes received is [0-9a-f]{64}, but the index says 0{64}/.test(err.message),
+  );
   assertNothingInstalled(root);
 });
 

@@ -43,7 +43,8 @@ export interface Installed {
 /** The only entry of a directory that an archive unpacked into, as most tool archives have one top directory. */
 export function singleEntry(dir: string): string {
   const entries = readdirSync(dir);
-  if (entries.length !== 1 || !entries[0]) throw new Error(`expected one top-level directory in the archive, found ${entries.length === 0 ? "none" : entries.join(", ")}`);
+  if (entries.length !== 1 || !entries[0])
+    throw new Error(`expected one top-level directory in the archive, found ${entries.length === 0 ? "none" : entries.join(", ")}`);
   return join(dir, entries[0]);
 }
 

@@ -62,14 +62,18 @@ test("a lock held by a live process of another host is never broken", () => {
 
 test("a waiter reports the live owner once, takes the lock when it is let go, and can be cancelled", async () => {
   const path = fresh();
-  const holder = spawn(process.execPath, ["--input-type=module", "-e", `
+  const holder = spawn(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `
     import { writeFileSync, unlinkSync, readFileSync } from "node:fs";
     const stat = readFileSync("/proc/self/stat", "utf8");
     const start = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
     writeFileSync(${JSON.stringify(path)}, JSON.stringify({ pid: process.pid, host: ${JSON.stringify(hostname())}, startTime: start }));
     process.stdout.write("held");
     setTimeout(() => { unlinkSync(${JSON.stringify(path)}); }, 300);
-  `]);
+  `,
+  ]);
   const closed = new Promise((r) => holder.on("close", r));
   await new Promise((r) => holder.stdout.once("data", r));
   const waits: number[] = [];
@@ -82,6 +86,9 @@ test("a waiter reports the live owner once, takes the lock when it is let go, an
   assert.equal(tryLock(held), true);
   const abort = new AbortController();
   setTimeout(() => abort.abort(), 100);
-  await assert.rejects(withLock(held, { pollMs: 20, signal: abort.signal }, async () => undefined), LockAborted);
+  await assert.rejects(
+    withLock(held, { pollMs: 20, signal: abort.signal }, async () => undefined),
+    LockAborted,
+  );
   unlock(held);
 });

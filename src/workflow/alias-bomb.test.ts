@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { aliasBomb, parseYamlSource } from "./yaml-tree.js";
 
-const LAUGHS = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ..."bcdefghi".split("").map((c, i) => `${c}: &${c} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]`)].join("\n");
+const LAUGHS = [
+  "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+  ..."bcdefghi".split("").map((c, i) => `${c}: &${c} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]`),
+].join("\n");
 
 test("a billion laughs is found in well under a second, at the alias that passes the limit", () => {
   const start = Date.now();

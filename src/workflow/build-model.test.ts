@@ -58,7 +58,10 @@ jobs:
 `);
   assert.equal(w.name, "CI");
   assert.equal(w.runName, "Deploy by ${{ github.actor }}");
-  assert.deepEqual(w.triggers.map((t) => t.event), ["push", "pull_request"]);
+  assert.deepEqual(
+    w.triggers.map((t) => t.event),
+    ["push", "pull_request"],
+  );
   assert.equal(w.permissions, "read-all");
   assert.deepEqual(w.defaults, { shell: "sh", workingDirectory: "app" });
   const job = w.jobs[0];
@@ -120,10 +123,13 @@ jobs:
   const [push, schedule, dispatch, call] = w.triggers;
   assert.deepEqual(push?.filters, { branches: ["main"], pathsIgnore: ["docs/**"] });
   assert.deepEqual(schedule?.crons, ["0 2 * * *"]);
-  assert.deepEqual(dispatch?.inputs?.map((i) => [i.name, i.type, i.default, i.options]), [
-    ["level", "choice", "a", ["a", "b"]],
-    ["plain", "string", undefined, undefined],
-  ]);
+  assert.deepEqual(
+    dispatch?.inputs?.map((i) => [i.name, i.type, i.default, i.options]),
+    [
+      ["level", "choice", "a", ["a", "b"]],
+      ["plain", "string", undefined, undefined],
+    ],
+  );
   assert.equal(call?.inputs?.[0]?.required, true);
   assert.deepEqual(call?.outputs, [{ name: "out", value: "${{ jobs.t.outputs.x }}", description: undefined }]);
   assert.deepEqual(call?.secrets, [{ name: "token", required: true }]);

@@ -17,19 +17,7 @@ import type {
   WorkflowCallOutputDef,
   YamlValue,
 } from "./model.js";
-import {
-  entries,
-  get,
-  items,
-  posOf,
-  resolve,
-  scalarText,
-  toStringList,
-  toStringMap,
-  toText,
-  toValue,
-  type YamlSource,
-} from "./yaml-tree.js";
+import { entries, get, items, posOf, resolve, scalarText, toStringList, toStringMap, toText, toValue, type YamlSource } from "./yaml-tree.js";
 
 const FILTER_KEYS: Record<string, keyof BranchTagPathFilters> = {
   branches: "branches",
@@ -85,16 +73,15 @@ function buildTrigger(src: YamlSource, event: string, keyNode: Node, value: Node
     trigger.inputs = entries(src, get(src, value, "inputs")).map((e) => buildInput(src, e.key, e.keyNode, e.value));
   }
   if (event === "workflow_call") {
-    trigger.outputs = entries(src, get(src, value, "outputs")).map(
-      (e): WorkflowCallOutputDef => ({
-        name: e.key,
-        value: toText(src, get(src, e.value, "value")) ?? "",
-        description: toText(src, get(src, e.value, "description")),
-      }),
-    );
-    trigger.secrets = entries(src, get(src, value, "secrets")).map(
-      (e): SecretDef => ({ name: e.key, required: toValue(src, get(src, e.value, "required")) === true }),
-    );
+    trigger.outputs = entries(src, get(src, value, "outputs")).map((e): WorkflowCallOutputDef => ({
+      name: e.key,
+      value: toText(src, get(src, e.value, "value")) ?? "",
+      description: toText(src, get(src, e.value, "description")),
+    }));
+    trigger.secrets = entries(src, get(src, value, "secrets")).map((e): SecretDef => ({
+      name: e.key,
+      required: toValue(src, get(src, e.value, "required")) === true,
+    }));
   }
   if (event === "workflow_run") trigger.workflows = toStringList(src, get(src, value, "workflows"));
   return trigger;
@@ -235,4 +222,3 @@ function buildStep(src: YamlSource, node: Node, index: number): Step {
     pos: posOf(src, node),
   };
 }
-

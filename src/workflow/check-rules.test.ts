@@ -15,7 +15,10 @@ test("every rule id a check reports has a row in the table", () => {
     }
   }
   assert.ok(used.size >= 15, `found only ${used.size} rule ids`);
-  assert.deepEqual([...used].filter((r) => !(r in CHECK_RULES)), []);
+  assert.deepEqual(
+    [...used].filter((r) => !(r in CHECK_RULES)),
+    [],
+  );
 });
 
 test("run-time problems only warn in plan and run; what GitHub refuses, and unknown rules, refuse", () => {

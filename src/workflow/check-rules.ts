@@ -22,10 +22,18 @@ export const CHECK_RULES: Readonly<Record<string, CheckRule>> = {
   syntax: { phase: "refused", severity: "error", description: "YAML or GitHub's workflow schema rejects the file (GitHub's own parser)" },
   needs: { phase: "refused", severity: "error", description: "`needs:` names an unknown job or forms a cycle" },
   anchors: { phase: "refused", severity: "error", description: "YAML merge keys, which GitHub does not support; unused anchors only warn" },
-  events: { phase: "refused", severity: "error", description: "`on:` triggers that cannot fire: schedule without cron, empty filter lists, unknown time zones" },
+  events: {
+    phase: "refused",
+    severity: "error",
+    description: "`on:` triggers that cannot fire: schedule without cron, empty filter lists, unknown time zones",
+  },
   glob: { phase: "refused", severity: "error", description: "branch, tag and path filter patterns that are invalid or never match" },
   limits: { phase: "refused", severity: "error", description: "max-parallel below 1, timeout-minutes of 0 or less" },
-  inputs: { phase: "refused", severity: "error", description: "workflow_dispatch and workflow_call inputs and outputs: defaults of the wrong type, choices without options" },
+  inputs: {
+    phase: "refused",
+    severity: "error",
+    description: "workflow_dispatch and workflow_call inputs and outputs: defaults of the wrong type, choices without options",
+  },
   "reusable-workflow": { phase: "refused", severity: "error", description: "`uses:` of a workflow that leaves the repository or is written wrongly" },
   tiers: { phase: "refused", severity: "error", description: ".github/tiers.yml itself is invalid (refuses every workflow: the pipeline's order is unknown)" },
   expression: {
@@ -39,9 +47,17 @@ export const CHECK_RULES: Readonly<Record<string, CheckRule>> = {
   container: { phase: "runtime", severity: "error", description: "container images and registry credentials" },
   "local-action": { phase: "runtime", severity: "error", description: "`uses: ./path` of an action outside the repository" },
   "outdated-action": { phase: "runtime", severity: "error", description: "action versions on a service GitHub has shut down; retired Node runtimes warn" },
-  "workflow-command": { phase: "runtime", severity: "error", description: "workflow commands GitHub disabled (set-env, add-path) or deprecated (set-output, save-state)" },
+  "workflow-command": {
+    phase: "runtime",
+    severity: "error",
+    description: "workflow commands GitHub disabled (set-env, add-path) or deprecated (set-output, save-state)",
+  },
   "script-injection": { phase: "advice", severity: "warning", description: "untrusted event text expanded straight into a run script" },
-  "expression-mapping": { phase: "advice", severity: "warning", description: "a mapping given as one expression that tierci evaluates differently from GitHub" },
+  "expression-mapping": {
+    phase: "advice",
+    severity: "warning",
+    description: "a mapping given as one expression that tierci evaluates differently from GitHub",
+  },
 };
 
 /** Rules not in the table are treated as refusing: a new check must be classified to relax it. */

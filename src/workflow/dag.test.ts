@@ -28,7 +28,10 @@ test("levels group the jobs that can start together", () => {
 test("the order stays as close to file order as the needs allow", () => {
   const dag = buildDag([job("a"), job("b", "c"), job("c"), job("d", "a")]);
   assert.deepEqual(dag.order, ["a", "c", "b", "d"]);
-  assert.deepEqual(dag.levels, [["a", "c"], ["b", "d"]]);
+  assert.deepEqual(dag.levels, [
+    ["a", "c"],
+    ["b", "d"],
+  ]);
 });
 
 test("an unknown need is an error naming it and the known jobs", () => {

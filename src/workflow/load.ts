@@ -42,7 +42,10 @@ function toRepoPath(root: string, file: string): string {
 async function listYaml(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const names = await readdir(dir);
-  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 function problem(file: string, message: string, hint: string, rule = "load"): Diagnostic {
@@ -56,7 +59,15 @@ function needsDiagnostics(workflow: Workflow): Diagnostic[] {
     .map((e) => {
       const job = workflow.jobs.find((j) => j.id === e.jobId);
       const pos = job?.pos ?? { line: 1, col: 1 };
-      return { severity: "error", file: workflow.path, line: pos.line, col: pos.col, message: e.message, hint: "change `needs:` so that no job depends on itself, directly or through others", rule: "needs" };
+      return {
+        severity: "error",
+        file: workflow.path,
+        line: pos.line,
+        col: pos.col,
+        message: e.message,
+        hint: "change `needs:` so that no job depends on itself, directly or through others",
+        rule: "needs",
+      };
     });
 }
 
@@ -73,7 +84,11 @@ async function linkOutside(root: string, file: string): Promise<Diagnostic | und
     // A dangling link: reading it fails below with its own message.
     return undefined;
   }
-  return problem(toRepoPath(root, file), "the file is a symbolic link to a file outside the repository; it was not read", "replace the link with the workflow itself, or a link to a file inside the repository");
+  return problem(
+    toRepoPath(root, file),
+    "the file is a symbolic link to a file outside the repository; it was not read",
+    "replace the link with the workflow itself, or a link to a file inside the repository",
+  );
 }
 
 async function loadFile(root: string, file: string): Promise<{ workflow?: Workflow; diagnostics: Diagnostic[] }> {
@@ -134,7 +149,14 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   const root = resolvePath(rootDir);
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    return { root, workflows: [], byPath: new Map(), tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics: [problem(rootDir, `repository directory '${rootDir}' does not exist`, "pass an existing directory with --repo")] };
+    return {
+      root,
+      workflows: [],
+      byPath: new Map(),
+      tiers: [],
+      reports: DEFAULT_REPORT_GLOBS,
+      diagnostics: [problem(rootDir, `repository directory '${rootDir}' does not exist`, "pass an existing directory with --repo")],
+    };
   }
 
   const all = await listYaml(join(root, WORKFLOWS_DIR));

@@ -6,12 +6,42 @@ import { entries, get, items, posOf, resolve, scalarText, toValue, type YamlSour
 
 /** Events GitHub accepts under `on:`; the parser's list form misses some of them. */
 const KNOWN_EVENTS = new Set([
-  "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment", "deployment_status",
-  "discussion", "discussion_comment", "fork", "gollum", "image_version", "issue_comment", "issues", "label",
-  "merge_group", "milestone", "page_build", "project", "project_card", "project_column", "public",
-  "pull_request", "pull_request_review", "pull_request_review_comment", "pull_request_target", "push",
-  "registry_package", "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call",
-  "workflow_dispatch", "workflow_run",
+  "branch_protection_rule",
+  "check_run",
+  "check_suite",
+  "create",
+  "delete",
+  "deployment",
+  "deployment_status",
+  "discussion",
+  "discussion_comment",
+  "fork",
+  "gollum",
+  "image_version",
+  "issue_comment",
+  "issues",
+  "label",
+  "merge_group",
+  "milestone",
+  "page_build",
+  "project",
+  "project_card",
+  "project_column",
+  "public",
+  "pull_request",
+  "pull_request_review",
+  "pull_request_review_comment",
+  "pull_request_target",
+  "push",
+  "registry_package",
+  "release",
+  "repository_dispatch",
+  "schedule",
+  "status",
+  "watch",
+  "workflow_call",
+  "workflow_dispatch",
+  "workflow_run",
 ]);
 
 const EXPRESSION_FOR_MAPPING = /^Unexpected type 'BasicExpressionToken' encountered while reading '([^']+)'/;
@@ -83,7 +113,13 @@ export function reconcileParserDiagnostics(diagnostics: Diagnostic[], src: YamlS
     if (d.message === NO_ROOT_JOB && hasRootJob) continue;
     if (d.message === "Required property is missing: type" && callInputLines.has(d.line)) {
       // GitHub's schema requires it; act runs such workflows, treating the input as a string.
-      out.push({ ...d, severity: "warning", message: "this workflow_call input has no type; GitHub requires one, tierci treats it as a string", hint: "add `type: string` (or boolean, number)", rule: "inputs" });
+      out.push({
+        ...d,
+        severity: "warning",
+        message: "this workflow_call input has no type; GitHub requires one, tierci treats it as a string",
+        hint: "add `type: string` (or boolean, number)",
+        rule: "inputs",
+      });
       continue;
     }
     const expr = EXPRESSION_FOR_MAPPING.exec(d.message);

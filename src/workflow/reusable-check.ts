@@ -40,7 +40,10 @@ function checkCall(job: Job, byPath: ReadonlyMap<string, Workflow>): Diagnostic[
   for (const name of Object.keys(job.with)) {
     if (!defined.has(name)) {
       const known = [...defined.keys()].join(", ") || "none";
-      at(`job '${job.id}' passes input '${name}', which ${target.path} does not define`, `use one of its inputs (${known}) or declare it under on.workflow_call.inputs`);
+      at(
+        `job '${job.id}' passes input '${name}', which ${target.path} does not define`,
+        `use one of its inputs (${known}) or declare it under on.workflow_call.inputs`,
+      );
     }
   }
   for (const input of defined.values()) {
@@ -51,13 +54,18 @@ function checkCall(job: Job, byPath: ReadonlyMap<string, Workflow>): Diagnostic[
   if (job.secrets !== undefined && job.secrets !== "inherit") {
     const declared = new Set((call.secrets ?? []).map((s) => s.name));
     for (const name of Object.keys(job.secrets)) {
-      if (!declared.has(name)) at(`job '${job.id}' passes secret '${name}', which ${target.path} does not declare`, "declare it under on.workflow_call.secrets or use `secrets: inherit`");
+      if (!declared.has(name))
+        at(
+          `job '${job.id}' passes secret '${name}', which ${target.path} does not declare`,
+          "declare it under on.workflow_call.secrets or use `secrets: inherit`",
+        );
     }
   }
   if (job.secrets !== "inherit") {
     for (const s of call.secrets ?? []) {
       const given = job.secrets !== undefined && s.name in job.secrets;
-      if (s.required && !given) at(`job '${job.id}' does not pass required secret '${s.name}' of ${target.path}`, "add it under `secrets:` or use `secrets: inherit`");
+      if (s.required && !given)
+        at(`job '${job.id}' does not pass required secret '${s.name}' of ${target.path}`, "add it under `secrets:` or use `secrets: inherit`");
     }
   }
   return out;

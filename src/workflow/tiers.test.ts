@@ -24,11 +24,14 @@ test("budgets parse with units and refuse bare numbers", () => {
 test("listed workflows keep their order and the rest form a last tier", () => {
   const r = read("tiers:\n  - name: fast\n    budget: 5m\n    workflows: [lint.yml]\n  - name: core\n    workflows: [test.yml]\n");
   assert.deepEqual(r.diagnostics, []);
-  assert.deepEqual(r.tiers.map((t) => [t.name, t.budgetMs, t.workflows]), [
-    ["fast", 300_000, ["lint.yml"]],
-    ["core", undefined, ["test.yml"]],
-    [UNLISTED_TIER, undefined, ["deep.yml"]],
-  ]);
+  assert.deepEqual(
+    r.tiers.map((t) => [t.name, t.budgetMs, t.workflows]),
+    [
+      ["fast", 300_000, ["lint.yml"]],
+      ["core", undefined, ["test.yml"]],
+      [UNLISTED_TIER, undefined, ["deep.yml"]],
+    ],
+  );
 });
 
 test("errors carry their line: unknown workflow, a workflow in two tiers, a bad budget, unknown keys", () => {

@@ -35,7 +35,11 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
     const out: ReportGlobs = { ...base };
     const n = resolve(src, node);
     if (!isMap(n)) {
-      error(n, "`reports:` must be a mapping of junit, coverage and sarif to lists of globs", "write `reports: {junit: ['**/junit.xml'], coverage: ['coverage.xml']}`");
+      error(
+        n,
+        "`reports:` must be a mapping of junit, coverage and sarif to lists of globs",
+        "write `reports: {junit: ['**/junit.xml'], coverage: ['coverage.xml']}`",
+      );
       return out;
     }
     for (const e of entries(src, n)) {
@@ -47,7 +51,15 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
   };
   for (const e of src.doc.errors) {
     const p = e.linePos?.[0];
-    diagnostics.push({ severity: "error", file: src.file, line: p?.line ?? 1, col: p?.col ?? 1, message: e.message, hint: "fix the YAML syntax", rule: "syntax" });
+    diagnostics.push({
+      severity: "error",
+      file: src.file,
+      line: p?.line ?? 1,
+      col: p?.col ?? 1,
+      message: e.message,
+      hint: "fix the YAML syntax",
+      rule: "syntax",
+    });
   }
   if (src.doc.errors.length > 0) return { tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics };
 

@@ -9,7 +9,9 @@ export interface ErrCase {
 }
 
 export function okFiles(root: string): string[] {
-  return readdirSync(join(root, "ok")).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return readdirSync(join(root, "ok"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 }
 
 export function errCases(root: string): ErrCase[] {

@@ -72,9 +72,19 @@ jobs:
   const res = run(r);
   assert.equal(res.code, 0, res.logs);
   const order = ["pre runs first", "hello world / yes", "post sees state yes"].map((l) => res.logs.indexOf(l));
-  assert.ok(order.every((i) => i >= 0), res.logs);
-  assert.deepEqual([...order].sort((a, b) => a - b), order, "pre, main, post in that order");
-  assert.deepEqual(res.summary.jobs[0]?.steps.map((s) => s.name), ["Run actions/checkout@v4", "Run ./act", "Run test \"${{ steps.a.outputs.said }}\" = \"hello world\"", "Post Run ./act"]);
+  assert.ok(
+    order.every((i) => i >= 0),
+    res.logs,
+  );
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    order,
+    "pre, main, post in that order",
+  );
+  assert.deepEqual(
+    res.summary.jobs[0]?.steps.map((s) => s.name),
+    ["Run actions/checkout@v4", "Run ./act", 'Run test "${{ steps.a.outputs.said }}" = "hello world"', "Post Run ./act"],
+  );
 });
 
 test("a remote action comes from --action-dir; one that is absent offline fails with how to provide it", () => {
@@ -82,7 +92,9 @@ test("a remote action comes from --action-dir; one that is absent offline fails 
   cleanup.push(() => rmSync(actions, { recursive: true, force: true }));
   const dir = join(actions, "octo", "greet@v1", "sub");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "action.yml"), `name: greet
+  writeFileSync(
+    join(dir, "action.yml"),
+    `name: greet
 inputs:
   name: { required: true }
 outputs:
@@ -94,7 +106,8 @@ runs:
     - id: g
       shell: bash
       run: echo "greeting=hi \${{ inputs.name }} from $GITHUB_ACTION_PATH" >> "$GITHUB_OUTPUT"
-`);
+`,
+  );
   const r = repo({
     ".github/workflows/remote.yml": `on: push
 jobs:

@@ -25,7 +25,10 @@ jobs:
 test("a copied repository uploads its own run #1 artifacts without a 409, and artifacts ls/get 1 show the copy's", () => {
   const original = new TempRepo({ "which.txt": "original\n", ".github/workflows/ci.yml": workflow });
   const parent = tempDir("tierci-copy-");
-  cleanup.push(() => original.remove(), () => rmSync(parent, { recursive: true, force: true }));
+  cleanup.push(
+    () => original.remove(),
+    () => rmSync(parent, { recursive: true, force: true }),
+  );
   const first = original.cli("run", "--offline");
   assert.equal(first.code, 0, first.stdout + first.stderr);
 
@@ -43,7 +46,10 @@ test("a copied repository uploads its own run #1 artifacts without a 409, and ar
   assert.equal(get.code, 0, get.stdout + get.stderr);
   assert.equal(readFileSync(join(got, "which.txt"), "utf8"), "copy\n");
   const ls = JSON.parse(runCli(["artifacts", "ls", "1", "--json", "-", "--repo", copy]).stdout) as { artifacts: { name: string }[] };
-  assert.deepEqual(ls.artifacts.map((a) => a.name), ["out"]);
+  assert.deepEqual(
+    ls.artifacts.map((a) => a.name),
+    ["out"],
+  );
 
   const back = join(parent, "back");
   assert.equal(original.cli("artifacts", "get", "1", "out", "--to", back).code, 0);

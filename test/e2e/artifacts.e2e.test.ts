@@ -62,7 +62,10 @@ test("job A uploads, job B (needs A) downloads; the summary lists the artifact a
   assert.equal(res.code, 0, logs);
   assert.deepEqual(
     summary.jobs.map((j) => [j.job_id, j.conclusion]),
-    [["build", "success"], ["deploy", "success"]],
+    [
+      ["build", "success"],
+      ["deploy", "success"],
+    ],
   );
   assert.deepEqual(summary.artifacts, [{ name: "dist", job: "build", files: 2, bytes: 11, retention_days: 7 }]);
   assert.equal(summary.coverage?.line_rate, 0.75);
@@ -74,9 +77,15 @@ test("tierci artifacts ls lists the run's artifacts, as text and JSON", () => {
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^NAME\s+SIZE\s+FILES\s+EXPIRES\s+JOB/m);
   assert.match(text.stdout, /^dist\s+11 B\s+2\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+build$/m);
-  const json = JSON.parse(r.cli("artifacts", "ls", "1", "--json", "-").stdout) as { run: number; artifacts: { name: string; files: number; size: number; retention_days: number }[] };
+  const json = JSON.parse(r.cli("artifacts", "ls", "1", "--json", "-").stdout) as {
+    run: number;
+    artifacts: { name: string; files: number; size: number; retention_days: number }[];
+  };
   assert.equal(json.run, 1);
-  assert.deepEqual(json.artifacts.map((a) => [a.name, a.files, a.size, a.retention_days]), [["dist", 2, 11, 7]]);
+  assert.deepEqual(
+    json.artifacts.map((a) => [a.name, a.files, a.size, a.retention_days]),
+    [["dist", 2, 11, 7]],
+  );
 });
 
 test("tierci artifacts get copies the files to --to, or ./NAME by default; an unknown name exits 2", () => {

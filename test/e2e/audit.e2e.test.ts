@@ -64,8 +64,13 @@ test("--report-schema names the schema; --json and --sarif", () => {
   r.write({ "reports/r.md": "## Summary\nok\n" });
   const bad = r.cli("audit", "--report-schema", join(r.dir, "schemas/reports.yml"), "--sarif", sarif);
   assert.equal(bad.code, 1);
-  const log = JSON.parse(readFileSync(sarif, "utf8")) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
-  assert.deepEqual(log.runs[0]?.results.map((x) => [x.ruleId, x.locations[0]?.physicalLocation.artifactLocation.uri]), [["report-missing-heading", "reports/r.md"]]);
+  const log = JSON.parse(readFileSync(sarif, "utf8")) as {
+    runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+  };
+  assert.deepEqual(
+    log.runs[0]?.results.map((x) => [x.ruleId, x.locations[0]?.physicalLocation.artifactLocation.uri]),
+    [["report-missing-heading", "reports/r.md"]],
+  );
 });
 
 test("bad usage exits 2 with a message", () => {

@@ -49,7 +49,10 @@ test("actions/cache@v4: first run misses and saves, second run hits exactly; the
   assert.match(first.logs, /Cache saved with key: tool-v1/);
   assert.deepEqual(
     first.summary.caches.map((c) => [c.key.replace(/[0-9a-f]{64}/, "H"), c.hit, c.restored_key]),
-    [["deps-H", false, null], ["tool-v1", false, null]],
+    [
+      ["deps-H", false, null],
+      ["tool-v1", false, null],
+    ],
   );
 
   const second = run(r);
@@ -58,7 +61,10 @@ test("actions/cache@v4: first run misses and saves, second run hits exactly; the
   assert.match(second.logs, /Cache hit occurred on the primary key tool-v1, not saving cache\./);
   assert.deepEqual(
     second.summary.caches.map((c) => [c.key.replace(/[0-9a-f]{64}/, "H"), c.hit, c.restored_key?.replace(/[0-9a-f]{64}/, "H")]),
-    [["deps-H", true, "deps-H"], ["tool-v1", true, "tool-v1"]],
+    [
+      ["deps-H", true, "deps-H"],
+      ["tool-v1", true, "tool-v1"],
+    ],
   );
   const skipped = second.summary.jobs[0]?.steps.find((s) => s.name.startsWith("Run mkdir"));
   assert.equal(skipped?.conclusion, "skipped");
@@ -66,7 +72,10 @@ test("actions/cache@v4: first run misses and saves, second run hits exactly; the
   const ls = r.cli("cache", "ls", "--json", "-");
   assert.equal(ls.code, 0, ls.stderr);
   const listed = JSON.parse(ls.stdout) as { entries: { key: string; scope: string; size: number }[] };
-  assert.deepEqual(listed.entries.map((e) => [e.key.replace(/[0-9a-f]{64}/, "H"), e.scope]).sort(), [["deps-H", "refs/heads/main"], ["tool-v1", "refs/heads/main"]]);
+  assert.deepEqual(listed.entries.map((e) => [e.key.replace(/[0-9a-f]{64}/, "H"), e.scope]).sort(), [
+    ["deps-H", "refs/heads/main"],
+    ["tool-v1", "refs/heads/main"],
+  ]);
   assert.match(r.cli("cache", "ls").stdout, /tool-v1\s+refs\/heads\/main\s+5 B/);
 
   assert.equal(r.cli("cache", "rm", "tool-v1").code, 0);

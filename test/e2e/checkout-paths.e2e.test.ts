@@ -26,7 +26,10 @@ jobs:
 test("checkout works in a repository whose path holds %, # and spaces, and accepts path: ..sub", () => {
   const r = new TempRepo({ "README.md": "hi\n", ".github/workflows/co.yml": workflow });
   const parent = tempDir("tierci-checkout-");
-  cleanup.push(() => rmSync(parent, { recursive: true, force: true }), () => r.remove());
+  cleanup.push(
+    () => rmSync(parent, { recursive: true, force: true }),
+    () => r.remove(),
+  );
   // `%41` is what git would decode to `A` in an unencoded file URL.
   const odd = join(parent, "my repo #1 100%41");
   mkdirSync(parent, { recursive: true });

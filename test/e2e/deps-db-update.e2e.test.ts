@@ -26,7 +26,14 @@ let server: Server;
 let base = "";
 
 function exportOf(ecosystem: "PyPI" | "npm", ids: string[]): Buffer {
-  return makeZip(ids.map((id) => ({ name: `${id}.json`, data: JSON.stringify(osvRecord({ id, ecosystem, package: ecosystem === "PyPI" ? "requests" : "lodash", events: [{ introduced: "0" }, { fixed: "9.0.0" }] })) })));
+  return makeZip(
+    ids.map((id) => ({
+      name: `${id}.json`,
+      data: JSON.stringify(
+        osvRecord({ id, ecosystem, package: ecosystem === "PyPI" ? "requests" : "lodash", events: [{ introduced: "0" }, { fixed: "9.0.0" }] }),
+      ),
+    })),
+  );
 }
 
 before(async () => {
@@ -73,5 +80,10 @@ test("with the exports out of reach, update says what to download and how to imp
   await new Promise<void>((done) => closed.close(() => done()));
   const r = runCli(["deps", "db", "update", "--repo", repo.dir, "--mirror", `http://127.0.0.1:${port}`, "--ecosystem", "PyPI"]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`cannot download http://127\\.0\\.0\\.1:${port}/PyPI/all\\.zip \\(ECONNREFUSED\\); on a machine with network, download it and run .tierci deps db import PyPI-all\\.zip. here`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `cannot download http://127\\.0\\.0\\.1:${port}/PyPI/all\\.zip \\(ECONNREFUSED\\); on a machine with network, download it and run .tierci deps db import PyPI-all\\.zip. here`,
+    ),
+  );
 });

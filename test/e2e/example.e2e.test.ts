@@ -73,7 +73,10 @@ test("the README's main command runs the example's whole pipeline green", () => 
   assert.equal(res.status, 0, `${res.stdout.slice(-4000)}\n${res.stderr}`);
   assert.match(res.stdout, /pull_request +run \S+: success/);
   assert.match(res.stdout, /schedule +run \S+: success/);
-  const pr = JSON.parse(readFileSync(join(repo.dir, ".tierci/example-pull_request.json"), "utf8")) as Summary & { tests: { passed: number; failed: number }; coverage: { line_rate: number } | null };
+  const pr = JSON.parse(readFileSync(join(repo.dir, ".tierci/example-pull_request.json"), "utf8")) as Summary & {
+    tests: { passed: number; failed: number };
+    coverage: { line_rate: number } | null;
+  };
   const workflows = new Set(pr.jobs.map((j) => j.workflow.replace(/^.*\//, "")));
   for (const w of ["lint.yml", "security.yml", "unit-tests.yml", "integration.yml", "smoke.yml", "audit.yml", "policy.yml"]) assert.ok(workflows.has(w), w);
   assert.deepEqual(pr.jobs.filter((j) => j.workflow.endsWith("unit-tests.yml")).length, 3);

@@ -13,7 +13,6 @@ const toolCache = mkdtempSync(join(tmpdir(), "tierci-e2e-tools-"));
 process.env["TIERCI_TOOL_CACHE"] = toolCache;
 after(() => rmSync(toolCache, { recursive: true, force: true }));
 
-
 export interface CliResult {
   code: number;
   stdout: string;

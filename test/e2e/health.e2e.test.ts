@@ -36,8 +36,18 @@ test("health reports a test that failed and passed on one commit as flaky, and a
   const store = openStore(defaultStorePath(repo.dir));
   const history: [string, TestCaseResult[]][] = [
     [base, [unit("test_network", "passed", 120), unit("test_math", "passed", 5), unit("test_parse", "passed", 30)]],
-    [base, [unit("test_network", "failed", 140, { message: "TimeoutError: read timed out" }), unit("test_math", "passed", 6), unit("test_parse", "passed", 31)]],
-    [head, [unit("test_network", "passed", 130), unit("test_math", "failed", 7, { message: "AssertionError: 3 != 4" }), unit("test_parse", "passed", 29, { retries: [{ status: "failed" }] })]],
+    [
+      base,
+      [unit("test_network", "failed", 140, { message: "TimeoutError: read timed out" }), unit("test_math", "passed", 6), unit("test_parse", "passed", 31)],
+    ],
+    [
+      head,
+      [
+        unit("test_network", "passed", 130),
+        unit("test_math", "failed", 7, { message: "AssertionError: 3 != 4" }),
+        unit("test_parse", "passed", 29, { retries: [{ status: "failed" }] }),
+      ],
+    ],
   ];
   history.forEach(([sha, results], i) => {
     const run = store.createRun({ repoRoot: repo.dir, event: "push", ref: "refs/heads/feature", sha, actor: "dev", startedAt: 1_000 * (i + 1) });
@@ -52,13 +62,25 @@ test("health reports a test that failed and passed on one commit as flaky, and a
   assert.equal(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout) as HealthReport;
   assert.equal(report.runs, 3);
-  assert.deepEqual(report.flaky.map((t) => [t.name, t.last_flaky?.reason]), [
-    ["test_parse", "retry"],
-    ["test_network", "same-sha"],
-  ]);
-  assert.deepEqual(report.newly_failing.map((t) => [t.name, t.last_message]), [["test_math", "AssertionError: 3 != 4"]]);
-  assert.deepEqual(report.slowest.map((t) => t.name), ["test_network", "test_parse", "test_math"]);
-  assert.deepEqual(report.jobs.map((j) => [j.job_id, j.tests, j.runs, j.flaky]), [["unit", 3, 3, 2]]);
+  assert.deepEqual(
+    report.flaky.map((t) => [t.name, t.last_flaky?.reason]),
+    [
+      ["test_parse", "retry"],
+      ["test_network", "same-sha"],
+    ],
+  );
+  assert.deepEqual(
+    report.newly_failing.map((t) => [t.name, t.last_message]),
+    [["test_math", "AssertionError: 3 != 4"]],
+  );
+  assert.deepEqual(
+    report.slowest.map((t) => t.name),
+    ["test_network", "test_parse", "test_math"],
+  );
+  assert.deepEqual(
+    report.jobs.map((j) => [j.job_id, j.tests, j.runs, j.flaky]),
+    [["unit", 3, 3, 2]],
+  );
 
   const table = repo.cli("health");
   assert.equal(table.code, 0, table.stderr);
@@ -66,13 +88,19 @@ test("health reports a test that failed and passed on one commit as flaky, and a
   assert.match(table.stdout, /Flaky tests: 2[\s\S]*tests\.test_app::test_parse\s+unit\s+3\s+0\.0%\s+#3 passed on retry\s+0\/10/);
   assert.match(table.stdout, /tests\.test_app::test_network\s+unit\s+3\s+33\.3%\s+#2 passed and failed on [0-9a-f]{10}\s+1\/10/);
   assert.match(table.stdout, /Newly failing in #3: 1[\s\S]*tests\.test_app::test_math\s+unit\s+AssertionError: 3 != 4/);
-  assert.ok(table.stdout.indexOf("Flaky tests") < table.stdout.indexOf("Newly failing") && table.stdout.indexOf("Newly failing") < table.stdout.indexOf("Slowest tests"));
+  assert.ok(
+    table.stdout.indexOf("Flaky tests") < table.stdout.indexOf("Newly failing") &&
+      table.stdout.indexOf("Newly failing") < table.stdout.indexOf("Slowest tests"),
+  );
   assert.match(table.stdout, /^SUITE\s+TESTS/m);
   assert.match(table.stdout, /^ci\.yml \/ unit\s+3\s+3\s+7\s+2\s+0\s+22\.2%\s+2\s/m);
 
   // Cleared after one clean pass of each, when one is enough.
   const cleared = JSON.parse(repo.cli("health", "--json", "-", "--flaky-clear-after", "1").stdout) as HealthReport;
-  assert.deepEqual(cleared.flaky.map((t) => t.name), ["test_parse"]);
+  assert.deepEqual(
+    cleared.flaky.map((t) => t.name),
+    ["test_parse"],
+  );
   const lastRunOnly = JSON.parse(repo.cli("health", "--json", "-", "--runs", "1").stdout) as HealthReport;
   assert.deepEqual([lastRunOnly.runs, lastRunOnly.newly_failing.length], [1, 0]);
 
@@ -94,7 +122,14 @@ test("health lists a test that failed in every run, since when and for how many 
     [broken(), unit("test_math", "passed"), unit("test_recent", "failed"), unit("test_once", "failed")],
   ];
   history.forEach((results, i) => {
-    const run = store.createRun({ repoRoot: repo.dir, event: "push", ref: "refs/heads/feature", sha: i < 2 ? base : head, actor: "dev", startedAt: Date.UTC(2026, 0, 1 + i) });
+    const run = store.createRun({
+      repoRoot: repo.dir,
+      event: "push",
+      ref: "refs/heads/feature",
+      sha: i < 2 ? base : head,
+      actor: "dev",
+      startedAt: Date.UTC(2026, 0, 1 + i),
+    });
     const job = store.addJob({ runId: run.id, tier: "core", workflow: "ci.yml", jobId: "unit", name: "unit" });
     store.addTestResults(job.id, results);
     store.finishJob(job.id, "failure");
@@ -104,12 +139,18 @@ test("health lists a test that failed in every run, since when and for how many 
 
   const report = JSON.parse(repo.cli("health", "--json", "-").stdout) as HealthReport;
   // test_recent passed in run 1; test_once failed in one run only.
-  assert.deepEqual(report.consistently_failing.map((t) => [t.name, t.failing_streak?.runs, t.failing_streak?.since.number]), [["test_broken", 3, 2]]);
+  assert.deepEqual(
+    report.consistently_failing.map((t) => [t.name, t.failing_streak?.runs, t.failing_streak?.since.number]),
+    [["test_broken", 3, 2]],
+  );
   assert.deepEqual(report.tests.find((t) => t.name === "test_recent")?.failing_streak?.runs, 3);
 
   const table = repo.cli("health");
   assert.equal(table.code, 0, table.stderr);
-  assert.match(table.stdout, /Failing in every run: 1\n\S*TEST\s+JOB\s+FAILING SINCE\s+RUNS\s+MESSAGE[\s\S]*tests\.test_app::test_broken\s+unit\s+#2 2026-01-02 00:00\s+3\s+ImportError: no module named legacy/);
+  assert.match(
+    table.stdout,
+    /Failing in every run: 1\n\S*TEST\s+JOB\s+FAILING SINCE\s+RUNS\s+MESSAGE[\s\S]*tests\.test_app::test_broken\s+unit\s+#2 2026-01-02 00:00\s+3\s+ImportError: no module named legacy/,
+  );
 
   // In a window that starts inside the streak it may have begun earlier.
   const recent = repo.cli("health", "--runs", "2");
@@ -122,7 +163,8 @@ test("coverage gates on patch coverage of the branch's changed lines, and reads 
   const store = openStore(defaultStorePath(repo.dir));
   const run = store.createRun({ repoRoot: repo.dir, event: "push", ref: "refs/heads/feature", sha: head, actor: "dev" });
   const job = store.addJob({ runId: run.id, tier: "core", workflow: "ci.yml", jobId: "unit", name: "unit" });
-  const hits = (covered: (n: number) => boolean, count: number) => new Map(Array.from({ length: count }, (_, i): [number, number] => [i + 1, covered(i + 1) ? 1 : 0]));
+  const hits = (covered: (n: number) => boolean, count: number) =>
+    new Map(Array.from({ length: count }, (_, i): [number, number] => [i + 1, covered(i + 1) ? 1 : 0]));
   store.addCoverage(job.id, {
     format: "cobertura",
     files: [
@@ -157,14 +199,30 @@ test("coverage gates on patch coverage of the branch's changed lines, and reads 
   const parsed = JSON.parse(json.stdout) as {
     run: { number: number };
     totals: { lines_valid: number; lines_covered: number; line_rate: number };
-    patch: { base: string; lines_changed: number; lines_executable: number; lines_covered: number; line_rate: number; files: { path: string; missing: number[] }[] };
+    patch: {
+      base: string;
+      lines_changed: number;
+      lines_executable: number;
+      lines_covered: number;
+      line_rate: number;
+      files: { path: string; missing: number[] }[];
+    };
     gates: { name: string; threshold: number; rate: number; passed: boolean }[];
     passed: boolean;
   };
   assert.equal(parsed.run.number, 1);
   assert.deepEqual([parsed.totals.lines_valid, parsed.totals.lines_covered], [20, 17]);
-  assert.deepEqual([parsed.patch.base, parsed.patch.lines_changed, parsed.patch.lines_executable, parsed.patch.lines_covered, parsed.patch.line_rate], ["main", 12, 10, 7, 0.7]);
-  assert.deepEqual(parsed.patch.files.map((f) => [f.path, f.missing]), [["src/app.py", [14, 15]], ["src/extra.py", [5]]]);
+  assert.deepEqual(
+    [parsed.patch.base, parsed.patch.lines_changed, parsed.patch.lines_executable, parsed.patch.lines_covered, parsed.patch.line_rate],
+    ["main", 12, 10, 7, 0.7],
+  );
+  assert.deepEqual(
+    parsed.patch.files.map((f) => [f.path, f.missing]),
+    [
+      ["src/app.py", [14, 15]],
+      ["src/extra.py", [5]],
+    ],
+  );
   assert.deepEqual(parsed.gates, [{ name: "patch", threshold: 90, rate: 0.7, passed: false }]);
   assert.equal(parsed.passed, false);
 
@@ -179,7 +237,14 @@ test("coverage gates on patch coverage of the branch's changed lines, and reads 
   assert.match(fromFile.stdout, /^coverage of \/.*\/coverage\.info: 50\.0% of 2 lines/);
   assert.match(fromFile.stdout, /50\.0%, 1 of 2 changed executable lines ran/);
 
-  for (const bad of [["--fail-under", "abc"], ["--fail-under-patch", "101"], ["--base", "no-such-branch"], ["7"], ["1", "--file", join(repo.dir, "coverage.info")], ["--file", join(repo.dir, "missing.xml")]]) {
+  for (const bad of [
+    ["--fail-under", "abc"],
+    ["--fail-under-patch", "101"],
+    ["--base", "no-such-branch"],
+    ["7"],
+    ["1", "--file", join(repo.dir, "coverage.info")],
+    ["--file", join(repo.dir, "missing.xml")],
+  ]) {
     const res = repo.cli("coverage", ...bad);
     assert.equal(res.code, 2, `${bad.join(" ")}: ${res.stdout}${res.stderr}`);
     assert.match(res.stderr, /^tierci: /);

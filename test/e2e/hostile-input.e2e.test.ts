@@ -53,12 +53,16 @@ test("a workflow that is a symbolic link out of the repository is refused unread
 
 test("lint refuses a local action or workflow outside the repository, as run does", () => {
   const repo = newRepo({
-    ".github/workflows/escape.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./../outside\n  b:\n    uses: ./../other/.github/workflows/x.yml\n",
+    ".github/workflows/escape.yml":
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./../outside\n  b:\n    uses: ./../other/.github/workflows/x.yml\n",
   });
   const lint = runCli(["lint", "--repo", repo.dir]);
   assert.equal(lint.code, 2);
   assert.match(lint.stdout + lint.stderr, /escape\.yml:6:15: error: local action '\.\/\.\.\/outside' points outside the workspace/);
-  assert.match(lint.stdout + lint.stderr, /escape\.yml:8:11: error: local workflow '\.\/\.\.\/other\/\.github\/workflows\/x\.yml' points outside the workspace/);
+  assert.match(
+    lint.stdout + lint.stderr,
+    /escape\.yml:8:11: error: local workflow '\.\/\.\.\/other\/\.github\/workflows\/x\.yml' points outside the workspace/,
+  );
   const steps = newRepo({ ".github/workflows/escape.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./../outside\n" });
   const run = runCli(["run", "--repo", steps.dir]);
   // GitHub meets a bad local action when the step runs: run warns, runs, and the step fails with the same words.
@@ -72,7 +76,10 @@ test("a workflow with thousands of jobs lints to its findings instead of overflo
   const repo = newRepo({ ".github/workflows/big.yml": `on: push\njobs:\n${jobs}\n` });
   // A small stack makes 30,000 findings enough to overflow where arrays are spread into arguments,
   // as 160,000 do with Node's default stack.
-  const r = spawnSync(process.execPath, ["--stack-size=200", resolve("bin", "tierci.js"), "lint", "--repo", repo.dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ["--stack-size=200", resolve("bin", "tierci.js"), "lint", "--repo", repo.dir], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   assert.doesNotMatch(r.stderr, /Maximum call stack|internal error/);
   assert.equal(r.status, 1);
   assert.match(r.stdout + r.stderr, /30000 policy finding\(s\) in 1 file\(s\)/);

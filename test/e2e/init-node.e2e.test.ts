@@ -27,7 +27,8 @@ function nodeProject(engines?: string): Record<string, string> {
     "package.json": `${JSON.stringify(pkg, null, 2)}\n`,
     "package-lock.json": lockfile("tiny"),
     "index.js": "export const ok = true;\n",
-    "test/ok.test.js": 'import assert from "node:assert/strict";\nimport test from "node:test";\nimport { ok } from "../index.js";\n\ntest("ok", () => assert.equal(ok, true));\n',
+    "test/ok.test.js":
+      'import assert from "node:assert/strict";\nimport test from "node:test";\nimport { ok } from "../index.js";\n\ntest("ok", () => assert.equal(ok, true));\n',
   };
 }
 
@@ -78,14 +79,18 @@ test("--template node is taken; an unknown template is a usage error naming both
 // Pinning engines to the Node running the tests makes the matrix one version this machine has.
 const major = Number(process.versions.node.split(".")[0]);
 
-test("the generated lint, unit-test and smoke workflows pass on a tiny project", { skip: !LTS_MAJORS.includes(major) && `Node ${major} is not an LTS line` }, () => {
-  const repo = makeRepo(nodeProject(`${major}.x`));
-  assert.equal(repo.cli("init").code, 0);
-  for (const w of ["lint", "unit-tests", "smoke"]) {
-    const res = repo.cli("run", "--offline", "--event", "push", "-W", `.github/workflows/${w}.yml`, "--json", "-");
-    assert.equal(res.code, 0, `${w}\n${res.stdout}\n${res.stderr}`);
-    const summary = JSON.parse(res.stdout) as RunSummary;
-    assert.equal(summary.status, "success", w);
-    if (w === "unit-tests") assert.equal(summary.tests?.passed, 1, "the JUnit report reached the run summary");
-  }
-});
+test(
+  "the generated lint, unit-test and smoke workflows pass on a tiny project",
+  { skip: !LTS_MAJORS.includes(major) && `Node ${major} is not an LTS line` },
+  () => {
+    const repo = makeRepo(nodeProject(`${major}.x`));
+    assert.equal(repo.cli("init").code, 0);
+    for (const w of ["lint", "unit-tests", "smoke"]) {
+      const res = repo.cli("run", "--offline", "--event", "push", "-W", `.github/workflows/${w}.yml`, "--json", "-");
+      assert.equal(res.code, 0, `${w}\n${res.stdout}\n${res.stderr}`);
+      const summary = JSON.parse(res.stdout) as RunSummary;
+      assert.equal(summary.status, "success", w);
+      if (w === "unit-tests") assert.equal(summary.tests?.passed, 1, "the JUnit report reached the run summary");
+    }
+  },
+);

@@ -59,7 +59,10 @@ test("policy findings: exit 1, each with file:line:col, rule id and hint; inject
     /^\.github\/workflows\/pr\.yml:9:15: warning: 'some\/action@v1' .* \[unpinned-action\]$/,
     /^\.github\/workflows\/pr\.yml:10:\d+: error: github\.event\.pull_request\.title .* \[template-injection\]$/,
   ]) {
-    assert.ok(lines.some((l) => expected.test(l)), `${expected}\n${res.stderr}`);
+    assert.ok(
+      lines.some((l) => expected.test(l)),
+      `${expected}\n${res.stderr}`,
+    );
   }
   assert.doesNotMatch(res.stderr, /\[script-injection\]/, "the validation warning is not repeated");
   assert.match(res.stderr, /^ {2}hint: /m);
@@ -68,7 +71,9 @@ test("policy findings: exit 1, each with file:line:col, rule id and hint; inject
 
 test("--strict reports findings as errors; suppression comments silence them", () => {
   const r = repo({
-    ".github/workflows/ci.yml": compliant.replace("    timeout-minutes: 15\n", "").replace("      - run: pip", "      - uses: some/action@v1\n      - run: pip"),
+    ".github/workflows/ci.yml": compliant
+      .replace("    timeout-minutes: 15\n", "")
+      .replace("      - run: pip", "      - uses: some/action@v1\n      - run: pip"),
     "requirements.txt": "pytest\n",
   });
   const strict = r.cli("lint", "--strict");
@@ -106,7 +111,10 @@ test("--json keeps the validation diagnostics and adds findings; --sarif writes 
   assert.equal(json.files, 1);
   assert.ok(Array.isArray(json.diagnostics));
   assert.ok(json.findings.some((f) => f.ruleId === "untrusted-checkout" && f.file === ".github/workflows/pr.yml" && f.line === 8));
-  const sarif = JSON.parse(readFileSync(join(r.dir, "lint.sarif"), "utf8")) as { version: string; runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string }[] }[] };
+  const sarif = JSON.parse(readFileSync(join(r.dir, "lint.sarif"), "utf8")) as {
+    version: string;
+    runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string }[] }[];
+  };
   assert.equal(sarif.version, "2.1.0");
   assert.ok(sarif.runs[0]?.tool.driver.rules.some((x) => x.id === "secrets-untrusted-trigger"));
   assert.ok(sarif.runs[0]?.results.some((x) => x.ruleId === "template-injection" && x.level === "error"));

@@ -93,7 +93,10 @@ test("runs prune --all reaches the runs a repository recorded before it was move
   const all = here("runs", "prune", "--keep", "0", "--all");
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stdout, new RegExp(`removed run #1 in ${r.dir} .*1 artifact`));
-  assert.deepEqual(readdirSync(join(moved, ".tierci", "artifacts")).filter((n) => !n.startsWith(".")), []);
+  assert.deepEqual(
+    readdirSync(join(moved, ".tierci", "artifacts")).filter((n) => !n.startsWith(".")),
+    [],
+  );
   renameSync(moved, r.dir);
   rmSync(parent, { recursive: true, force: true });
 });

@@ -47,8 +47,18 @@ jobs:
     assert.equal(lib.status, 0, lib.stderr);
 
     const fromCli = JSON.parse(cli.stdout) as { jobs: { name: string; conclusion: string }[]; tiers: { name: string }[] };
-    assert.deepEqual(fromCli.tiers.map((t) => t.name), ["gates"], "only the first tier ran");
-    assert.deepEqual(fromCli.jobs.map((j) => [j.name, j.conclusion]), [["style (a)", "success"], ["style (b)", "success"]]);
+    assert.deepEqual(
+      fromCli.tiers.map((t) => t.name),
+      ["gates"],
+      "only the first tier ran",
+    );
+    assert.deepEqual(
+      fromCli.jobs.map((j) => [j.name, j.conclusion]),
+      [
+        ["style (a)", "success"],
+        ["style (b)", "success"],
+      ],
+    );
     assert.deepEqual(comparable(JSON.parse(hook.stdout)), comparable(fromCli));
     assert.deepEqual(comparable(JSON.parse(lib.stdout)), comparable(fromCli));
   } finally {

@@ -38,7 +38,10 @@ describe("push path filters", () => {
     r.commit("add app");
     const w = workflow(planJson(r, "--event", "push"), "build.yml");
     assert.equal(w.fired, true, w.reason);
-    assert.deepEqual(w.jobs.map((j) => j.id), ["build"]);
+    assert.deepEqual(
+      w.jobs.map((j) => j.id),
+      ["build"],
+    );
   });
 
   test("does not fire when no changed file matches, and says why", () => {
@@ -224,11 +227,14 @@ test("tiers order the plan and unlisted workflows form a last tier", () => {
     ".github/tiers.yml": "tiers:\n  - name: gates\n    budget: 5m\n    workflows: [lint.yml]\n  - name: core\n    budget: 15m\n    workflows: [test.yml]\n",
   });
   const plan = planJson(r, "--event", "push");
-  assert.deepEqual(plan.tiers.map((t) => [t.name, t.budget_ms, t.workflows.map((w) => w.file)]), [
-    ["gates", 300000, [".github/workflows/lint.yml"]],
-    ["core", 900000, [".github/workflows/test.yml"]],
-    ["unlisted", null, [".github/workflows/extra.yml"]],
-  ]);
+  assert.deepEqual(
+    plan.tiers.map((t) => [t.name, t.budget_ms, t.workflows.map((w) => w.file)]),
+    [
+      ["gates", 300000, [".github/workflows/lint.yml"]],
+      ["core", 900000, [".github/workflows/test.yml"]],
+      ["unlisted", null, [".github/workflows/extra.yml"]],
+    ],
+  );
 });
 
 test("a directory that is not a repository with workflows is a usage error, not a crash", () => {

@@ -91,13 +91,24 @@ test("--json and --sarif", () => {
   const sarifPath = join(r.dir, "..", `policy-${process.pid}.sarif`);
   const res = r.cli("policy", "check", "--base", "main", "--head", "HEAD", "--json", "-", "--sarif", sarifPath);
   assert.equal(res.code, 2);
-  const json = JSON.parse(res.stdout) as { decision: string; highest_severity: string; count: number; findings: { ruleId: string; file: string; line: number; level: string }[] };
+  const json = JSON.parse(res.stdout) as {
+    decision: string;
+    highest_severity: string;
+    count: number;
+    findings: { ruleId: string; file: string; line: number; level: string }[];
+  };
   assert.equal(json.decision, "BLOCK");
   assert.equal(json.highest_severity, "BLOCK");
-  assert.deepEqual(json.findings.map((f) => [f.ruleId, f.file, f.line, f.level]), [["no-live-trading-unlock", "config/app.yml", 1, "BLOCK"]]);
+  assert.deepEqual(
+    json.findings.map((f) => [f.ruleId, f.file, f.line, f.level]),
+    [["no-live-trading-unlock", "config/app.yml", 1, "BLOCK"]],
+  );
   assert.match(res.stderr, /decision: BLOCK/, "the readable report moves to standard error");
   const sarif = JSON.parse(readFileSync(sarifPath, "utf8")) as { runs: { results: { ruleId: string; level: string }[] }[] };
-  assert.deepEqual(sarif.runs[0]?.results.map((x) => [x.ruleId, x.level]), [["no-live-trading-unlock", "error"]]);
+  assert.deepEqual(
+    sarif.runs[0]?.results.map((x) => [x.ruleId, x.level]),
+    [["no-live-trading-unlock", "error"]],
+  );
 });
 
 test("bad usage exits 2 with an error and no decision", () => {

@@ -30,7 +30,13 @@ test("list shows tier, workflow, jobs and events, as a table and as JSON", () =>
   assert.match(text.stdout, /gates\s+Lint\s+ruff\s+push,pull_request/);
   assert.match(text.stdout, /core\s+Tests\s+unit \[matrix\]/);
   const json = JSON.parse(r.cli("list", "--json", "-").stdout) as { workflows: { tier: string; jobs: { id: string; needs: string[] }[] }[] };
-  assert.deepEqual(json.workflows.map((w) => [w.tier, w.jobs.map((j) => j.id)]), [["gates", ["ruff"]], ["core", ["unit", "report"]]]);
+  assert.deepEqual(
+    json.workflows.map((w) => [w.tier, w.jobs.map((j) => j.id)]),
+    [
+      ["gates", ["ruff"]],
+      ["core", ["unit", "report"]],
+    ],
+  );
 });
 
 test("graph draws tiers and needs edges as text, Mermaid and dot", () => {

@@ -31,7 +31,13 @@ test("tier 2 never starts when tier 1 fails; --no-gate runs every tier at once",
   const gated = summaryOf(r);
   assert.equal(gated.code, 1);
   assert.equal(gated.summary.status, "failure");
-  assert.deepEqual(gated.summary.tiers.map((t) => [t.name, t.status]), [["gates", "failure"], ["core", "skipped"]]);
+  assert.deepEqual(
+    gated.summary.tiers.map((t) => [t.name, t.status]),
+    [
+      ["gates", "failure"],
+      ["core", "skipped"],
+    ],
+  );
   const test = gated.summary.jobs.find((j) => j.job_id === "test");
   assert.equal(test?.conclusion, "skipped");
   assert.deepEqual(test?.steps, [], "no step of tier 2 ran");
@@ -62,11 +68,14 @@ jobs:
   const res = summaryOf(r, "--jobs", "3");
   assert.ok(Date.now() - start < 45_000, "siblings were not left to sleep");
   assert.equal(res.code, 1);
-  assert.deepEqual(res.summary.jobs.map((j) => [j.name, j.conclusion]), [
-    ["unit (1)", "failure"],
-    ["unit (2)", "cancelled"],
-    ["unit (3)", "cancelled"],
-  ]);
+  assert.deepEqual(
+    res.summary.jobs.map((j) => [j.name, j.conclusion]),
+    [
+      ["unit (1)", "failure"],
+      ["unit (2)", "cancelled"],
+      ["unit (3)", "cancelled"],
+    ],
+  );
 });
 
 test("a step timeout kills the step and every process it started in the background", async () => {
@@ -169,7 +178,10 @@ jobs:
   assert.match(logs.stdout, /later \*\*\*/);
   assert.match(json, /summary \*\*\*/);
   const dbDir = join(r.dir, ".tierci");
-  const dbBytes = readdirSync(dbDir).filter((f) => f.startsWith("tierci.db")).map((f) => readFileSync(join(dbDir, f)).toString("latin1")).join("");
+  const dbBytes = readdirSync(dbDir)
+    .filter((f) => f.startsWith("tierci.db"))
+    .map((f) => readFileSync(join(dbDir, f)).toString("latin1"))
+    .join("");
   for (const text of forbidden) {
     assert.ok(!res.output.includes(text), `terminal output leaks ${text}`);
     assert.ok(!json.includes(text), `JSON summary leaks ${text}`);
@@ -192,7 +204,10 @@ jobs:
   });
   const res = summaryOf(r);
   assert.equal(res.code, 0);
-  assert.deepEqual(res.summary.jobs[0]?.steps.map((s) => s.conclusion), ["success", "success"]);
+  assert.deepEqual(
+    res.summary.jobs[0]?.steps.map((s) => s.conclusion),
+    ["success", "success"],
+  );
   const logs = r.cli("logs", "1");
   assert.match(logs.stdout, /… \[48951424 more characters of this line were not kept/);
   assert.match(logs.stdout, /after-the-flood/);

@@ -90,7 +90,10 @@ jobs:
   const res = runCli(["run", "--offline", "--repo", r.dir, "--json", "-", "--secret", "TOKEN"], undefined, { env: { TOKEN: SECRET } });
   assert.equal(res.code, 0, res.stderr);
   const json = JSON.parse(res.stdout) as { jobs: { steps: { name: string }[]; annotations: { file: string | null }[] }[] };
-  assert.deepEqual(json.jobs[0]?.steps.map((s) => s.name), ["Deploy ***", "Via env tok-***"]);
+  assert.deepEqual(
+    json.jobs[0]?.steps.map((s) => s.name),
+    ["Deploy ***", "Via env tok-***"],
+  );
   assert.equal(json.jobs[0]?.annotations[0]?.file, "***.txt");
   const report = runCli(["report", "1", "--repo", r.dir, "--html", `${r.dir}/.tierci/report.html`]);
   assert.equal(report.code, 0, report.stderr);

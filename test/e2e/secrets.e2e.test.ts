@@ -46,9 +46,15 @@ test("a secret committed and then deleted: exit 0 on the working tree, exit 1 wi
   assert.equal(g.cli("secrets", "scan").code, 0);
   const res = g.cli("secrets", "scan", "--history");
   assert.equal(res.code, 1, res.stderr);
-  assert.match(res.stdout, new RegExp(`^${leaked.slice(0, 12)} billing/config\\.py:2:15: error: Stripe live secret key: sk_l\\*\\*\\*\\*\\w{4} \\[stripe-secret-key\\]$`, "m"));
+  assert.match(
+    res.stdout,
+    new RegExp(`^${leaked.slice(0, 12)} billing/config\\.py:2:15: error: Stripe live secret key: sk_l\\*\\*\\*\\*\\w{4} \\[stripe-secret-key\\]$`, "m"),
+  );
   assert.ok(!res.stdout.includes(stripe));
-  const json = JSON.parse(g.cli("secrets", "scan", "--history", "--json", "-").stdout) as { count: number; findings: { properties: Record<string, unknown> }[] };
+  const json = JSON.parse(g.cli("secrets", "scan", "--history", "--json", "-").stdout) as {
+    count: number;
+    findings: { properties: Record<string, unknown> }[];
+  };
   assert.equal(json.count, 1);
   assert.equal(json.findings[0]?.properties["commit"], leaked);
 });
@@ -62,7 +68,10 @@ test("--staged, --sarif and a baseline from --write-baseline", () => {
   const staged = g.cli("secrets", "scan", "--staged", "--sarif", sarif);
   assert.equal(staged.code, 1);
   assert.match(staged.stdout, /^\.env:1:48: error: Slack incoming webhook URL/m);
-  const doc = JSON.parse(readFileSync(sarif, "utf8")) as { version: string; runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const doc = JSON.parse(readFileSync(sarif, "utf8")) as {
+    version: string;
+    runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+  };
   assert.equal(doc.version, "2.1.0");
   assert.equal(doc.runs[0]?.results[0]?.ruleId, "slack-webhook-url");
   const baseline = join(scratch, "baseline.json");
@@ -136,6 +145,9 @@ jobs:
   const summary = JSON.parse(res.stdout) as { jobs: { job_id: string; conclusion: string; annotations: { level: string; message: string }[] }[] };
   for (const job of summary.jobs) {
     assert.equal(job.conclusion, "failure", job.job_id);
-    assert.ok(job.annotations.some((a) => a.level === "error" && /1 secret\(s\) found: deploy\.sh:1 \(npm-access-token\)/.test(a.message)), JSON.stringify(job.annotations));
+    assert.ok(
+      job.annotations.some((a) => a.level === "error" && /1 secret\(s\) found: deploy\.sh:1 \(npm-access-token\)/.test(a.message)),
+      JSON.stringify(job.annotations),
+    );
   }
 });

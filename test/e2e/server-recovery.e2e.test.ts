@@ -23,7 +23,14 @@ jobs:
 
 function push(served: ServedRepo, sha: string, message: string): Record<string, unknown> {
   const payload = examplePayload("push", (p) => String(p["ref"]).startsWith("refs/heads/"));
-  return { ...payload, ref: "refs/heads/main", before: ZERO_SHA, after: sha, head_commit: { id: sha, message }, repository: { full_name: served.name, default_branch: "main" } };
+  return {
+    ...payload,
+    ref: "refs/heads/main",
+    before: ZERO_SHA,
+    after: sha,
+    head_commit: { id: sha, message },
+    repository: { full_name: served.name, default_branch: "main" },
+  };
 }
 
 async function jobLog(server: TestServer, runId: string): Promise<string> {
@@ -83,7 +90,10 @@ test("SIGTERM lets a running job finish within the grace period, then the server
 test("a '* * * * *' schedule fires once in a minute, also when the server restarts inside that minute", async () => {
   const secondsLeft = 60 - new Date().getUTCSeconds();
   if (secondsLeft < 20) await new Promise((r) => setTimeout(r, secondsLeft * 1000 + 500));
-  const work = newRepo({ ".github/workflows/nightly.yml": "on:\n  schedule:\n    - cron: '* * * * *'\njobs:\n  n:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"cron=${{ github.event.schedule }}\"\n" });
+  const work = newRepo({
+    ".github/workflows/nightly.yml":
+      "on:\n  schedule:\n    - cron: '* * * * *'\njobs:\n  n:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"cron=${{ github.event.schedule }}\"\n",
+  });
   const served: ServedRepo = { name: "acme/cron", url: bareCopy(work.dir), secret: "c" };
   const server = await TestServer.start([served]);
   servers.push(server);

@@ -43,7 +43,10 @@ async function pushAndWait(message: string): Promise<Record<string, unknown>> {
 async function settled(count: (r: ForgeRecorder) => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!count(forge)) {
-    if (Date.now() > deadline) throw new Error(`the forge did not get the expected requests: ${JSON.stringify(forge.requests.map((r) => `${r.method} ${r.path} ${String(r.body["state"] ?? "")} ${String(r.body["context"] ?? "")}`))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the forge did not get the expected requests: ${JSON.stringify(forge.requests.map((r) => `${r.method} ${r.path} ${String(r.body["state"] ?? "")} ${String(r.body["context"] ?? "")}`))}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -77,7 +80,11 @@ test("a failing run: pending then failure statuses, a check run whose 120 annota
   const run = await pushAndWait("first");
   assert.equal(run["conclusion"], "failure");
   const sha = String(run["sha"]);
-  await settled((f) => f.requests.filter((r) => r.path.startsWith("/slack") || r.path.startsWith("/discord")).length === 2 && f.requests.filter((r) => r.path.includes("check-runs")).length === 3);
+  await settled(
+    (f) =>
+      f.requests.filter((r) => r.path.startsWith("/slack") || r.path.startsWith("/discord")).length === 2 &&
+      f.requests.filter((r) => r.path.includes("check-runs")).length === 3,
+  );
   for (const r of forge.requests) assert.deepEqual(r.problems, [], `${r.method} ${r.path}: ${r.problems.join("; ")}`);
   const statuses = forge.requests.filter((r) => r.path === `/repos/acme/app/statuses/${sha}`).map((r) => r.body["state"]);
   assert.deepEqual(statuses, ["pending", "failure"]);
@@ -103,7 +110,12 @@ test("the fix: success statuses and a recovery message to Slack only; a forge an
   work.write({ ".github/workflows/ci.yml": CI(false) });
   const run = await pushAndWait("fixed");
   assert.equal(run["conclusion"], "success");
-  await settled((f) => f.requests.some((r) => r.path === "/slack") && f.requests.filter((r) => r.body["state"] === "success").length === 1 && f.requests.filter((r) => r.path.includes("check-runs")).length >= 3);
+  await settled(
+    (f) =>
+      f.requests.some((r) => r.path === "/slack") &&
+      f.requests.filter((r) => r.body["state"] === "success").length === 1 &&
+      f.requests.filter((r) => r.path.includes("check-runs")).length >= 3,
+  );
   assert.match(String(forge.requests.find((r) => r.path === "/slack")?.body["text"]), /is green again/);
   assert.equal(forge.requests.filter((r) => r.path === "/discord").length, 0);
 });
@@ -111,7 +123,9 @@ test("the fix: success statuses and a recovery message to Slack only; a forge an
 test("a forge that never answers fails no run; what was not delivered is recorded, without the token or the webhook URLs", async () => {
   // A server of its own with a short request timeout, so that the forge's silence is found out quickly.
   await server.stop();
-  server = await TestServer.start([served], { extraEnv: { ...FORGE_ENV(), TIERCI_FORGE_RETRY_DELAY: "200ms", TIERCI_FORGE_TIMEOUT: "1s", TIERCI_FORGE_ATTEMPTS: "3" } });
+  server = await TestServer.start([served], {
+    extraEnv: { ...FORGE_ENV(), TIERCI_FORGE_RETRY_DELAY: "200ms", TIERCI_FORGE_TIMEOUT: "1s", TIERCI_FORGE_ATTEMPTS: "3" },
+  });
   forge.answerNext(...Array<"hang">(40).fill("hang"));
   const run = await pushAndWait("forge down");
   assert.equal(run["conclusion"], "success");
@@ -126,7 +140,8 @@ test("a forge that never answers fails no run; what was not delivered is recorde
   db.close();
   assert.ok(failed.length > 0, "an item was given up after its attempts");
   assert.match(failed[0]?.last_error ?? "", /abort|timeout/i);
-  const bytes = readFileSync(join(server.dataDir, "server.db")).toString("latin1") + readFileSync(join(server.dataDir, "server.db-wal"), { flag: "r" }).toString("latin1");
+  const bytes =
+    readFileSync(join(server.dataDir, "server.db")).toString("latin1") + readFileSync(join(server.dataDir, "server.db-wal"), { flag: "r" }).toString("latin1");
   assert.doesNotMatch(bytes, new RegExp(STATUS_TOKEN));
   assert.doesNotMatch(bytes, /\/slack|\/discord/);
 });

@@ -73,7 +73,10 @@ after(async () => {
 });
 
 test("dispatch: inputs are checked against the workflow's typed inputs, every bad one named, and a good dispatch runs with them", async () => {
-  const bad = await server.request("POST", "/api/repos/acme/app/dispatches", { token: TOKENS.trigger, body: { workflow: "release.yml", ref: "main", inputs: { level: "huge", dry: "maybe", count: "x", extra: "1" } } });
+  const bad = await server.request("POST", "/api/repos/acme/app/dispatches", {
+    token: TOKENS.trigger,
+    body: { workflow: "release.yml", ref: "main", inputs: { level: "huge", dry: "maybe", count: "x", extra: "1" } },
+  });
   assert.equal(bad.status, 422, bad.text);
   const errors = (bad.body as { errors: string[] }).errors.join("\n");
   for (const name of ["level", "dry", "count", "extra"]) assert.match(errors, new RegExp(`'${name}'`));
@@ -85,7 +88,10 @@ test("dispatch: inputs are checked against the workflow's typed inputs, every ba
   const traversal = await server.request("POST", "/api/repos/acme/app/dispatches", { token: TOKENS.trigger, body: { workflow: "../../etc/passwd.yml" } });
   assert.equal(traversal.status, 400);
 
-  const good = await server.request("POST", "/api/repos/acme/app/dispatches", { token: TOKENS.trigger, body: { workflow: "release.yml", ref: "main", inputs: { level: "minor", count: 3 } } });
+  const good = await server.request("POST", "/api/repos/acme/app/dispatches", {
+    token: TOKENS.trigger,
+    body: { workflow: "release.yml", ref: "main", inputs: { level: "minor", count: 3 } },
+  });
   assert.equal(good.status, 201, good.text);
   const id = (good.body as { run_id: string }).run_id;
   const run = await server.completed(id);
@@ -166,7 +172,11 @@ test("concurrency across runs: a newer push to the PR cancels the running one wi
 
 test("tierci notify, as a bare repository's post-receive hook, sends each push as a signed delivery", async () => {
   const hook = join(served.url, "hooks", "post-receive");
-  writeFileSync(hook, `#!/bin/sh\nexec "${process.execPath}" "${resolve("bin", "tierci.js")}" notify --server ${server.url} --repo acme/app --secret-env HOOK_SECRET\n`, { mode: 0o755 });
+  writeFileSync(
+    hook,
+    `#!/bin/sh\nexec "${process.execPath}" "${resolve("bin", "tierci.js")}" notify --server ${server.url} --repo acme/app --secret-env HOOK_SECRET\n`,
+    { mode: 0o755 },
+  );
   work.write({ "notify.txt": "n\n" });
   work.commit("for the hook");
   const pushed = spawnSync("git", ["push", served.url, "main"], { cwd: work.dir, encoding: "utf8", env: { ...process.env, HOOK_SECRET: served.secret } });
@@ -176,6 +186,10 @@ test("tierci notify, as a bare repository's post-receive hook, sends each push a
   const run = await server.completed(id);
   assert.equal(run["event"], "push");
   assert.equal(run["sha"], work.git("rev-parse", "HEAD"));
-  const wrong = spawnSync("git", ["push", "--force", served.url, "HEAD~1:main"], { cwd: work.dir, encoding: "utf8", env: { ...process.env, HOOK_SECRET: "wrong" } });
+  const wrong = spawnSync("git", ["push", "--force", served.url, "HEAD~1:main"], {
+    cwd: work.dir,
+    encoding: "utf8",
+    env: { ...process.env, HOOK_SECRET: "wrong" },
+  });
   assert.match(wrong.stderr, /answered 401/);
 });

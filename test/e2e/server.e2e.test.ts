@@ -24,7 +24,14 @@ let server: TestServer;
 
 function pushPayload(sha: string, ref = "refs/heads/main", beforeSha = ZERO_SHA): Record<string, unknown> {
   const payload = examplePayload("push", (p) => String(p["ref"]).startsWith("refs/heads/"));
-  return { ...payload, ref, before: beforeSha, after: sha, deleted: false, repository: { ...(payload["repository"] as object), full_name: served.name, name: "app", default_branch: "main" } };
+  return {
+    ...payload,
+    ref,
+    before: beforeSha,
+    after: sha,
+    deleted: false,
+    repository: { ...(payload["repository"] as object), full_name: served.name, name: "app", default_branch: "main" },
+  };
 }
 
 function pushToForge(): string {
@@ -87,9 +94,15 @@ test("deliveries that are unsigned, wrongly signed, malformed, too large or for 
   assert.equal((await server.deliver(served, "push", pushPayload(sha), { secret: "not-the-secret" })).status, 401);
   const other = { ...pushPayload(sha), repository: { full_name: "evil/other" } };
   assert.equal((await server.deliver(served, "push", other)).status, 404);
-  const malformed = await server.request("POST", "/hooks/github", { raw: "{not json", headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "m-1" } });
+  const malformed = await server.request("POST", "/hooks/github", {
+    raw: "{not json",
+    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "m-1" },
+  });
   assert.equal(malformed.status, 400);
-  const huge = await server.request("POST", "/hooks/github", { raw: Buffer.alloc(26 * 1024 * 1024, 32), headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "big-1" } });
+  const huge = await server.request("POST", "/hooks/github", {
+    raw: Buffer.alloc(26 * 1024 * 1024, 32),
+    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "big-1" },
+  });
   assert.equal(huge.status, 413);
   const ping = await server.deliver(served, "ping", { zen: "Keep it logically awesome.", repository: { full_name: served.name } });
   assert.equal(ping.status, 200);
@@ -116,7 +129,12 @@ test("Gitea and Forgejo deliveries are checked with their own signature header",
   const sha = pushToForge();
   const raw = JSON.stringify(pushPayload(sha));
   const hex = signature(served.secret, raw).replace("sha256=", "");
-  const headers = (sig: string): Record<string, string> => ({ "content-type": "application/json", "x-gitea-event": "push", "x-gitea-delivery": `gitea-${sig.slice(0, 8)}`, "x-gitea-signature": sig });
+  const headers = (sig: string): Record<string, string> => ({
+    "content-type": "application/json",
+    "x-gitea-event": "push",
+    "x-gitea-delivery": `gitea-${sig.slice(0, 8)}`,
+    "x-gitea-signature": sig,
+  });
   const good = await server.request("POST", "/hooks/github", { raw, headers: headers(hex) });
   assert.equal(good.status, 202, good.text);
   const bad = await server.request("POST", "/hooks/github", { raw, headers: headers("0".repeat(64)) });

@@ -24,7 +24,10 @@ function run(r: TempRepo, ...args: string[]): { code: number; summary: RunSummar
 function indexReachable(): boolean {
   const dir = mkdtempSync(join(tmpdir(), "tierci-pip-"));
   try {
-    const r = spawnSync("python3", ["-m", "pip", "download", "--no-deps", "--dest", dir, "six"], { env: { ...process.env, PIP_RETRIES: "0" }, timeout: 60_000 });
+    const r = spawnSync("python3", ["-m", "pip", "download", "--no-deps", "--dest", dir, "six"], {
+      env: { ...process.env, PIP_RETRIES: "0" },
+      timeout: 60_000,
+    });
     return r.status === 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -73,7 +76,11 @@ jobs:
   });
   const res = run(r, "--env", `PIP_E2E=${pip ? "1" : "0"}`);
   assert.equal(res.code, 0, res.logs);
-  assert.deepEqual(res.summary.jobs.map((j) => [j.matrix?.["python"], j.conclusion]).sort(), [["3.10", "success"], ["3.11", "success"], ["3.12", "success"]]);
+  assert.deepEqual(res.summary.jobs.map((j) => [j.matrix?.["python"], j.conclusion]).sort(), [
+    ["3.10", "success"],
+    ["3.11", "success"],
+    ["3.12", "success"],
+  ]);
   const dirs = new Set([...res.logs.matchAll(/got Python [\d.]+ from (\S+)\/bin\/python/g)].map((m) => m[1]));
   assert.equal(dirs.size, 3, `three distinct virtual environments:\n${res.logs}`);
   for (const version of ["3.11", "3.12"]) {
@@ -101,7 +108,10 @@ jobs:
   const job = res.summary.jobs[0];
   assert.equal(job?.conclusion, "failure");
   const message = job?.annotations.find((a) => a.level === "error")?.message ?? "";
-  assert.match(message, /^Python 3\.4 is not installed on this machine \(installed: .*3\.1[012]\.\d+.*\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\//);
+  assert.match(
+    message,
+    /^Python 3\.4 is not installed on this machine \(installed: .*3\.1[012]\.\d+.*\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\//,
+  );
 });
 
 test("cache: pip restores the job's pip cache directory on the next run", () => {

@@ -44,7 +44,21 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Loaded> 
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   return new Promise((done) =>
-    child.on("close", (code) => done({ code: code ?? -1, stdout, modules: existsSync(log) ? [...new Set(readFileSync(log, "utf8").split("\n").filter((l) => l !== ""))] : [] })),
+    child.on("close", (code) =>
+      done({
+        code: code ?? -1,
+        stdout,
+        modules: existsSync(log)
+          ? [
+              ...new Set(
+                readFileSync(log, "utf8")
+                  .split("\n")
+                  .filter((l) => l !== ""),
+              ),
+            ]
+          : [],
+      }),
+    ),
   );
 }
 
@@ -55,7 +69,10 @@ function forbiddenIn(modules: string[]): string[] {
 
 function assertCliLayerOnly(args: string[], modules: string[]): void {
   const what = `tierci ${args.join(" ")}`;
-  assert.ok(modules.some((m) => m.endsWith("/dist/src/cli/main.js")), `${what}: the recorder saw nothing (${modules.length} modules)`);
+  assert.ok(
+    modules.some((m) => m.endsWith("/dist/src/cli/main.js")),
+    `${what}: the recorder saw nothing (${modules.length} modules)`,
+  );
   assert.deepEqual(forbiddenIn(modules), [], `${what} loaded modules of the commands`);
   for (const m of modules) {
     if (m.startsWith(DIST)) {
@@ -89,7 +106,13 @@ describe("start-up loads the command line layer only", () => {
 
   // Every command is registered on every start, so these also cover the registrations of the rest.
   test("a command's --help", async () => {
-    for (const args of [["run", "--help"], ["hook", "run", "--help"], ["deps", "db", "import", "--help"], ["policy", "check", "--help"], ["secrets", "scan", "--help"]]) {
+    for (const args of [
+      ["run", "--help"],
+      ["hook", "run", "--help"],
+      ["deps", "db", "import", "--help"],
+      ["policy", "check", "--help"],
+      ["secrets", "scan", "--help"],
+    ]) {
       const r = await loadedBy(args);
       assert.equal(r.code, 0, `tierci ${args.join(" ")} exited ${r.code}`);
       assertCliLayerOnly(args, r.modules);

@@ -27,11 +27,18 @@ let python: PythonSource | undefined;
 before(async () => {
   server = await startToolServer();
   // A version tierci cannot find once pyenv and uv are hidden: not one of the other interpreters.
-  const visible = new Set((await installedPythons()).filter((p) => p.source !== "pyenv" && p.source !== "uv").map((p) => p.version.split(".").slice(0, 2).join(".")));
+  const visible = new Set(
+    (await installedPythons()).filter((p) => p.source !== "pyenv" && p.source !== "uv").map((p) => p.version.split(".").slice(0, 2).join(".")),
+  );
   python = await relocatablePython((v) => visible.has(v.split(".").slice(0, 2).join(".")));
   if (python) {
     writePythonTree(python, join(work, "py"));
-    const release = { tag: TAG, triple: standaloneTriple(process.platform, process.arch) ?? "", version: python.version, archive: tarball(join(work, "py"), "python") };
+    const release = {
+      tag: TAG,
+      triple: standaloneTriple(process.platform, process.arch) ?? "",
+      version: python.version,
+      archive: tarball(join(work, "py"), "python"),
+    };
     servePythonRelease(server, "/pbs", release);
     // The failing jobs ask for versions of their own, so that they cannot find what the others installed.
     servePythonRelease(server, "/pbs-bad", { ...release, version: `${python.minor}.99`, sum: "0".repeat(64) });
@@ -130,11 +137,32 @@ test("Python, Go and Java are downloaded into the tool cache; wrong checksums an
   const logs = runCli(["logs", String(summary.run_number), "--repo", r.dir]).stdout;
   assert.equal(code, 1, logs);
   const conclusions = Object.fromEntries(summary.jobs.map((j) => [j.job_id, j.conclusion]));
-  assert.deepEqual(conclusions, { python: "success", "python-bad-checksum": "failure", go: "success", "go-cut-short": "failure", java: "success", "java-bad-checksum": "failure" }, logs);
+  assert.deepEqual(
+    conclusions,
+    { python: "success", "python-bad-checksum": "failure", go: "success", "go-cut-short": "failure", java: "success", "java-bad-checksum": "failure" },
+    logs,
+  );
   const errors = summary.jobs.flatMap((j) => j.annotations.filter((a) => a.level === "error").map((a) => `${j.job_id}: ${a.message}`));
-  assert.ok(errors.some((e) => e.startsWith(`python-bad-checksum: Python ${python?.minor}.99 could not be installed: `) && e.endsWith(`but the index says ${"0".repeat(64)}; the download was refused`)), errors.join("\n"));
-  assert.ok(errors.some((e) => /^go-cut-short: Go 1\.99\.2 could not be installed: .*(broke off after \d+ bytes|refused)/.test(e)), errors.join("\n"));
-  assert.ok(errors.some((e) => e.startsWith("java-bad-checksum: Java 91.0.3+2 could not be installed: ") && e.endsWith(`but the index says ${"f".repeat(64)}; the download was refused`)), errors.join("\n"));
+  assert.ok(
+    errors.some(
+      (e) =>
+        e.startsWith(`python-bad-checksum: Python ${python?.minor}.99 could not be installed: `) &&
+        e.endsWith(`but the index says ${"0".repeat(64)}; the download was refused`),
+    ),
+    errors.join("\n"),
+  );
+  assert.ok(
+    errors.some((e) => /^go-cut-short: Go 1\.99\.2 could not be installed: .*(broke off after \d+ bytes|refused)/.test(e)),
+    errors.join("\n"),
+  );
+  assert.ok(
+    errors.some(
+      (e) =>
+        e.startsWith("java-bad-checksum: Java 91.0.3+2 could not be installed: ") &&
+        e.endsWith(`but the index says ${"f".repeat(64)}; the download was refused`),
+    ),
+    errors.join("\n"),
+  );
   assert.ok(logs.includes(`python ${python.version} at `), logs);
 
   assert.deepEqual(readdirSync(join(toolCache, "Python")), [python.version]);
@@ -145,12 +173,21 @@ test("Python, Go and Java are downloaded into the tool cache; wrong checksums an
 
   // Idle for a month: prune removes them, and only them.
   const month = new Date(Date.now() - 30 * 86_400_000);
-  for (const marker of [join("Python", python.version, `${process.arch}.complete`), join("go", "1.99.1", `${process.arch}.complete`), join("Java_Temurin-Hotspot_jdk", "91.0.2-13", `${process.arch}.complete`)]) utimesSync(join(toolCache, marker), month, month);
+  for (const marker of [
+    join("Python", python.version, `${process.arch}.complete`),
+    join("go", "1.99.1", `${process.arch}.complete`),
+    join("Java_Temurin-Hotspot_jdk", "91.0.2-13", `${process.arch}.complete`),
+  ])
+    utimesSync(join(toolCache, marker), month, month);
   const pruned = r.cli("cache", "prune", "--json", "-");
   assert.equal(pruned.code, 0, pruned.stderr);
   const result = JSON.parse(pruned.stdout) as { tool_cache: string; tools_removed: { tool: string; version: string }[]; tool_bytes_freed: number };
   assert.equal(result.tool_cache, toolCache);
-  assert.deepEqual(result.tools_removed.map((x) => `${x.tool} ${x.version}`).sort(), ["Java_Temurin-Hotspot_jdk 91.0.2-13", `Python ${python.version}`, "go 1.99.1"]);
+  assert.deepEqual(result.tools_removed.map((x) => `${x.tool} ${x.version}`).sort(), [
+    "Java_Temurin-Hotspot_jdk 91.0.2-13",
+    `Python ${python.version}`,
+    "go 1.99.1",
+  ]);
   assert.ok(result.tool_bytes_freed > 0);
   assert.equal(existsSync(join(toolCache, "go", "1.99.1")), false);
 });

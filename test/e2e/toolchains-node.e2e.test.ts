@@ -52,9 +52,16 @@ jobs:
   const first = run(r);
   assert.equal(first.code, 0, first.logs);
   assert.equal(first.summary.jobs.length, 6);
-  assert.ok(first.summary.jobs.every((j) => j.conclusion === "success"), first.logs);
+  assert.ok(
+    first.summary.jobs.every((j) => j.conclusion === "success"),
+    first.logs,
+  );
   for (const v of VERSIONS) {
-    assert.equal(count(first.logs, new RegExp(`Downloading \\S*/node-\\S*${v.replace(/\./g, "\\.")}\\S*`, "g")), 1, `Node.js ${v} downloaded once:\n${first.logs}`);
+    assert.equal(
+      count(first.logs, new RegExp(`Downloading \\S*/node-\\S*${v.replace(/\./g, "\\.")}\\S*`, "g")),
+      1,
+      `Node.js ${v} downloaded once:\n${first.logs}`,
+    );
     assert.ok(existsSync(join(toolCache, "node", v, process.arch, "bin", "node")), `${v} is in the tool cache`);
     assert.ok(existsSync(join(toolCache, "node", v, `${process.arch}.complete`)));
   }

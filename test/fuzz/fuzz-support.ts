@@ -14,7 +14,14 @@ export const CASE_MS = 2000;
 export function mutated(texts: readonly string[]): fc.Arbitrary<string> {
   const edit = fc.oneof(
     fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 20 }) }),
-    fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("${{", "}}", ": ", "\n  - ", "&a", "*a", "<", "]]>", "\"", "\\", "\u0000", "::", "=", "<<EOF\n")) }),
+    fc.record({
+      kind: fc.constant("insert" as const),
+      at: fc.nat(),
+      text: fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom("${{", "}}", ": ", "\n  - ", "&a", "*a", "<", "]]>", '"', "\\", "\u0000", "::", "=", "<<EOF\n"),
+      ),
+    }),
     fc.record({ kind: fc.constant("duplicate" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
   );
   return fc.tuple(fc.constantFrom(...texts), fc.array(edit, { minLength: 1, maxLength: 6 })).map(([text, edits]) => {

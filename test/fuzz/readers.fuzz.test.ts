@@ -13,7 +13,19 @@ import { parseEnvFile } from "../../src/runner/env-files.js";
 import { parseCommand } from "../../src/runner/workflow-command-parse.js";
 import { mutated, RUNS, valueOrKnownError } from "./fuzz-support.js";
 
-const CONTEXTS = { github: { event_name: "push", ref: "refs/heads/main", event: { commits: [{ id: "a" }] } }, env: { A: "1" }, matrix: { os: "linux", n: 3 }, steps: {}, needs: {}, inputs: {}, vars: {}, secrets: {}, job: { status: "success" }, runner: { os: "Linux" }, strategy: {} };
+const CONTEXTS = {
+  github: { event_name: "push", ref: "refs/heads/main", event: { commits: [{ id: "a" }] } },
+  env: { A: "1" },
+  matrix: { os: "linux", n: 3 },
+  steps: {},
+  needs: {},
+  inputs: {},
+  vars: {},
+  secrets: {},
+  job: { status: "success" },
+  runner: { os: "Linux" },
+  strategy: {},
+};
 
 const EXPRESSIONS = [
   "github.event_name == 'push' && matrix.n > 2",
@@ -27,7 +39,22 @@ const EXPRESSIONS = [
 const JUNIT = `<?xml version="1.0"?><testsuites><testsuite name="s" tests="2"><testcase classname="c" name="a" time="0.1"/><testcase classname="c" name="b"><failure message="boom">trace &amp; more</failure></testcase></testsuite></testsuites>`;
 const COBERTURA = `<?xml version="1.0"?><coverage line-rate="0.5" branch-rate="0" version="1"><sources><source>/src</source></sources><packages><package name="p"><classes><class name="a" filename="a.py" line-rate="0.5"><lines><line number="1" hits="1"/><line number="2" hits="0"/></lines></class></classes></package></packages></coverage>`;
 const LCOV = "TN:\nSF:src/a.ts\nDA:1,1\nDA:2,0\nLF:2\nLH:1\nend_of_record\n";
-const SARIF = JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name: "t", rules: [{ id: "r1" }] } }, results: [{ ruleId: "r1", level: "error", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: "a.py" }, region: { startLine: 3 } } }] }] }] });
+const SARIF = JSON.stringify({
+  version: "2.1.0",
+  runs: [
+    {
+      tool: { driver: { name: "t", rules: [{ id: "r1" }] } },
+      results: [
+        {
+          ruleId: "r1",
+          level: "error",
+          message: { text: "m" },
+          locations: [{ physicalLocation: { artifactLocation: { uri: "a.py" }, region: { startLine: 3 } } }],
+        },
+      ],
+    },
+  ],
+});
 
 const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: "binary", maxLength: 300 }));
 
@@ -43,7 +70,13 @@ test("expressions: any text evaluates or is refused with an expression error", a
 
 test("env files and workflow commands: any text is parsed, never thrown on", async () => {
   const env = ["A=1\nB<<EOF\nline\nEOF\n", "PATHLIKE=/a:/b\n\nX=\n"];
-  const commands = ["::set-output name=a::b", "::error file=a.py,line=3,col=1::msg%0Anext", "##[add-mask]s3cret", "::stop-commands::tok", "  ::warning title=t%2C::w"];
+  const commands = [
+    "::set-output name=a::b",
+    "::error file=a.py,line=3,col=1::msg%0Anext",
+    "##[add-mask]s3cret",
+    "::stop-commands::tok",
+    "  ::warning title=t%2C::w",
+  ];
   await fc.assert(
     fc.asyncProperty(fc.oneof(text, mutated(env)), fc.oneof(text, mutated(commands)), async (envText, line) => {
       await valueOrKnownError(() => parseEnvFile(envText, "GITHUB_ENV"), []);

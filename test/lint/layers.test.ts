@@ -25,7 +25,10 @@ test("a sideways import inside one layer is an error too; dynamic imports and re
 });
 
 test("importing a lower layer or the same folder is fine; a folder in no layer is reported", async () => {
-  assert.deepEqual(await layerProblems("src/runner/fixture.ts", 'import { sleep } from "../util/sleep.js";\nimport { x } from "./job-types.js";\nexport { sleep, x };\n'), []);
+  assert.deepEqual(
+    await layerProblems("src/runner/fixture.ts", 'import { sleep } from "../util/sleep.js";\nimport { x } from "./job-types.js";\nexport { sleep, x };\n'),
+    [],
+  );
   const unknown = await layerProblems("src/newfolder/fixture.ts", 'import { sleep } from "../util/sleep.js";\nexport { sleep };\n');
   assert.match(unknown[0] ?? "", /src\/newfolder is in no layer/);
 });

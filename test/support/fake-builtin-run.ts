@@ -80,7 +80,10 @@ let jobCount = 0;
  * A job of its own under `root` (HOME, RUNNER_TEMP and a workspace holding `files`) that
  * uses the tool cache `toolCache`, with what the action adds to PATH and exports recorded.
  */
-export function fakeJob(action: BuiltinAction, opts: { root: string; toolCache: string; inputs: Record<string, string>; files?: Record<string, string>; env?: Record<string, string>; offline?: boolean }): FakeJob {
+export function fakeJob(
+  action: BuiltinAction,
+  opts: { root: string; toolCache: string; inputs: Record<string, string>; files?: Record<string, string>; env?: Record<string, string>; offline?: boolean },
+): FakeJob {
   const dir = join(opts.root, `job-${++jobCount}`);
   for (const d of ["home", "temp", "work"]) mkdirSync(join(dir, d), { recursive: true });
   for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, "work", name), text);

@@ -39,7 +39,12 @@ function githubValidators(): Map<string, ValidateFunction> {
   };
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats.default(ajv);
-  validators = new Map(GITHUB_OPERATIONS.map((op) => [`${op.method} ${op.openapiPath}`, ajv.compile(spec.paths[op.openapiPath]?.[op.method.toLowerCase()]?.requestBody.content["application/json"].schema ?? {})]));
+  validators = new Map(
+    GITHUB_OPERATIONS.map((op) => [
+      `${op.method} ${op.openapiPath}`,
+      ajv.compile(spec.paths[op.openapiPath]?.[op.method.toLowerCase()]?.requestBody.content["application/json"].schema ?? {}),
+    ]),
+  );
   return validators;
 }
 
@@ -101,10 +106,18 @@ export class ForgeRecorder {
       const method = req.method ?? "";
       const path = (req.url ?? "").split("?")[0] ?? "";
       const chat = path === "/slack" || path === "/discord";
-      this.requests.push({ method, path, body, authorization: req.headers.authorization, problems: chat ? chatProblems(path, body) : githubProblems(method, path, body) });
+      this.requests.push({
+        method,
+        path,
+        body,
+        authorization: req.headers.authorization,
+        problems: chat ? chatProblems(path, body) : githubProblems(method, path, body),
+      });
       if (behaviour === "fail") return void res.writeHead(500, { "content-type": "application/json" }).end('{"message":"Server Error"}');
       if (chat) return void res.writeHead(path === "/slack" ? 200 : 204).end(path === "/slack" ? "ok" : undefined);
-      res.writeHead(method === "PATCH" ? 200 : 201, { "content-type": "application/json" }).end(JSON.stringify({ id: method === "PATCH" ? Number(path.split("/").pop()) : this.nextId++ }));
+      res
+        .writeHead(method === "PATCH" ? 200 : 201, { "content-type": "application/json" })
+        .end(JSON.stringify({ id: method === "PATCH" ? Number(path.split("/").pop()) : this.nextId++ }));
     });
   }
 }

@@ -91,11 +91,16 @@ export const SECRET_FAMILIES: Record<string, (r: Random) => string> = {
   "gitlab-pat": (r) => `glpat-${r.chars(`${ALNUM}_-`, 20)}`,
   "gitlab-runner-token": (r) => `glrt-${r.chars(`${ALNUM}_-`, 20)}`,
   "slack-token": (r) =>
-    r.next() < 0.5 ? `xoxb-${r.chars(DIGITS, 12)}-${r.chars(DIGITS, 13)}-${r.chars(ALNUM, 24)}` : `xoxp-${r.chars(DIGITS, 11)}-${r.chars(DIGITS, 12)}-${r.chars(DIGITS, 13)}-${r.chars(HEX, 32)}`,
+    r.next() < 0.5
+      ? `xoxb-${r.chars(DIGITS, 12)}-${r.chars(DIGITS, 13)}-${r.chars(ALNUM, 24)}`
+      : `xoxp-${r.chars(DIGITS, 11)}-${r.chars(DIGITS, 12)}-${r.chars(DIGITS, 13)}-${r.chars(HEX, 32)}`,
   "slack-app-token": (r) => `xapp-1-A${r.chars(UPPER + DIGITS, 10)}-${r.chars(DIGITS, 13)}-${r.chars(HEX, 64)}`,
   "slack-webhook-url": (r) => `https://hooks.slack.com/services/T${r.chars(UPPER + DIGITS, 10)}/B${r.chars(UPPER + DIGITS, 10)}/${r.chars(ALNUM, 24)}`,
   "discord-webhook-url": (r) => `https://discord.com/api/webhooks/${r.chars(DIGITS, 18)}/${r.chars(B64URL, 68)}`,
-  "discord-bot-token": (r) => `${Buffer.from(`${r.int(1, 9)}${r.chars(DIGITS, 17)}`).toString("base64").replace(/=+$/, "")}.${r.chars(B64URL, 6)}.${r.chars(B64URL, 38)}`,
+  "discord-bot-token": (r) =>
+    `${Buffer.from(`${r.int(1, 9)}${r.chars(DIGITS, 17)}`)
+      .toString("base64")
+      .replace(/=+$/, "")}.${r.chars(B64URL, 6)}.${r.chars(B64URL, 38)}`,
   "telegram-bot-token": (r) => `${r.int(100000000, 7999999999)}:AA${r.chars(B64URL, 33)}`,
   "stripe-secret-key": (r) => `sk_live_${r.chars(ALNUM, r.pick([24, 99]))}`,
   "stripe-restricted-key": (r) => `rk_live_${r.chars(ALNUM, r.pick([24, 99]))}`,
@@ -118,19 +123,48 @@ export const SECRET_FAMILIES: Record<string, (r: Random) => string> = {
 
 /** Where a credential of each family is found: a file path and the text around it. */
 const PLACES: Record<string, (secret: string, r: Random) => [string, string]> = {
-  "aws-access-key-id": (s, r) => r.pick<[string, string]>([[".env", `AWS_ACCESS_KEY_ID=${s}\n`], ["deploy/config.py", `AWS_KEY = "${s}"\n`], ["infra/main.tf", `  access_key = "${s}"\n`]]),
-  "aws-secret-access-key": (s, r) => r.pick<[string, string]>([[".env", `AWS_SECRET_ACCESS_KEY=${s}\n`], [".aws/credentials", `[default]\naws_secret_access_key = ${s}\n`], ["src/s3.ts", `const secretAccessKey = "${s}";\n`]]),
+  "aws-access-key-id": (s, r) =>
+    r.pick<[string, string]>([
+      [".env", `AWS_ACCESS_KEY_ID=${s}\n`],
+      ["deploy/config.py", `AWS_KEY = "${s}"\n`],
+      ["infra/main.tf", `  access_key = "${s}"\n`],
+    ]),
+  "aws-secret-access-key": (s, r) =>
+    r.pick<[string, string]>([
+      [".env", `AWS_SECRET_ACCESS_KEY=${s}\n`],
+      [".aws/credentials", `[default]\naws_secret_access_key = ${s}\n`],
+      ["src/s3.ts", `const secretAccessKey = "${s}";\n`],
+    ]),
   "gcp-service-account-key": (s, r) => [
     "keys/service-account.json",
     `{\n  "type": "service_account",\n  "project_id": "demo-${r.int(100, 999)}",\n  "private_key_id": "${s}",\n  "client_email": "ci@demo.iam.gserviceaccount.com"\n}\n`,
   ],
-  "azure-storage-account-key": (s) => ["appsettings.json", `{ "Storage": "DefaultEndpointsProtocol=https;AccountName=demostore;AccountKey=${s};EndpointSuffix=core.windows.net" }\n`],
-  "azure-shared-access-key": (s) => ["local.settings.json", `"ServiceBus": "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${s}"\n`],
-  "azure-sas-token": (s) => ["scripts/upload.sh", `curl -T build.zip "https://demo.blob.core.windows.net/builds/build.zip?sv=2022-11-02&ss=b&srt=o&sp=rwl&se=2030-01-01T00:00:00Z&spr=https&sig=${s}"\n`],
-  "discord-bot-token": (s, r) => r.pick<[string, string]>([[".env", `DISCORD_TOKEN=${s}\n`], ["bot.py", `bot.run("${s}")\n`], ["config.json", `{ "token": "${s}" }\n`]]),
+  "azure-storage-account-key": (s) => [
+    "appsettings.json",
+    `{ "Storage": "DefaultEndpointsProtocol=https;AccountName=demostore;AccountKey=${s};EndpointSuffix=core.windows.net" }\n`,
+  ],
+  "azure-shared-access-key": (s) => [
+    "local.settings.json",
+    `"ServiceBus": "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${s}"\n`,
+  ],
+  "azure-sas-token": (s) => [
+    "scripts/upload.sh",
+    `curl -T build.zip "https://demo.blob.core.windows.net/builds/build.zip?sv=2022-11-02&ss=b&srt=o&sp=rwl&se=2030-01-01T00:00:00Z&spr=https&sig=${s}"\n`,
+  ],
+  "discord-bot-token": (s, r) =>
+    r.pick<[string, string]>([
+      [".env", `DISCORD_TOKEN=${s}\n`],
+      ["bot.py", `bot.run("${s}")\n`],
+      ["config.json", `{ "token": "${s}" }\n`],
+    ]),
   "twilio-auth-token": (s) => ["settings.py", `TWILIO_AUTH_TOKEN = "${s}"\n`],
   "mailgun-signing-key": (s) => ["config/mail.yml", `mailgun_api_key: ${s}\n`],
-  "private-key": (s, r) => r.pick<[string, string]>([["deploy/id_rsa", `${s}\n`], ["certs/server.key", `${s}\n`], ["keys/sa.json", `{"private_key": ${JSON.stringify(`${s}\n`)}}\n`]]),
+  "private-key": (s, r) =>
+    r.pick<[string, string]>([
+      ["deploy/id_rsa", `${s}\n`],
+      ["certs/server.key", `${s}\n`],
+      ["keys/sa.json", `{"private_key": ${JSON.stringify(`${s}\n`)}}\n`],
+    ]),
   "generic-secret": (s, r) =>
     r.pick<[string, string]>([
       ["config/settings.py", `DB_PASSWORD = "${s}"\n`],
@@ -186,7 +220,10 @@ const LOOK_ALIKES: ((r: Random) => [string, string])[] = [
   () => ["tests/test_auth.py", 'password = "test_password_123"\napi_key = "fake_api_key_1234567890"\n'],
   (r) => ["tests/conftest.py", `token = "dummy-token-${r.chars(DIGITS, 4)}"\nsecret = "mock-secret-value-${r.int(10, 99)}"\n`],
   () => ["docs/slack.md", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\n"],
-  () => ["docs/jwt.md", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n"],
+  () => [
+    "docs/jwt.md",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n",
+  ],
   (r) => ["src/fixtures.ts", `const notJwt = "eyJ${r.chars(ALNUM, 30)}.eyJ${r.chars(ALNUM, 40)}.${r.chars(ALNUM, 43)}";\n`],
   () => ["docs/keys.md", "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n"],
   (r) => ["certs/ca.pem", `-----BEGIN CERTIFICATE-----\n${Array.from({ length: 12 }, () => r.chars(B64, 64)).join("\n")}\n-----END CERTIFICATE-----\n`],
@@ -199,20 +236,29 @@ const LOOK_ALIKES: ((r: Random) => [string, string])[] = [
   () => ["scripts/pay.py", "stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'\n"],
   () => ["bot/config.py", 'TELEGRAM_TOKEN = "123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"\n'],
   () => ["scripts/seq.txt", "ghp_1234567890abcdefghijklmnopqrstuvwxyz\nAKIAABCDEFGHIJKLMNOP\n"],
-  (r) => ["src/colors.ts", `export const palette = ["#${r.chars(HEX, 6)}", "#${r.chars(HEX, 6)}"];\nexport const build = "v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 99)}-rc${r.int(1, 5)}";\n`],
+  (r) => [
+    "src/colors.ts",
+    `export const palette = ["#${r.chars(HEX, 6)}", "#${r.chars(HEX, 6)}"];\nexport const build = "v${r.int(1, 9)}.${r.int(0, 20)}.${r.int(0, 99)}-rc${r.int(1, 5)}";\n`,
+  ],
   (r) => ["src/cache.py", `token_hash = "${r.chars(HEX, 64)}"\nsecret_id = "${r.uuid()}"\napi_key_name = "billing-prod-${r.int(2019, 2030)}"\n`],
   (r) => ["infra/outputs.tf", `secret_arn = "arn:aws:secretsmanager:eu-west-1:${r.chars(DIGITS, 12)}:secret:prod/db-${r.chars(ALNUM, 6)}"\n`],
   (r) => [".github/workflows/test.yml", `          key: pip-key-${r.chars(HEX, 32)}\n          restore-keys: pip-\n`],
   (r) => ["k8s/deploy.yaml", `        image: ghcr.io/acme/api@sha256:${r.chars(HEX, 64)}\n`],
-  () => ["appsettings.Development.json", '"Storage": "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"\n'],
+  () => [
+    "appsettings.Development.json",
+    '"Storage": "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"\n',
+  ],
   (r) => ["src/hmac.ts", `const signature = "${r.chars(HEX, 64)}";\nconst nonce = "${r.chars(B64, 24)}";\n`],
-  (r) => ["tests/data/users.csv", `id,email,password_hash\n${r.int(1, 999)},a@example.org,$argon2id$v=19$m=65536,t=3,p=4$${r.chars(B64, 22)}$${r.chars(B64, 43)}\n`],
+  (r) => [
+    "tests/data/users.csv",
+    `id,email,password_hash\n${r.int(1, 999)},a@example.org,$argon2id$v=19$m=65536,t=3,p=4$${r.chars(B64, 22)}$${r.chars(B64, 43)}\n`,
+  ],
   () => ["src/schema.json", '{ "password": { "type": "string", "minLength": 12 }, "token": { "format": "uuid" } }\n'],
   () => ["src/settings.py", "SECRET_KEY = get_random_secret_key()\nAPI_TOKEN = env.str('API_TOKEN', default=None)\n"],
-  () => ["infra/db.tf", "  password = var.db_password_v2\n  secret   = data.vault_generic_secret.db.data[\"password\"]\n"],
+  () => ["infra/db.tf", '  password = var.db_password_v2\n  secret   = data.vault_generic_secret.db.data["password"]\n'],
   (r) => ["src/ids.go", `var traceID = "${r.chars(HEX, 32)}"\nvar spanID = "${r.chars(HEX, 16)}"\n`],
   (r) => ["migrations/0042.py", `revision = "${r.chars(HEX, 12)}"\ndown_revision = "${r.chars(HEX, 12)}"\n`],
-  () => ["docs/auth.md", "Set `password_hash = \"$2b$12$KIXQJh3Hq1uZz0xZcF2OUeK7n9K1tV0XH9bZ1rYp6x3q8fO4mC2y.\"` in the fixture.\n"],
+  () => ["docs/auth.md", 'Set `password_hash = "$2b$12$KIXQJh3Hq1uZz0xZcF2OUeK7n9K1tV0XH9bZ1rYp6x3q8fO4mC2y."` in the fixture.\n'],
   (r) => ["src/encode.py", `greeting = base64.b64decode("${Buffer.from(`hello world ${r.int(0, 999)} and more text`).toString("base64")}")\n`],
   () => ["README.md", "Replace `AKIAXXXXXXXXXXXXXXXX` and `sk_live_...` with your own keys.\n"],
 ];

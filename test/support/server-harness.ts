@@ -72,13 +72,29 @@ export class TestServer {
     private readonly exited: Promise<number | null>,
   ) {}
 
-  static async start(repos: ServedRepo[], opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string } = {}): Promise<TestServer> {
+  static async start(
+    repos: ServedRepo[],
+    opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string } = {},
+  ): Promise<TestServer> {
     const dir = harnessDir("tierci-server-");
     const dataDir = opts.dataDir ?? join(dir, "data");
-    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.extraEnv, TIERCI_ADMIN_TOKEN: TOKENS.admin, TIERCI_READ_TOKEN: TOKENS.reader, TIERCI_TRIGGER_TOKEN: TOKENS.trigger, TIERCI_LOG_LEVEL: "warn" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...opts.extraEnv,
+      TIERCI_ADMIN_TOKEN: TOKENS.admin,
+      TIERCI_READ_TOKEN: TOKENS.reader,
+      TIERCI_TRIGGER_TOKEN: TOKENS.trigger,
+      TIERCI_LOG_LEVEL: "warn",
+    };
     const repoLines = repos.map((r, i) => {
       env[`HOOK_SECRET_${i}`] = r.secret;
-      return [`  - name: ${r.name}`, `    url: ${r.url}`, `    webhook_secret_env: HOOK_SECRET_${i}`, ...(r.secretsFile ? [`    secrets_file: ${r.secretsFile}`] : []), ...(r.configLines ?? []).map((l) => `    ${l}`)].join("\n");
+      return [
+        `  - name: ${r.name}`,
+        `    url: ${r.url}`,
+        `    webhook_secret_env: HOOK_SECRET_${i}`,
+        ...(r.secretsFile ? [`    secrets_file: ${r.secretsFile}`] : []),
+        ...(r.configLines ?? []).map((l) => `    ${l}`),
+      ].join("\n");
     });
     const configFile = opts.configFile ?? join(dir, "tierci-server.yml");
     mkdirSync(dir, { recursive: true });
@@ -100,7 +116,10 @@ export class TestServer {
   }
 
   private static async launch(configFile: string, dataDir: string, env: NodeJS.ProcessEnv, jobs: number): Promise<TestServer> {
-    const child = spawn(process.execPath, [CLI, "serve", "--config", configFile, "--jobs", String(jobs), "--grace-period", "5s"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "serve", "--config", configFile, "--jobs", String(jobs), "--grace-period", "5s"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
@@ -128,7 +147,11 @@ export class TestServer {
     return this.exited;
   }
 
-  async request(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  async request(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers["authorization"] = `Bearer ${opts.token}`;
     let body: string | Buffer | undefined = opts.raw;

@@ -59,7 +59,11 @@ export function serveTemurin(server: ToolServer, prefix: string, work: string, r
   const assets = releases.map((r) => {
     const name = `OpenJDK-jdk_${r.version}_${r.build}.tar.gz`;
     const sum = serveArchive(server, `${prefix}/files/${name}`, fakeJdkTree(work, r.version, r.build), r);
-    return { binaries: [{ package: { link: `${server.url}${prefix}/files/${name}`, checksum: sum, name } }], release_name: `jdk-${r.version}+${r.build}`, version_data: { semver: `${r.version}+${r.build}`, major: Number(r.version.split(".")[0]) } };
+    return {
+      binaries: [{ package: { link: `${server.url}${prefix}/files/${name}`, checksum: sum, name } }],
+      release_name: `jdk-${r.version}+${r.build}`,
+      version_data: { semver: `${r.version}+${r.build}`, major: Number(r.version.split(".")[0]) },
+    };
   });
   server.routes.set(`${prefix}/v3/assets/version/[1.0,100.0]`, { body: JSON.stringify(assets), type: "application/json" });
 }
@@ -69,9 +73,15 @@ export function serveTemurin(server: ToolServer, prefix: string, work: string, r
  * stripped install_only archive; an unstripped one is listed beside it with a wrong sum, so
  * choosing it instead would fail.
  */
-export function servePythonRelease(server: ToolServer, prefix: string, release: { tag: string; triple: string; version: string; archive: Buffer } & Fault): void {
+export function servePythonRelease(
+  server: ToolServer,
+  prefix: string,
+  release: { tag: string; triple: string; version: string; archive: Buffer } & Fault,
+): void {
   const file = `cpython-${release.version}+${release.tag}-${release.triple}-install_only_stripped.tar.gz`;
   const sum = serveArchive(server, `${prefix}/${release.tag}/${file}`, release.archive, release);
   server.routes.set(`${prefix}/latest-release.json`, { body: JSON.stringify({ version: 1, tag: release.tag, release_url: "x", asset_url_prefix: "x" }) });
-  server.routes.set(`${prefix}/${release.tag}/SHA256SUMS`, { body: `${"a".repeat(64)}  cpython-${release.version}+${release.tag}-${release.triple}-install_only.tar.gz\n${sum}  ${file}\n` });
+  server.routes.set(`${prefix}/${release.tag}/SHA256SUMS`, {
+    body: `${"a".repeat(64)}  cpython-${release.version}+${release.tag}-${release.triple}-install_only.tar.gz\n${sum}  ${file}\n`,
+  });
 }

@@ -26,11 +26,13 @@ function fixture(t: TestContext, files: Record<string, string>): Fixture {
   }
   mkdirSync(ws, { recursive: true });
   const stateDir = join(root, "state");
-  const go = (action: typeof uploadArtifactAction) => async (inputs: Record<string, string>, opts: Partial<FakeRunOptions> = {}) => {
-    const run = fakeRun(action, { workspace: ws, stateDir, inputs, ...opts });
-    await action.main(run);
-    return run;
-  };
+  const go =
+    (action: typeof uploadArtifactAction) =>
+    async (inputs: Record<string, string>, opts: Partial<FakeRunOptions> = {}) => {
+      const run = fakeRun(action, { workspace: ws, stateDir, inputs, ...opts });
+      await action.main(run);
+      return run;
+    };
   return { ws, stateDir, upload: go(uploadArtifactAction), download: go(downloadArtifactAction) };
 }
 
@@ -82,7 +84,10 @@ test("if-no-files-found: warn (default) warns, ignore logs, error fails, with th
   assert.deepEqual(ignore.warnings, []);
   assert.ok(ignore.logs.includes(message));
   await assert.rejects(f.upload({ path: "nothing/here", "if-no-files-found": "error" }), (e: Error) => e instanceof BuiltinFailure && e.message === message);
-  await assert.rejects(f.upload({ path: "x", "if-no-files-found": "maybe" }), /Unrecognized if-no-files-found input. Provided: maybe. Available options: warn,error,ignore/);
+  await assert.rejects(
+    f.upload({ path: "x", "if-no-files-found": "maybe" }),
+    /Unrecognized if-no-files-found input. Provided: maybe. Available options: warn,error,ignore/,
+  );
 });
 
 test("overwrite: false fails the second upload of a name with the action's conflict; true replaces it", async (t) => {
@@ -112,7 +117,10 @@ test("retention-days and compression-level are validated as the action does", as
 
 test("a name with a path separator or .. is refused and nothing lands outside the store", async (t) => {
   const f = fixture(t, { "a.txt": "a" });
-  await assert.rejects(f.upload({ name: "../../escape", path: "a.txt" }), (e: Error) => e instanceof BuiltinFailure && e.message.startsWith("The artifact name is not valid: ../../escape."));
+  await assert.rejects(
+    f.upload({ name: "../../escape", path: "a.txt" }),
+    (e: Error) => e instanceof BuiltinFailure && e.message.startsWith("The artifact name is not valid: ../../escape."),
+  );
   await assert.rejects(f.upload({ name: "..", path: "a.txt" }), BuiltinFailure);
   assert.ok(!existsSync(join(f.stateDir, "escape")) && !existsSync(join(f.ws, "..", "escape")));
 });
@@ -141,7 +149,10 @@ test("download of everything: a directory per artifact, or merged; pattern picks
 
 test("download: a missing name fails; the default path is the workspace; ~ is the home directory", async (t) => {
   const f = fixture(t, { "a.txt": "a" });
-  await assert.rejects(f.download({ name: "nope" }), (e: Error) => e instanceof BuiltinFailure && e.message.startsWith("Unable to download artifact(s): Artifact not found for name: nope"));
+  await assert.rejects(
+    f.download({ name: "nope" }),
+    (e: Error) => e instanceof BuiltinFailure && e.message.startsWith("Unable to download artifact(s): Artifact not found for name: nope"),
+  );
   await f.upload({ name: "one", path: "a.txt" });
   rmSync(join(f.ws, "a.txt"));
   const here = await f.download({ name: "one" });

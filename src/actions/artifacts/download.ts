@@ -25,10 +25,13 @@ async function sourceRun(run: BuiltinRun): Promise<string> {
     fail(`artifacts of another repository (${repository}) are on GitHub, which tierci does not use; only this repository's local runs have artifacts here`);
   }
   if (!runId || runId === run.runId) return run.recordId;
-  if (!/^\d+$/.test(runId)) fail(`run-id '${runId}' is not a run number; tierci finds artifacts of the local runs of this repository by number (see \`tierci runs\`)`);
+  if (!/^\d+$/.test(runId))
+    fail(`run-id '${runId}' is not a run number; tierci finds artifacts of the local runs of this repository by number (see \`tierci runs\`)`);
   const found = await runIdByNumber(run.stateDir, run.repoRoot, Number(runId));
   if (found === undefined) {
-    fail(`run-id ${runId}: no local run #${runId} has artifacts in ${artifactsRoot(run.stateDir)}; tierci reads run-id as the number of a local run (see \`tierci runs\`), not a GitHub run id`);
+    fail(
+      `run-id ${runId}: no local run #${runId} has artifacts in ${artifactsRoot(run.stateDir)}; tierci reads run-id as the number of a local run (see \`tierci runs\`), not a GitHub run id`,
+    );
   }
   return found;
 }
@@ -53,7 +56,9 @@ async function download(run: BuiltinRun): Promise<void> {
     run.log("Downloading single artifact");
     const found = available.find((a) => a.name === name);
     if (!found) {
-      fail(`Artifact not found for name: ${name}\nPlease ensure that your artifact is not expired and the artifact was uploaded using a compatible version of toolkit/upload-artifact.`);
+      fail(
+        `Artifact not found for name: ${name}\nPlease ensure that your artifact is not expired and the artifact was uploaded using a compatible version of toolkit/upload-artifact.`,
+      );
     }
     artifacts = [found];
   } else if (pattern) {

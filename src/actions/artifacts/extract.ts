@@ -23,10 +23,12 @@ export async function extractArtifact(stateDir: string, manifest: ArtifactManife
   const realBase = await realpath(base).catch(() => undefined);
   for (const f of manifest.files) {
     const dest = resolve(base, f.path);
-    if (!isSafeEntry(f.path) || !isInside(base, dest)) throw new ArtifactError(`artifact '${manifest.name}' has an entry that leads outside ${base}: '${f.path}'; refusing to extract it`);
+    if (!isSafeEntry(f.path) || !isInside(base, dest))
+      throw new ArtifactError(`artifact '${manifest.name}' has an entry that leads outside ${base}: '${f.path}'; refusing to extract it`);
     const source = join(dir, "files", f.path);
     const info = await lstat(source).catch(() => undefined);
-    if (!info?.isFile()) throw new ArtifactError(`artifact '${manifest.name}' is damaged: its file '${f.path}' is ${info ? "not a regular file" : "missing"} in ${dir}`);
+    if (!info?.isFile())
+      throw new ArtifactError(`artifact '${manifest.name}' is damaged: its file '${f.path}' is ${info ? "not a regular file" : "missing"} in ${dir}`);
     if (realBase !== undefined) await refuseEscapingLinks(manifest.name, base, realBase, f.path);
   }
   await mkdir(base, { recursive: true });
@@ -47,7 +49,9 @@ export async function extractArtifact(stateDir: string, manifest: ArtifactManife
 }
 
 function escapeError(name: string, base: string, path: string): ArtifactError {
-  return new ArtifactError(`artifact '${name}': '${path}' would be written through a symbolic link that leads outside ${base}; refusing it, nothing was extracted`);
+  return new ArtifactError(
+    `artifact '${name}': '${path}' would be written through a symbolic link that leads outside ${base}; refusing it, nothing was extracted`,
+  );
 }
 
 /**

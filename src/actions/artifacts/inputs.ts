@@ -7,7 +7,9 @@ export function booleanInput(run: BuiltinRun, name: string): boolean {
   const value = (run.inputs[name] ?? "").trim();
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
-  throw new BuiltinFailure(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\nSupport boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+  throw new BuiltinFailure(
+    `Input does not meet YAML 1.2 "Core Schema" specification: ${name}\nSupport boolean input list: \`true | True | TRUE | false | False | FALSE\``,
+  );
 }
 
 /** The home directory a step of the job sees, for `~`. */

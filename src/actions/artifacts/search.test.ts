@@ -65,14 +65,20 @@ test("symbolic links are followed and broken ones omitted", async (t) => {
   symlinkSync(join(ws, "nowhere"), join(ws, "out", "broken"));
   symlinkSync(join(ws, "out"), join(ws, "out", "loop"));
   const found = await search(ws, "out");
-  assert.deepEqual(found.files.filter((f) => !f.startsWith("loop/")), ["a.txt", "linked/data.txt"]);
+  assert.deepEqual(
+    found.files.filter((f) => !f.startsWith("loop/")),
+    ["a.txt", "linked/data.txt"],
+  );
   assert.ok(found.files.length < 10, "a cycle of links stops");
 });
 
 test("~ is the home directory; . and .. inside a pattern are refused as @actions/glob does", async (t) => {
   const ws = tree(t, ["home/notes/n.txt"]);
   assert.deepEqual(await search(ws, "~/notes"), { root: "home/notes", files: ["n.txt"] });
-  await assert.rejects(search(ws, "../outside"), (e: Error) => e instanceof PatternError && e.message === "Invalid pattern '../outside'. Relative pathing '.' and '..' is not allowed.");
+  await assert.rejects(
+    search(ws, "../outside"),
+    (e: Error) => e instanceof PatternError && e.message === "Invalid pattern '../outside'. Relative pathing '.' and '..' is not allowed.",
+  );
   await assert.rejects(search(ws, "a/./b"), PatternError);
   assert.deepEqual(await search(ws, "./home/notes/n.txt"), { root: "home/notes", files: ["n.txt"] });
 });

@@ -95,7 +95,6 @@ function parsePattern(line: string, opts: SearchOptions): Pattern {
   return { negate, segments, directoryOnly: text.endsWith("/"), searchPath: joinPath(literal) };
 }
 
-
 /** A pattern also matches everything below what it names (implicitDescendants). */
 function withDescendants(patterns: Pattern[]): Pattern[] {
   return patterns.flatMap((p) =>
@@ -154,10 +153,6 @@ function missing(err: NodeJS.ErrnoException): undefined {
   if (err.code === "ENOENT") return undefined;
   throw err;
 }
-
-
-
-
 
 function leastCommonAncestor(paths: string[]): string {
   const split = paths.map(splitPath);

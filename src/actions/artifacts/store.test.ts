@@ -25,7 +25,19 @@ function sources(dir: string, files: Record<string, string>): { source: string; 
 
 function spec(dir: string, over: Partial<NewArtifact> = {}): NewArtifact {
   const run = over.run ?? 1;
-  return { stateDir: join(dir, "state"), run, runId: String(run), repoRoot: "/repo", job: "build", name: "dist", files: sources(dir, { "a.txt": "a", "sub/b.txt": "bb" }), retentionDays: 90, compressionLevel: 6, overwrite: false, ...over };
+  return {
+    stateDir: join(dir, "state"),
+    run,
+    runId: String(run),
+    repoRoot: "/repo",
+    job: "build",
+    name: "dist",
+    files: sources(dir, { "a.txt": "a", "sub/b.txt": "bb" }),
+    retentionDays: 90,
+    compressionLevel: 6,
+    overwrite: false,
+    ...over,
+  };
 }
 
 test("a saved artifact lists with its manifest and extracts to the same files", async (t) => {
@@ -33,7 +45,13 @@ test("a saved artifact lists with its manifest and extracts to the same files", 
   const { manifest } = await saveArtifact(spec(dir));
   assert.equal(manifest.name, "dist");
   assert.equal(manifest.size, 3);
-  assert.deepEqual(manifest.files.map((f) => [f.path, f.size]), [["a.txt", 1], ["sub/b.txt", 2]]);
+  assert.deepEqual(
+    manifest.files.map((f) => [f.path, f.size]),
+    [
+      ["a.txt", 1],
+      ["sub/b.txt", 2],
+    ],
+  );
   assert.match(manifest.digest, /^[0-9a-f]{64}$/);
   assert.equal(Date.parse(manifest.expires) - Date.parse(manifest.created), 90 * DAY);
   const stored = join(dir, "state", "artifacts", "1", "dist");
@@ -57,7 +75,10 @@ test("the same name twice in a run is a conflict unless overwrite; overwrite rep
   assert.equal(second.replaced?.id, first.manifest.id);
   assert.ok(second.manifest.id > first.manifest.id);
   const listed = await listArtifacts(join(dir, "state"), "1");
-  assert.deepEqual(listed.map((a) => a.files.map((f) => f.path)), [["new.txt"]]);
+  assert.deepEqual(
+    listed.map((a) => a.files.map((f) => f.path)),
+    [["new.txt"]],
+  );
   // Another run may use the name freely.
   await saveArtifact(spec(dir, { run: 2 }));
   assert.equal((await listArtifacts(join(dir, "state"), "2")).length, 1);
@@ -90,13 +111,22 @@ test("expired artifacts are swept on list and save; the others stay", async (t) 
   await saveArtifact(spec(dir, { name: "short", retentionDays: 1, now: now - 2 * DAY }));
   await saveArtifact(spec(dir, { name: "long", retentionDays: 90, now: now - 2 * DAY }));
   await saveArtifact(spec(dir, { name: "old-run", run: 7, retentionDays: 1, now: now - 3 * DAY }));
-  assert.deepEqual((await listArtifacts(state, String(1))).map((a) => a.name), ["long"]);
+  assert.deepEqual(
+    (await listArtifacts(state, String(1))).map((a) => a.name),
+    ["long"],
+  );
   assert.ok(!existsSync(join(state, "artifacts", "1", "short")));
   assert.ok(!existsSync(join(state, "artifacts", "7")), "an emptied run directory goes too");
   // A fake clock in the future expires the rest.
   const removed = await sweepExpired(state, now + 100 * DAY);
-  assert.deepEqual(removed.map((a) => a.name), ["long"]);
-  assert.deepEqual(readdirSync(join(state, "artifacts")).filter((n) => !n.startsWith(".")), []);
+  assert.deepEqual(
+    removed.map((a) => a.name),
+    ["long"],
+  );
+  assert.deepEqual(
+    readdirSync(join(state, "artifacts")).filter((n) => !n.startsWith(".")),
+    [],
+  );
   assert.ok(readdirSync(join(state, "artifacts", ".ids")).length <= 1, "only the highest id is kept");
 });
 
@@ -113,7 +143,10 @@ test("names the artifact client refuses, and . or .., are refused with its messa
 
 test("file paths with characters the client refuses fail the upload", async (t) => {
   const dir = temp(t);
-  await assert.rejects(saveArtifact(spec(dir, { files: sources(dir, { "what?.txt": "x" }) })), /The path for one of the files in artifact is not valid: \/what\?\.txt/);
+  await assert.rejects(
+    saveArtifact(spec(dir, { files: sources(dir, { "what?.txt": "x" }) })),
+    /The path for one of the files in artifact is not valid: \/what\?\.txt/,
+  );
 });
 
 test("a manifest whose entries lead outside the target is refused before anything is written", async (t) => {

@@ -126,7 +126,8 @@ export function isSafeEntry(path: string): boolean {
   return path.split("/").every((s) => s !== "" && s !== "." && s !== "..");
 }
 
-export const CONFLICT_MESSAGE = "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run";
+export const CONFLICT_MESSAGE =
+  "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run";
 
 export interface NewArtifact {
   stateDir: string;
@@ -298,7 +299,14 @@ function isManifest(v: unknown): v is ArtifactManifest {
   const numbers = ["id", "run", "retentionDays", "compressionLevel", "size"].every((k) => typeof m[k] === "number");
   const files =
     Array.isArray(m["files"]) &&
-    m["files"].every((f: unknown) => typeof f === "object" && f !== null && typeof (f as ArtifactFile).path === "string" && typeof (f as ArtifactFile).size === "number" && typeof (f as ArtifactFile).sha256 === "string");
+    m["files"].every(
+      (f: unknown) =>
+        typeof f === "object" &&
+        f !== null &&
+        typeof (f as ArtifactFile).path === "string" &&
+        typeof (f as ArtifactFile).size === "number" &&
+        typeof (f as ArtifactFile).sha256 === "string",
+    );
   return strings && numbers && files && !Number.isNaN(Date.parse(m["expires"] as string));
 }
 
@@ -352,7 +360,13 @@ export async function sweepExpired(stateDir: string, now = Date.now()): Promise<
       if (!manifest || Date.parse(manifest.expires) > now) continue;
       // Renamed away first, so that no reader sees it half removed.
       const trash = await stagingDir(stateDir);
-      if (await rename(join(dir, name), join(trash, "old")).then(() => true, () => false)) removed.push(manifest);
+      if (
+        await rename(join(dir, name), join(trash, "old")).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed.push(manifest);
       await rm(trash, { recursive: true, force: true });
     }
     await rmdir(dir).catch(() => undefined);

@@ -58,7 +58,18 @@ async function upload(run: BuiltinRun): Promise<void> {
     const name = storedArtifactName(given, run.mask);
     run.log(`With the provided path, there will be ${search.files.length} file${search.files.length === 1 ? "" : "s"} uploaded`);
     const files = search.files.map((source) => ({ source, path: relative(search.rootDirectory, source) }));
-    const saved = await saveArtifact({ stateDir: run.stateDir, run: run.runNumber, runId: run.recordId, repoRoot: run.repoRoot, job: run.jobKey, name, files, retentionDays: days, compressionLevel: level, overwrite });
+    const saved = await saveArtifact({
+      stateDir: run.stateDir,
+      run: run.runNumber,
+      runId: run.recordId,
+      repoRoot: run.repoRoot,
+      job: run.jobKey,
+      name,
+      files,
+      retentionDays: days,
+      compressionLevel: level,
+      overwrite,
+    });
     if (saved.replaced) run.log(`Artifact '${name}' (ID: ${saved.replaced.id}) deleted`);
     const { manifest } = saved;
     const url = artifactUrl(run.stateDir, manifest);

@@ -63,7 +63,9 @@ export const cacheAction: BuiltinAction = {
   inputs: { ...common, "upload-chunk-size": { default: "" }, "save-always": { default: "false" } },
   async main(run) {
     if (flag(run, "save-always")) {
-      run.warning("Input 'save-always' has been deprecated with message: save-always does not work as intended and will be removed in a future release. A separate `actions/cache/restore` step should be used instead.");
+      run.warning(
+        "Input 'save-always' has been deprecated with message: save-always does not work as intended and will be removed in a future release. A separate `actions/cache/restore` step should be used instead.",
+      );
     }
     await restore(run, (name, value) => run.saveState(name, value));
   },

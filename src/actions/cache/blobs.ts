@@ -2,7 +2,25 @@
 // (see pool.ts): storing file contents as blobs named by their SHA-256, and copying blobs
 // back out as independent files.
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, closeSync, constants as fsc, copyFileSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  constants as fsc,
+  copyFileSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 
 /** Mode every blob is stored with, so that restoring a file of this mode needs no chmod. */
@@ -29,7 +47,7 @@ function place(storeDir: string, tmp: string, digest: string): void {
 }
 
 function writeAll(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+  for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
 }
 
 function writeBlob(tmp: string, write: (fd: number) => void): void {

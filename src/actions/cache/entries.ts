@@ -73,7 +73,9 @@ export async function loadIdKey(storeDir: string): Promise<Buffer> {
 }
 
 export function entryId(idKey: Buffer, scope: string, version: string, key: CacheKey): string {
-  return createHmac("sha256", idKey).update(JSON.stringify([scope, version, key.text])).digest("hex");
+  return createHmac("sha256", idKey)
+    .update(JSON.stringify([scope, version, key.text]))
+    .digest("hex");
 }
 
 export function entriesDir(storeDir: string): string {

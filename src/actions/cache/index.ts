@@ -42,7 +42,9 @@ export function cacheScopes(run: Pick<BuiltinRun, "ref" | "defaultBranch" | "env
 
 /** As @actions/cache: entries saved with other path patterns are different caches. */
 export function cacheVersion(paths: string[]): string {
-  return createHash("sha256").update([...paths, "tierci-1"].join("|")).digest("hex");
+  return createHash("sha256")
+    .update([...paths, "tierci-1"].join("|"))
+    .digest("hex");
 }
 
 /** A key GitHub would refuse, with GitHub's message; null when it is valid. */
@@ -153,7 +155,8 @@ export async function saveCache(run: BuiltinRun, given: SaveOptions): Promise<{ 
     const ctx = pathContext(run);
     const compiled = compilePaths(opts.paths, ctx);
     const items = await findItems(opts.paths, ctx);
-    if (items.length === 0) return refuse("Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.");
+    if (items.length === 0)
+      return refuse("Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.");
     result = await store.save({ key, scope: run.ref, version, paths: opts.paths, roots: compiled.roots.map((r) => r.spec), items });
   } catch (err) {
     return refuse(`Failed to save: ${(err as Error).message}`);

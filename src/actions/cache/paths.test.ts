@@ -36,12 +36,7 @@ test("a plain directory brings its whole tree; an exclude removes a subtree insi
 
 test("globs match dot files, excludes apply to matches, and a later pattern re-includes", (t) => {
   const ctx = tree(t, ["src/app.py", "src/.hidden.py", "src/test_app.py", "src/pkg/mod.py", "src/pkg/test_mod.py", "src/keep/test_keep.py", "README.md"]);
-  assert.deepEqual(found(["src/**/*.py", "!**/test_*.py", "src/keep/*.py"], ctx), [
-    "0:.hidden.py",
-    "0:app.py",
-    "0:keep/test_keep.py",
-    "0:pkg/mod.py",
-  ]);
+  assert.deepEqual(found(["src/**/*.py", "!**/test_*.py", "src/keep/*.py"], ctx), ["0:.hidden.py", "0:app.py", "0:keep/test_keep.py", "0:pkg/mod.py"]);
 });
 
 test("a comment line is ignored and a trailing slash matches directories only", (t) => {
@@ -52,7 +47,10 @@ test("a comment line is ignored and a trailing slash matches directories only", 
 test("~ is the job's HOME, and each root is stored relative to its own directory", (t) => {
   const ctx = tree(t, ["~/.cache/pip/wheel.whl", "node_modules/x/index.js", "~/.npm/_cacache/y"]);
   const compiled = compilePaths(["~/.cache/pip", "node_modules", "~/.npm/**"], { workspace: ctx.ws, home: ctx.home });
-  assert.deepEqual(compiled.roots.map((r) => r.spec), ["~/.cache", ".", "~/.npm"]);
+  assert.deepEqual(
+    compiled.roots.map((r) => r.spec),
+    ["~/.cache", ".", "~/.npm"],
+  );
   assert.deepEqual(found(["~/.cache/pip", "node_modules", "~/.npm/**"], ctx), [
     "0:pip/",
     "0:pip/wheel.whl",
@@ -62,7 +60,10 @@ test("~ is the job's HOME, and each root is stored relative to its own directory
     "2:_cacache/",
     "2:_cacache/y",
   ]);
-  assert.deepEqual(compilePaths(["~/.cache/pip", "~/.cache/**/*.whl", "~"], { workspace: ctx.ws, home: ctx.home }).roots.map((r) => r.spec), ["~/.."]);
+  assert.deepEqual(
+    compilePaths(["~/.cache/pip", "~/.cache/**/*.whl", "~"], { workspace: ctx.ws, home: ctx.home }).roots.map((r) => r.spec),
+    ["~/.."],
+  );
 });
 
 test("symbolic links are kept as links, not followed", (t) => {

@@ -1,6 +1,21 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -148,13 +163,17 @@ test("a key is never overwritten: the second save says it already exists", async
   const run = l.run(ws);
   const r = await saveCache(run, { key: "k", paths: ["deps"] });
   assert.equal(r.saved, false);
-  assert.match(run.logs.join("\n"), /Failed to save: Unable to reserve cache with key k, another job may be creating this cache\. More details: Cache already exists\. Scope: refs\/heads\/main, Key: k/);
+  assert.match(
+    run.logs.join("\n"),
+    /Failed to save: Unable to reserve cache with key k, another job may be creating this cache\. More details: Cache already exists\. Scope: refs\/heads\/main, Key: k/,
+  );
   assert.deepEqual((await restoreInto(l, "k", [])).files, { v: "first" });
 });
 
 test("concurrent saves of one key from promises and processes: one wins, the entry restores whole", async (t) => {
   const l = lab(t);
-  const tree = (tag: string): Record<string, string> => Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`deps/d${i % 4}/f${i}`, `${tag}-${i}-${"x".repeat(i * 50)}`]));
+  const tree = (tag: string): Record<string, string> =>
+    Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`deps/d${i % 4}/f${i}`, `${tag}-${i}-${"x".repeat(i * 50)}`]));
   const trees = ["p0", "p1", "p2", "c0", "c1", "c2"].map((tag) => ({ tag, ws: l.workspace(tree(tag)) }));
   const storeJs = fileURLToPath(new URL("./index.js", import.meta.url));
   const child = (ws: string): Promise<string> =>
@@ -171,7 +190,10 @@ test("concurrent saves of one key from promises and processes: one wins, the ent
   );
   assert.equal(results.filter((r) => r === "true").length, 1, results.join(","));
   const entries = await cacheStore({ stateDir: l.stateDir }).list();
-  assert.deepEqual(entries.map((e) => e.key), ["shared"]);
+  assert.deepEqual(
+    entries.map((e) => e.key),
+    ["shared"],
+  );
   const restored = (await restoreInto(l, "shared", [])).files;
   const winner = trees.find(({ tag }) => restored["d0/f0"]?.startsWith(`${tag}-`));
   assert.ok(winner, JSON.stringify(restored).slice(0, 200));
@@ -219,10 +241,19 @@ test("entries unused for 7 days expire, as on GitHub; prune removes them and the
   const when = new Date(Date.now() - 8 * 86400_000);
   utimesSync(join(store.dir, "entries", `${old?.id}.json`), when, when);
   const pruned = await store.prune();
-  assert.deepEqual(pruned.entries.map((e) => e.key), ["old"]);
+  assert.deepEqual(
+    pruned.entries.map((e) => e.key),
+    ["old"],
+  );
   assert.equal(pruned.blobs, 1);
-  assert.deepEqual((await store.list()).map((e) => e.key), ["new"]);
-  assert.deepEqual((await store.prune({ maxBytes: 0 })).entries.map((e) => e.key), ["new"]);
+  assert.deepEqual(
+    (await store.list()).map((e) => e.key),
+    ["new"],
+  );
+  assert.deepEqual(
+    (await store.prune({ maxBytes: 0 })).entries.map((e) => e.key),
+    ["new"],
+  );
 });
 
 test("restored files are independent copies with their modes, times and links", async (t) => {
@@ -268,7 +299,10 @@ test("a collection between saves makes the next save store its blobs again", asy
   assert.equal((await saveCache(l.run(ws), { key: "k1", paths: ["deps"] })).saved, true);
   const store = cacheStore({ stateDir: l.stateDir });
   await store.remove({ key: "k1" });
-  assert.deepEqual(readdirSync(join(store.dir, "blobs"), { recursive: true }).filter((f) => statSync(join(store.dir, "blobs", String(f))).isFile()), []);
+  assert.deepEqual(
+    readdirSync(join(store.dir, "blobs"), { recursive: true }).filter((f) => statSync(join(store.dir, "blobs", String(f))).isFile()),
+    [],
+  );
   assert.equal((await saveCache(l.run(ws), { key: "k2", paths: ["deps"] })).saved, true);
   const ws2 = l.workspace();
   assert.equal((await restoreCache(l.run(ws2), { key: "k2", restoreKeys: [], paths: ["deps"] })).hit, true);
@@ -278,10 +312,19 @@ test("a collection between saves makes the next save store its blobs again", asy
 test("keys GitHub refuses fail a restore and are a warning on save", async (t) => {
   const l = lab(t);
   const ws = l.workspace({ "deps/a": "x" });
-  await assert.rejects(restoreCache(l.run(ws), { key: "a,b", restoreKeys: [], paths: ["deps"] }), new BuiltinFailure("Key Validation Error: a,b cannot contain commas."));
+  await assert.rejects(
+    restoreCache(l.run(ws), { key: "a,b", restoreKeys: [], paths: ["deps"] }),
+    new BuiltinFailure("Key Validation Error: a,b cannot contain commas."),
+  );
   const long = "k".repeat(513);
-  await assert.rejects(restoreCache(l.run(ws), { key: "ok", restoreKeys: [long], paths: ["deps"] }), new BuiltinFailure(`Key Validation Error: ${long} cannot be larger than 512 characters.`));
-  await assert.rejects(restoreCache(l.run(ws), { key: "k", restoreKeys: Array.from({ length: 10 }, (_, i) => `r${i}`), paths: ["deps"] }), new BuiltinFailure("Key Validation Error: Keys are limited to a maximum of 10."));
+  await assert.rejects(
+    restoreCache(l.run(ws), { key: "ok", restoreKeys: [long], paths: ["deps"] }),
+    new BuiltinFailure(`Key Validation Error: ${long} cannot be larger than 512 characters.`),
+  );
+  await assert.rejects(
+    restoreCache(l.run(ws), { key: "k", restoreKeys: Array.from({ length: 10 }, (_, i) => `r${i}`), paths: ["deps"] }),
+    new BuiltinFailure("Key Validation Error: Keys are limited to a maximum of 10."),
+  );
   const run = l.run(ws);
   assert.deepEqual(await saveCache(run, { key: "a,b", paths: ["deps"] }), { saved: false, reason: "Key Validation Error: a,b cannot contain commas." });
   assert.deepEqual(run.warnings, ["Key Validation Error: a,b cannot contain commas."]);
@@ -358,7 +401,10 @@ test("roots resolve per job: an entry saved in one workspace and HOME restores i
   assert.equal((await restoreCache(l.run(ws2, { env: { HOME: home2 } }), { key: "k", restoreKeys: [], paths })).hit, true);
   assert.deepEqual(read(ws2), { "build/y": "ws file" });
   assert.deepEqual(read(home2), { ".cache/tool/x": "home file" });
-  assert.deepEqual(compilePaths(paths, { workspace: ws2, home: home2 }).roots.map((r) => r.spec), ["~/.cache", "."]);
+  assert.deepEqual(
+    compilePaths(paths, { workspace: ws2, home: home2 }).roots.map((r) => r.spec),
+    ["~/.cache", "."],
+  );
 });
 
 test("a lock left by a process that died, or by a PID now reused, is taken over", async (t) => {
@@ -417,7 +463,10 @@ test("keys that differ only in a secret are two entries, stored masked and named
     assert.equal((await saveCache(masked(ws), { key: `deps-${s}`, paths: ["deps"] })).saved, true);
   }
   const store = cacheStore({ stateDir: l.stateDir });
-  assert.deepEqual((await store.list()).map((e) => e.key), ["deps-***", "deps-***"]);
+  assert.deepEqual(
+    (await store.list()).map((e) => e.key),
+    ["deps-***", "deps-***"],
+  );
   assert.equal(statSync(join(store.dir, "id-key")).mode & 0o777, 0o600);
   for (const s of secrets) {
     const ws = l.workspace();

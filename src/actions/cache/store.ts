@@ -11,7 +11,20 @@ import { join, posix } from "node:path";
 import { formatSize } from "../../util/format-size.js";
 import { withLock } from "../../util/lock-file.js";
 import { tempPath, type FinishDirJob, type IngestJob, type RestoreJob } from "./blobs.js";
-import { commitEntry, dropEntries, entryFile, entryId, listEntries, loadIdKey, readEntry, readManifest, type CacheEntry, type CacheKey, type EntryHeader, type StoredItem } from "./entries.js";
+import {
+  commitEntry,
+  dropEntries,
+  entryFile,
+  entryId,
+  listEntries,
+  loadIdKey,
+  readEntry,
+  readManifest,
+  type CacheEntry,
+  type CacheKey,
+  type EntryHeader,
+  type StoredItem,
+} from "./entries.js";
 import { chooseEvictions } from "./eviction.js";
 import { collectGarbage, readGeneration } from "./garbage.js";
 import { CacheStoreError, DEFAULT_MAX_IDLE_MS, maxBytesFromEnv } from "./limits.js";
@@ -72,12 +85,14 @@ function checkManifestItems(items: readonly StoredItem[], bases: readonly (strin
   for (const item of items) {
     checkItemPath(item.path);
     if (bases[item.root] === undefined) throw new CacheStoreError(`refusing to restore '${item.path}': its manifest names no root ${item.root}`);
-    if (item.type === "file" && !(item.blob && HEX64.test(item.blob))) throw new CacheStoreError(`refusing to restore '${item.path}': its blob name is not a SHA-256`);
+    if (item.type === "file" && !(item.blob && HEX64.test(item.blob)))
+      throw new CacheStoreError(`refusing to restore '${item.path}': its blob name is not a SHA-256`);
     if (item.type === "symlink") links.add(`${item.root}/${item.path}`);
   }
   for (const item of items) {
     for (let at = item.path.indexOf("/"); at > 0; at = item.path.indexOf("/", at + 1)) {
-      if (links.has(`${item.root}/${item.path.slice(0, at)}`)) throw new CacheStoreError(`refusing to restore '${item.path}': it lies behind the symbolic link ${item.path.slice(0, at)} of the same entry`);
+      if (links.has(`${item.root}/${item.path.slice(0, at)}`))
+        throw new CacheStoreError(`refusing to restore '${item.path}': it lies behind the symbolic link ${item.path.slice(0, at)} of the same entry`);
     }
   }
 }
@@ -157,7 +172,11 @@ export class CacheStore {
     if (await exists(entryFile(this.dir, id))) return existing;
     const size = req.items.reduce((n, i) => n + (i.type === "file" ? i.stat.size : 0), 0);
     if (size > this.maxBytes) {
-      return { saved: false, reason: "too-large", message: `Cache size of ~${Math.round(size / (1024 * 1024))} MB (${size} B) is over the ${formatSize(this.maxBytes)} limit, not saving cache.` };
+      return {
+        saved: false,
+        reason: "too-large",
+        message: `Cache size of ~${Math.round(size / (1024 * 1024))} MB (${size} B) is over the ${formatSize(this.maxBytes)} limit, not saving cache.`,
+      };
     }
     await mkdir(join(this.dir, "entries"), { recursive: true });
     const startGeneration = await readGeneration(this.dir);
@@ -201,7 +220,15 @@ export class CacheStore {
           stored,
         );
       }
-      const header: EntryHeader = { key: req.key.shown, scope: req.scope, version: req.version, paths: req.paths, created: Date.now(), size, files: stored.length };
+      const header: EntryHeader = {
+        key: req.key.shown,
+        scope: req.scope,
+        version: req.version,
+        paths: req.paths,
+        created: Date.now(),
+        size,
+        files: stored.length,
+      };
       if (!(await commitEntry(this.dir, id, header, { roots: req.roots, items: stored }, await this.tempPath()))) return existing;
       const evicted = chooseEvictions(await this.list(), { keep: id, maxBytes: this.maxBytes, maxIdleMs: this.maxIdleMs, now: Date.now() });
       await dropEntries(this.dir, evicted);
@@ -251,7 +278,10 @@ export class CacheStore {
   async remove(match: { key?: string; prefix?: string; scope?: string }): Promise<CacheEntry[]> {
     return this.locked(async () => {
       const gone = (await this.list()).filter(
-        (e) => (match.key === undefined || e.key === match.key) && (match.prefix === undefined || e.key.startsWith(match.prefix)) && (match.scope === undefined || e.scope === match.scope),
+        (e) =>
+          (match.key === undefined || e.key === match.key) &&
+          (match.prefix === undefined || e.key.startsWith(match.prefix)) &&
+          (match.scope === undefined || e.scope === match.scope),
       );
       await dropEntries(this.dir, gone);
       if (gone.length > 0) await collectGarbage(this.dir, await this.tempPath());
@@ -262,7 +292,11 @@ export class CacheStore {
   /** Applies the size cap and idle expiry, and removes blobs no entry refers to. */
   async prune(opts: StoreOptions = {}): Promise<PruneResult> {
     return this.locked(async () => {
-      const entries = chooseEvictions(await this.list(), { maxBytes: opts.maxBytes ?? this.maxBytes, maxIdleMs: opts.maxIdleMs ?? this.maxIdleMs, now: Date.now() });
+      const entries = chooseEvictions(await this.list(), {
+        maxBytes: opts.maxBytes ?? this.maxBytes,
+        maxIdleMs: opts.maxIdleMs ?? this.maxIdleMs,
+        now: Date.now(),
+      });
       await dropEntries(this.dir, entries);
       const { blobs, bytes } = await collectGarbage(this.dir, await this.tempPath());
       return { entries, blobs, bytes };

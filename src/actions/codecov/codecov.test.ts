@@ -33,7 +33,16 @@ test("named files are recorded with flags and name, and nothing is uploaded", as
   const run = await codecov(ws, { files: "lcov.info, out/coverage.xml", flags: "unit,py311", name: "unit-tests", disable_search: "true" });
   assert.deepEqual(run.reports, [
     { kind: "coverage", file: "lcov.info", format: "lcov", flags: ["unit", "py311"], name: "unit-tests", lineRate: 0.75, linesCovered: 3, linesValid: 4 },
-    { kind: "coverage", file: "out/coverage.xml", format: "cobertura", flags: ["unit", "py311"], name: "unit-tests", lineRate: 0.9, linesCovered: 9, linesValid: 10 },
+    {
+      kind: "coverage",
+      file: "out/coverage.xml",
+      format: "cobertura",
+      flags: ["unit", "py311"],
+      name: "unit-tests",
+      lineRate: 0.9,
+      linesCovered: 9,
+      linesValid: 10,
+    },
   ]);
   assert.equal(run.logs.filter((l) => l === "coverage recorded locally; nothing is uploaded").length, 1);
   assert.deepEqual(run.warnings, []);
@@ -42,7 +51,10 @@ test("named files are recorded with flags and name, and nothing is uploaded", as
 test("v3's file input and newline-separated lists work too", async (t) => {
   const ws = workspace(t, { "a/lcov.info": LCOV, "b/lcov.info": LCOV });
   const run = await codecov(ws, { file: "a/lcov.info\nb/lcov.info", disable_search: "true" });
-  assert.deepEqual(summary(run.reports), [["a/lcov.info", "lcov", 3, 4], ["b/lcov.info", "lcov", 3, 4]]);
+  assert.deepEqual(summary(run.reports), [
+    ["a/lcov.info", "lcov", 3, 4],
+    ["b/lcov.info", "lcov", 3, 4],
+  ]);
 });
 
 test("the search finds reports as the uploader does, skipping source files and ignored folders", async (t) => {
@@ -67,21 +79,36 @@ test("the search finds reports as the uploader does, skipping source files and i
     ["coverage.xml", "cobertura", 9, 10],
     ["web/coverage/lcov.info", "lcov", 3, 4],
   ]);
-  assert.ok(run.logs.some((l) => l.startsWith("build/jacoco.xml skipped: a JaCoCo report")), run.logs.join("\n"));
+  assert.ok(
+    run.logs.some((l) => l.startsWith("build/jacoco.xml skipped: a JaCoCo report")),
+    run.logs.join("\n"),
+  );
   assert.deepEqual(run.warnings, []);
 });
 
 test("named files are added to what the search finds, each once; directory narrows the search", async (t) => {
   const ws = workspace(t, { "reports/lcov.info": LCOV, "elsewhere/coverage.xml": COV_XML, "custom.dat": LCOV });
   const both = await codecov(ws, { files: "custom.dat,reports/lcov.info", directory: "reports" });
-  assert.deepEqual(summary(both.reports), [["custom.dat", "lcov", 3, 4], ["reports/lcov.info", "lcov", 3, 4]]);
+  assert.deepEqual(summary(both.reports), [
+    ["custom.dat", "lcov", 3, 4],
+    ["reports/lcov.info", "lcov", 3, 4],
+  ]);
 });
 
 test("fail_ci_if_error: true fails on a missing or unreadable named file, or on no report at all", async (t) => {
   const ws = workspace(t, { "lcov.info": LCOV, "broken.xml": "<coverage><nope", "empty/README": "x" });
-  await assert.rejects(codecov(ws, { files: "missing.xml", fail_ci_if_error: "true", disable_search: "true" }), (e: Error) => e instanceof BuiltinFailure && /coverage file missing.xml not found/.test(e.message));
-  await assert.rejects(codecov(ws, { files: "broken.xml,lcov.info", fail_ci_if_error: "true", disable_search: "true" }), /broken.xml is unreadable: invalid XML/);
-  await assert.rejects(codecov(ws, { directory: "empty", fail_ci_if_error: "true" }), /No coverage reports found\. Please make sure you're generating reports successfully\./);
+  await assert.rejects(
+    codecov(ws, { files: "missing.xml", fail_ci_if_error: "true", disable_search: "true" }),
+    (e: Error) => e instanceof BuiltinFailure && /coverage file missing.xml not found/.test(e.message),
+  );
+  await assert.rejects(
+    codecov(ws, { files: "broken.xml,lcov.info", fail_ci_if_error: "true", disable_search: "true" }),
+    /broken.xml is unreadable: invalid XML/,
+  );
+  await assert.rejects(
+    codecov(ws, { directory: "empty", fail_ci_if_error: "true" }),
+    /No coverage reports found\. Please make sure you're generating reports successfully\./,
+  );
 });
 
 test("fail_ci_if_error: false (the default) turns the same problems into warnings", async (t) => {

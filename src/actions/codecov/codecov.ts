@@ -52,14 +52,26 @@ async function codecov(run: BuiltinRun): Promise<void> {
       text = await readFile(file, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (explicit) problems.push(code === "ENOENT" ? `coverage file ${show(run, file)} not found` : `cannot read ${show(run, file)}: ${(err as Error).message}`);
+      if (explicit)
+        problems.push(code === "ENOENT" ? `coverage file ${show(run, file)} not found` : `cannot read ${show(run, file)}: ${(err as Error).message}`);
       continue;
     }
     try {
       const totals = parseCoverage(text);
       const lineRate = totals.linesValid > 0 ? totals.linesCovered / totals.linesValid : null;
-      run.report({ kind: "coverage", file: show(run, file), format: totals.format, flags, name, lineRate, linesCovered: totals.linesCovered, linesValid: totals.linesValid });
-      run.log(`${show(run, file)}: ${totals.format}, ${totals.linesCovered}/${totals.linesValid} lines covered${lineRate === null ? "" : ` (${(lineRate * 100).toFixed(2)}%)`}${flags.length ? ` [flags: ${flags.join(", ")}]` : ""}`);
+      run.report({
+        kind: "coverage",
+        file: show(run, file),
+        format: totals.format,
+        flags,
+        name,
+        lineRate,
+        linesCovered: totals.linesCovered,
+        linesValid: totals.linesValid,
+      });
+      run.log(
+        `${show(run, file)}: ${totals.format}, ${totals.linesCovered}/${totals.linesValid} lines covered${lineRate === null ? "" : ` (${(lineRate * 100).toFixed(2)}%)`}${flags.length ? ` [flags: ${flags.join(", ")}]` : ""}`,
+      );
       recorded++;
     } catch (err) {
       if (!(err instanceof CoverageFormatError)) throw err;
@@ -68,7 +80,8 @@ async function codecov(run: BuiltinRun): Promise<void> {
       else run.log(`${show(run, file)} skipped: ${err.message}`);
     }
   }
-  if (recorded === 0 && problems.length === 0 && !isTrue(inputs["handle_no_reports_found"])) problems.push("No coverage reports found. Please make sure you're generating reports successfully.");
+  if (recorded === 0 && problems.length === 0 && !isTrue(inputs["handle_no_reports_found"]))
+    problems.push("No coverage reports found. Please make sure you're generating reports successfully.");
   if (problems.length === 0) return;
   if (failOnError) throw new BuiltinFailure(`Codecov: ${problems.join("; ")}`);
   for (const p of problems) run.warning(`Codecov: ${p} (fail_ci_if_error is false, so the step goes on)`);
@@ -80,13 +93,65 @@ function show(run: BuiltinRun, file: string): string {
 
 // Every input of v3, v4 and v5; those that only steer the upload have no effect here.
 const INPUTS = [
-  "binary", "codecov_yml_path", "commit_parent", "directory", "disable_file_fixes", "disable_safe_directory", "disable_search", "dry_run",
-  "env_vars", "exclude", "fail_ci_if_error", "file", "files", "flags", "full_report", "functionalities", "gcov", "gcov_args",
-  "gcov_executable", "gcov_ignore", "gcov_include", "git_service", "handle_no_reports_found", "job_code", "move_coverage_to_trash", "name",
-  "network_filter", "network_prefix", "os", "override_branch", "override_build", "override_build_url", "override_commit", "override_pr",
-  "override_tag", "path_to_write_report", "plugin", "plugins", "recurse_submodules", "report_code", "report_type", "root_dir", "run_command",
-  "skip_validation", "slug", "swift", "swift_project", "token", "upstream", "url", "use_legacy_upload_endpoint", "use_oidc", "use_pypi",
-  "verbose", "version", "working-directory", "xcode", "xcode_archive_path", "xtra_args",
+  "binary",
+  "codecov_yml_path",
+  "commit_parent",
+  "directory",
+  "disable_file_fixes",
+  "disable_safe_directory",
+  "disable_search",
+  "dry_run",
+  "env_vars",
+  "exclude",
+  "fail_ci_if_error",
+  "file",
+  "files",
+  "flags",
+  "full_report",
+  "functionalities",
+  "gcov",
+  "gcov_args",
+  "gcov_executable",
+  "gcov_ignore",
+  "gcov_include",
+  "git_service",
+  "handle_no_reports_found",
+  "job_code",
+  "move_coverage_to_trash",
+  "name",
+  "network_filter",
+  "network_prefix",
+  "os",
+  "override_branch",
+  "override_build",
+  "override_build_url",
+  "override_commit",
+  "override_pr",
+  "override_tag",
+  "path_to_write_report",
+  "plugin",
+  "plugins",
+  "recurse_submodules",
+  "report_code",
+  "report_type",
+  "root_dir",
+  "run_command",
+  "skip_validation",
+  "slug",
+  "swift",
+  "swift_project",
+  "token",
+  "upstream",
+  "url",
+  "use_legacy_upload_endpoint",
+  "use_oidc",
+  "use_pypi",
+  "verbose",
+  "version",
+  "working-directory",
+  "xcode",
+  "xcode_archive_path",
+  "xtra_args",
 ];
 
 const DEFAULTS: Record<string, string> = { fail_ci_if_error: "false", disable_search: "false", verbose: "false" };

@@ -49,7 +49,27 @@ test("Cobertura without line totals: class lines counted once per file, method l
 });
 
 test("lcov: DA lines, merged across records of the same file; LF/LH when a record has no DA", () => {
-  const lcov = ["TN:", "SF:src/a.js", "FN:1,f", "DA:1,1", "DA:2,0", "DA:3,0", "LF:3", "LH:1", "end_of_record", "TN:other", "SF:src/a.js", "DA:2,4", "DA:3,0", "end_of_record", "SF:src/b.js", "LF:10", "LH:7", "end_of_record", ""].join("\n");
+  const lcov = [
+    "TN:",
+    "SF:src/a.js",
+    "FN:1,f",
+    "DA:1,1",
+    "DA:2,0",
+    "DA:3,0",
+    "LF:3",
+    "LH:1",
+    "end_of_record",
+    "TN:other",
+    "SF:src/a.js",
+    "DA:2,4",
+    "DA:3,0",
+    "end_of_record",
+    "SF:src/b.js",
+    "LF:10",
+    "LH:7",
+    "end_of_record",
+    "",
+  ].join("\n");
   assert.deepEqual(parseCoverage(lcov), { format: "lcov", linesCovered: 9, linesValid: 13 });
   assert.deepEqual(parseCoverage("SF:x.c\r\nLF:4\r\nLH:4\r\nend_of_record\r\n"), { format: "lcov", linesCovered: 4, linesValid: 4 });
 });
@@ -63,7 +83,11 @@ test("Istanbul JSON: json-summary totals, and coverage-final statements by line"
   const summary = JSON.stringify({ total: { lines: { total: 20, covered: 15, skipped: 0, pct: 75 } } });
   assert.deepEqual(parseCoverage(summary), { format: "istanbul-json", linesCovered: 15, linesValid: 20 });
   const final = JSON.stringify({
-    "/p/a.js": { path: "/p/a.js", statementMap: { "0": { start: { line: 1 } }, "1": { start: { line: 1 } }, "2": { start: { line: 2 } }, "3": { start: { line: 5 } } }, s: { "0": 0, "1": 3, "2": 0, "3": 1 } },
+    "/p/a.js": {
+      path: "/p/a.js",
+      statementMap: { "0": { start: { line: 1 } }, "1": { start: { line: 1 } }, "2": { start: { line: 2 } }, "3": { start: { line: 5 } } },
+      s: { "0": 0, "1": 3, "2": 0, "3": 1 },
+    },
   });
   assert.deepEqual(parseCoverage(final), { format: "istanbul-json", linesCovered: 2, linesValid: 3 });
 });
@@ -79,5 +103,10 @@ test("what is not a coverage report is refused with why", () => {
     ["mode: set\ngithub.com/x/y.go:1.1,2.2 1 1", /not a coverage format/],
     ["", /not a coverage format/],
   ];
-  for (const [text, why] of cases) assert.throws(() => parseCoverage(text), (e: Error) => e instanceof CoverageFormatError && why.test(e.message), text);
+  for (const [text, why] of cases)
+    assert.throws(
+      () => parseCoverage(text),
+      (e: Error) => e instanceof CoverageFormatError && why.test(e.message),
+      text,
+    );
 });

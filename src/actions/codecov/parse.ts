@@ -40,9 +40,12 @@ function parseCobertura(text: string): CoverageTotals {
   const root = doc["coverage"] as XmlNode | undefined;
   if (!root || typeof root !== "object") {
     const tag = Object.keys(doc).find((k) => !k.startsWith("?"));
-    throw new CoverageFormatError(tag === "report" ? "a JaCoCo report, which tierci does not read" : `XML whose root element is <${tag ?? "?"}>, not Cobertura's <coverage>`);
+    throw new CoverageFormatError(
+      tag === "report" ? "a JaCoCo report, which tierci does not read" : `XML whose root element is <${tag ?? "?"}>, not Cobertura's <coverage>`,
+    );
   }
-  if (!("packages" in root) && !("@line-rate" in root)) throw new CoverageFormatError("a <coverage> report that is not Cobertura (Clover?), which tierci does not read");
+  if (!("packages" in root) && !("@line-rate" in root))
+    throw new CoverageFormatError("a <coverage> report that is not Cobertura (Clover?), which tierci does not read");
   const covered = wholeNumber(root["@lines-covered"]);
   const total = wholeNumber(root["@lines-valid"]);
   if (covered !== undefined && total !== undefined) return { format: "cobertura", linesCovered: covered, linesValid: total };

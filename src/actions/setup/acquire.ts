@@ -38,7 +38,8 @@ export function cannotDownload(run: Pick<BuiltinRun, "offline">, missing: Missin
   const head = `${m.what} is not installed on this machine (${m.installed})`;
   const manual = `or install it yourself (${m.installHint})`;
   if (run.offline) return new BuiltinFailure(`${head}, and --offline forbids downloading it. Run without --offline to download it from ${m.url}, ${manual}`);
-  const reason = err instanceof UnreachableError ? `${err.url} could not be reached (${err.reason})` : `the download site could not be read (${(err as Error)?.message})`;
+  const reason =
+    err instanceof UnreachableError ? `${err.url} could not be reached (${err.reason})` : `the download site could not be read (${(err as Error)?.message})`;
   return new BuiltinFailure(`${head}, and ${reason}. With network access tierci downloads it from ${m.url}; ${manual}`);
 }
 
@@ -48,7 +49,14 @@ export function cannotDownload(run: Pick<BuiltinRun, "offline">, missing: Missin
  * neither, the step fails naming what would get the version. An index that answers but
  * cannot be read fails the step as `what` could not be read.
  */
-export async function indexOrInstalled<T, I>(run: BuiltinRun, what: string, read: () => Promise<T>, here: I | undefined, describe: (installed: I) => string, missing: Missing): Promise<{ index: T } | { installed: I }> {
+export async function indexOrInstalled<T, I>(
+  run: BuiltinRun,
+  what: string,
+  read: () => Promise<T>,
+  here: I | undefined,
+  describe: (installed: I) => string,
+  missing: Missing,
+): Promise<{ index: T } | { installed: I }> {
   const fallback = (err?: unknown): { installed: I } => {
     if (here === undefined) throw cannotDownload(run, missing, err);
     run.log(`${run.offline ? "Offline" : "No release index could be reached"}: using the installed ${describe(here)}`);

@@ -84,7 +84,12 @@ const NONE: SemVer = { major: -1, minor: 0, patch: 0, prerelease: [] };
 
 /** The highest installation satisfying a semver version or range, as tool-cache's find picks it. */
 export function findGo(spec: string, installs: readonly GoInstall[]): GoInstall | undefined {
-  return installs[findVersion(installs.map((g) => parseVersion(g.version) ?? NONE), spec)];
+  return installs[
+    findVersion(
+      installs.map((g) => parseVersion(g.version) ?? NONE),
+      spec,
+    )
+  ];
 }
 
 export interface GoFile {
@@ -107,7 +112,9 @@ function fileFor(release: GoRelease, os: string, arch: string): GoFile | undefin
 
 /** `stable` is the newest stable release, `oldstable` the newest of the minor line before it. */
 export function resolveGoAlias(alias: string, releases: readonly GoRelease[], os: string, arch: string): string | undefined {
-  const stable = releases.filter((r) => fileFor(r, os, arch) && (parseVersion(goSemver(r.version) ?? "")?.prerelease.length ?? 1) === 0).map((r) => goSemver(r.version) ?? "");
+  const stable = releases
+    .filter((r) => fileFor(r, os, arch) && (parseVersion(goSemver(r.version) ?? "")?.prerelease.length ?? 1) === 0)
+    .map((r) => goSemver(r.version) ?? "");
   if (alias === "stable") return stable[0];
   const lines = [...new Set(stable.map((v) => v.split(".").slice(0, 2).join(".")))];
   return stable.find((v) => v.startsWith(`${lines[1]}.`));

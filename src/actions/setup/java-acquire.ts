@@ -65,19 +65,32 @@ export async function acquireJava(run: BuiltinRun, need: JavaNeed): Promise<Java
   const installed = [...new Set([...cached, ...machine].map((j) => j.version))].join(", ") || "none";
   if (label !== "Temurin-Hotspot") {
     if (here) return here;
-    throw new BuiltinFailure(`Java ${need.input} (${need.distribution}, ${need.packageType}) is not installed on this machine (installed: ${installed}); tierci downloads JDKs only from Eclipse Temurin (distribution: temurin), so install this one or use temurin`);
+    throw new BuiltinFailure(
+      `Java ${need.input} (${need.distribution}, ${need.packageType}) is not installed on this machine (installed: ${installed}); tierci downloads JDKs only from Eclipse Temurin (distribution: temurin), so install this one or use temurin`,
+    );
   }
   const api = (run.env["TIERCI_ADOPTIUM_API"] || ADOPTIUM_API).replace(/\/+$/, "");
   const imageType = need.packageType.replace(/\+.*$/, "");
-  const missing = { what: `Java ${need.input} (${need.distribution}, ${need.packageType}, ${need.arch})`, installed: `installed: ${installed}`, url: `${api}/v3/assets/version/`, installHint: `sdk install java ${need.input}-tem` };
-  const read = () => fetchOnce(`${api}#${imageType}-${need.arch}-${need.spec.stable}`, () => temurinReleases(api, { arch: need.arch, imageType, stable: need.spec.stable }));
+  const missing = {
+    what: `Java ${need.input} (${need.distribution}, ${need.packageType}, ${need.arch})`,
+    installed: `installed: ${installed}`,
+    url: `${api}/v3/assets/version/`,
+    installHint: `sdk install java ${need.input}-tem`,
+  };
+  const read = () =>
+    fetchOnce(`${api}#${imageType}-${need.arch}-${need.spec.stable}`, () => temurinReleases(api, { arch: need.arch, imageType, stable: need.spec.stable }));
   const got = await indexOrInstalled(run, "Temurin releases", read, here, (j) => `Java ${j.version}`, missing);
   if ("installed" in got) return got.installed;
   const releases = got.index;
   const best = bestJava(need.spec.range, releases);
   if (!best) {
-    const available = releases.slice(0, 50).map((r) => r.version).join(", ");
-    throw new BuiltinFailure(`No matching version found for SemVer '${need.spec.range}'.\nDistribution: ${label}\nPackage type: ${need.packageType}\nArchitecture: ${need.arch}${available ? `\nAvailable versions: ${available}` : ""}`);
+    const available = releases
+      .slice(0, 50)
+      .map((r) => r.version)
+      .join(", ");
+    throw new BuiltinFailure(
+      `No matching version found for SemVer '${need.spec.range}'.\nDistribution: ${label}\nPackage type: ${need.packageType}\nArchitecture: ${need.arch}${available ? `\nAvailable versions: ${available}` : ""}`,
+    );
   }
   run.log(`Resolved latest version as ${best.version}`);
   const same = [...cached, ...machine].find((j) => j.version === best.version);
@@ -86,7 +99,9 @@ export async function acquireJava(run: BuiltinRun, need: JavaNeed): Promise<Java
   run.log(`Java ${best.version} is not installed here; installing it into the tool cache ${root}`);
   const dir = await installing(run, `Java ${best.version}`, async () => {
     const key = { tool: folder, version: toolCacheVersion(best.version, need.spec.stable), arch: need.arch };
-    const result = await ensureTool(root, key, { signal: run.signal, log: run.log }, async (stage) => singleEntry(await stage.unpack({ url: best.url, checksum: { algorithm: "sha256", hex: best.sha256.toLowerCase() } }, "jdk")));
+    const result = await ensureTool(root, key, { signal: run.signal, log: run.log }, async (stage) =>
+      singleEntry(await stage.unpack({ url: best.url, checksum: { algorithm: "sha256", hex: best.sha256.toLowerCase() } }, "jdk")),
+    );
     return result.dir;
   });
   const home = process.platform === "darwin" && existsSync(join(dir, "Contents", "Home")) ? join(dir, "Contents", "Home") : dir;

@@ -72,7 +72,9 @@ export async function writeToolchains(run: BuiltinRun, toolchains: Toolchain[]):
   const existing = await readFile(path, "utf8").catch(() => "");
   if (existing) {
     const ids = new Set(toolchains.map((t) => t.id));
-    kept = [...existing.matchAll(/<toolchain>[\s\S]*?<\/toolchain>/g)].map((m) => `  ${m[0].trim()}`).filter((block) => !ids.has(/<id>([^<]*)<\/id>/.exec(block)?.[1] ?? ""));
+    kept = [...existing.matchAll(/<toolchain>[\s\S]*?<\/toolchain>/g)]
+      .map((m) => `  ${m[0].trim()}`)
+      .filter((block) => !ids.has(/<id>([^<]*)<\/id>/.exec(block)?.[1] ?? ""));
   }
   const text = [
     '<?xml version="1.0"?>',

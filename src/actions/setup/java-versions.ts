@@ -23,7 +23,10 @@ export interface JavaSpec {
 export function normalizeJavaVersion(input: string): JavaSpec {
   let version = input.trim();
   if (version.toLowerCase() === "latest") return { range: "x", stable: true, latest: true };
-  if (version.toLowerCase().startsWith("latest")) throw new BuiltinFailure(`The 'latest' alias resolves stable (GA) releases only and cannot be combined with '-ea' or other qualifiers (received '${input}'). Use 'latest' on its own, or specify a concrete version.`);
+  if (version.toLowerCase().startsWith("latest"))
+    throw new BuiltinFailure(
+      `The 'latest' alias resolves stable (GA) releases only and cannot be combined with '-ea' or other qualifiers (received '${input}'). Use 'latest' on its own, or specify a concrete version.`,
+    );
   let stable = true;
   if (version.endsWith("-ea")) {
     version = version.slice(0, -3);
@@ -36,7 +39,10 @@ export function normalizeJavaVersion(input: string): JavaSpec {
     const parts = version.split(".");
     version = `${parts.slice(0, 3).join(".")}+${parts.slice(3).join(".")}`;
   }
-  if (!parseRange(version.replace(/\+.*$/, ""))) throw new BuiltinFailure(`The string '${version}' is not valid SemVer notation for a Java version. Please check README file for code snippets and more detailed information`);
+  if (!parseRange(version.replace(/\+.*$/, "")))
+    throw new BuiltinFailure(
+      `The string '${version}' is not valid SemVer notation for a Java version. Please check README file for code snippets and more detailed information`,
+    );
   return { range: version, stable, latest: false };
 }
 
@@ -79,7 +85,21 @@ export function bestJava<T extends { version: string }>(spec: string, items: rea
   return items.filter((i) => javaSatisfies(spec, i.version)).sort((a, b) => compareJava(b.version, a.version))[0];
 }
 
-const SDKMAN: Record<string, string> = { tem: "temurin", zulu: "zulu", amzn: "corretto", librca: "liberica", ms: "microsoft", oracle: "oracle", sem: "semeru", graal: "graalvm", graalce: "graalvm", sapmchn: "sapmachine", jbr: "jetbrains", kona: "kona", albba: "dragonwell" };
+const SDKMAN: Record<string, string> = {
+  tem: "temurin",
+  zulu: "zulu",
+  amzn: "corretto",
+  librca: "liberica",
+  ms: "microsoft",
+  oracle: "oracle",
+  sem: "semeru",
+  graal: "graalvm",
+  graalce: "graalvm",
+  sapmchn: "sapmachine",
+  jbr: "jetbrains",
+  kona: "kona",
+  albba: "dragonwell",
+};
 
 /** A version file's Java version (and distribution, where .sdkmanrc or .tool-versions name one). */
 export function javaVersionFromFile(path: string): { version: string; distribution?: string } | null {
@@ -159,7 +179,15 @@ export function cachedJdks(root: string, folder: string, arch: string): JavaInst
   return cachedVersions(root, folder, arch).flatMap((name) => {
     const dir = join(root, folder, name, arch);
     if (!existsSync(join(dir, "bin", "java"))) return [];
-    return [{ version: name.replace("-ea.", "+").replace(/-ea$/, "").replace("-", "+"), dir, vendor: folder, jdk: existsSync(join(dir, "bin", "javac")), source: "tool cache" }];
+    return [
+      {
+        version: name.replace("-ea.", "+").replace(/-ea$/, "").replace("-", "+"),
+        dir,
+        vendor: folder,
+        jdk: existsSync(join(dir, "bin", "javac")),
+        source: "tool cache",
+      },
+    ];
   });
 }
 
@@ -182,7 +210,19 @@ function adoptiumArch(arch: string): string {
 /** Every Temurin release for this platform, as setup-java lists them: all versions, page by page. */
 export async function temurinReleases(api: string, opts: { arch: string; imageType: string; stable: boolean }): Promise<TemurinRelease[]> {
   const os = process.platform === "darwin" ? "mac" : process.platform === "win32" ? "windows" : process.platform;
-  const query = ["project=jdk", "vendor=adoptium", "heap_size=normal", "sort_method=DEFAULT", "sort_order=DESC", `os=${os}`, `architecture=${adoptiumArch(opts.arch)}`, `image_type=${opts.imageType}`, `release_type=${opts.stable ? "ga" : "ea"}`, "jvm_impl=hotspot", "page_size=20"].join("&");
+  const query = [
+    "project=jdk",
+    "vendor=adoptium",
+    "heap_size=normal",
+    "sort_method=DEFAULT",
+    "sort_order=DESC",
+    `os=${os}`,
+    `architecture=${adoptiumArch(opts.arch)}`,
+    `image_type=${opts.imageType}`,
+    `release_type=${opts.stable ? "ga" : "ea"}`,
+    "jvm_impl=hotspot",
+    "page_size=20",
+  ].join("&");
   const releases: TemurinRelease[] = [];
   for (let page = 0; page < 50; page++) {
     const url = `${api}/v3/assets/version/${encodeURI("[1.0,100.0]")}?${query}&page=${page}`;

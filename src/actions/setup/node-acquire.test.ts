@@ -31,11 +31,15 @@ function distFile(version: string): string {
 
 /** A dist site under `prefix`: index.json, and per version a tarball and SHASUMS256.txt. */
 function distSite(prefix: string, releases: { version: string; lts: string | false; sums?: string }[]): void {
-  server.routes.set(`${prefix}/dist/index.json`, { body: JSON.stringify(releases.map((r) => ({ version: `v${r.version}`, lts: r.lts, files: [platform.replace("darwin", "osx"), "src"] }))) });
+  server.routes.set(`${prefix}/dist/index.json`, {
+    body: JSON.stringify(releases.map((r) => ({ version: `v${r.version}`, lts: r.lts, files: [platform.replace("darwin", "osx"), "src"] }))),
+  });
   for (const r of releases) {
     const data = fakeNode(r.version, `node-v${r.version}-${platform}`);
     server.routes.set(`${prefix}/dist/v${r.version}/${distFile(r.version)}`, { body: data });
-    server.routes.set(`${prefix}/dist/v${r.version}/SHASUMS256.txt`, { body: `${"1".repeat(64)}  node-v${r.version}.tar.gz\n${r.sums ?? sha256(data)}  ${distFile(r.version)}\n` });
+    server.routes.set(`${prefix}/dist/v${r.version}/SHASUMS256.txt`, {
+      body: `${"1".repeat(64)}  node-v${r.version}.tar.gz\n${r.sums ?? sha256(data)}  ${distFile(r.version)}\n`,
+    });
   }
 }
 
@@ -53,7 +57,11 @@ before(async () => {
   // The registry: node-<platform>-<arch> packages (package/bin/node) and npm.
   const registryNode = fakeNode("97.0.0", "package");
   const npmTree = join(root, "src", "npm");
-  writeTree(npmTree, { "package/bin/npm-cli.js": "#!/usr/bin/env node\n", "package/bin/npx-cli.js": "#!/usr/bin/env node\n", "package/package.json": '{"name":"npm"}' });
+  writeTree(npmTree, {
+    "package/bin/npm-cli.js": "#!/usr/bin/env node\n",
+    "package/bin/npx-cli.js": "#!/usr/bin/env node\n",
+    "package/package.json": '{"name":"npm"}',
+  });
   const npmTarball = tarball(npmTree, "package");
   server.routes.set(`/registry/node-${platform}`, {
     body: JSON.stringify({
@@ -121,7 +129,14 @@ test("LTS aliases and check-latest are answered by the index, as setup-node does
 test("a checksum that does not match refuses the download, and nothing is installed", async () => {
   const cache = join(root, "cache-badsum");
   const j = job({ "node-version": "99.1.0", mirror: `${server.url}/badsum` }, cache);
-  await assert.rejects(setupNodeAction.main(j.run), (err: Error) => err instanceof BuiltinFailure && /^Node\.js 99\.1\.0 could not be installed: .*sha256 of the \d+ bytes received is [0-9a-f]{64}, but the index says 0{64}; the download was refused$/.test(err.message));
+  await assert.rejects(
+    setupNodeAction.main(j.run),
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      /^Node\.js 99\.1\.0 could not be installed: .*sha256 of the \d+ bytes received is [0-9a-f]{64}, but the index says 0{64}; the download was refused$/.test(
+        err.message,
+      ),
+  );
   assert.equal(existsSync(join(cache, "node", "99.1.0")), false);
 });
 
@@ -138,7 +153,12 @@ test("with the dist site unreachable, the registry's node package and a fitting 
   const j = job({ "node-version": "97" }, cache, { TIERCI_NODE_MIRROR: "http://127.0.0.1:1" });
   await setupNodeAction.main(j.run);
   assert.equal(j.run.outputs["node-version"], "v97.0.0");
-  assert.ok(j.run.logs.some((l) => l.startsWith("could not reach http://127.0.0.1:1/dist/index.json: ") && l.endsWith(`; trying ${server.url}/registry/node-${platform}`)), j.run.logs.join("\n"));
+  assert.ok(
+    j.run.logs.some(
+      (l) => l.startsWith("could not reach http://127.0.0.1:1/dist/index.json: ") && l.endsWith(`; trying ${server.url}/registry/node-${platform}`),
+    ),
+    j.run.logs.join("\n"),
+  );
   assert.ok(j.run.logs.includes("Adding npm 50.0.0, the newest release that supports Node.js 97.0.0 (the registry's Node.js packages come without npm)"));
   const bin = join(cache, "node", "97.0.0", process.arch, "bin");
   assert.equal(readlinkSync(join(bin, "npm")), "../lib/node_modules/npm/bin/npm-cli.js");
@@ -150,17 +170,26 @@ test("credentials in a mirror's URL never reach the log or the error", async () 
   const j = job({ "node-version": "97" }, join(root, "cache-secret"), { TIERCI_NODE_MIRROR: "http://user:s3cret-token@127.0.0.1:1" });
   await setupNodeAction.main(j.run);
   assert.equal(j.run.outputs["node-version"], "v97.0.0");
-  assert.ok(j.run.logs.some((l) => l.includes("http://***@127.0.0.1:1/dist/index.json")), j.run.logs.join("\n"));
+  assert.ok(
+    j.run.logs.some((l) => l.includes("http://***@127.0.0.1:1/dist/index.json")),
+    j.run.logs.join("\n"),
+  );
   assert.equal([...j.run.logs, ...j.run.warnings].filter((l) => l.includes("s3cret")).length, 0);
   const off = job({ "node-version": "4" }, join(root, "cache-secret"), { TIERCI_NODE_MIRROR: "http://user:s3cret-token@127.0.0.1:1" });
   Object.assign(off.run, { offline: true });
-  await assert.rejects(setupNodeAction.main(off.run), (err: Error) => err.message.includes("http://***@127.0.0.1:1/dist/index.json") && !err.message.includes("s3cret"));
+  await assert.rejects(
+    setupNodeAction.main(off.run),
+    (err: Error) => err.message.includes("http://***@127.0.0.1:1/dist/index.json") && !err.message.includes("s3cret"),
+  );
 });
 
 test("a registry tarball whose integrity does not match is refused", async () => {
   const cache = join(root, "cache-registry-bad");
   const j = job({ "node-version": "96.0.0" }, cache, { TIERCI_NODE_MIRROR: "http://127.0.0.1:1" });
-  await assert.rejects(setupNodeAction.main(j.run), /Node\.js 96\.0\.0 could not be installed: .*sha512 of the \d+ bytes received is [0-9a-f]{128}, but the index says/);
+  await assert.rejects(
+    setupNodeAction.main(j.run),
+    /Node\.js 96\.0\.0 could not be installed: .*sha512 of the \d+ bytes received is [0-9a-f]{128}, but the index says/,
+  );
   assert.equal(existsSync(join(cache, "node", "96.0.0")), false);
 });
 
@@ -168,10 +197,20 @@ test("a registry's LTS lines follow Node's schedule; npm is the newest release w
   const majors = new Set([18, 19, 20, 21, 22, 23, 24, 25, 26]);
   const before = new Date(Date.UTC(2026, 5, 1));
   const after = new Date(Date.UTC(2026, 11, 1));
-  assert.deepEqual([18, 19, 22, 24, 26].map((m) => ltsCodename(m, majors, before)), ["hydrogen", "", "jod", "krypton", ""]);
+  assert.deepEqual(
+    [18, 19, 22, 24, 26].map((m) => ltsCodename(m, majors, before)),
+    ["hydrogen", "", "jod", "krypton", ""],
+  );
   assert.equal(ltsCodename(26, majors, after), "v26");
   assert.equal(ltsCodename(26, new Set([...majors, 27]), before), "v26", "a successor major shows the line went LTS");
-  const npm = { versions: { "8.19.4": { engines: { node: "^12.13.0 || ^14.15.0 || >=16.0.0" } }, "10.9.0": { engines: { node: "^18.17.0 || >=20.5.0" } }, "11.0.0-pre.1": { engines: { node: ">=20" } }, "9.9.9": { engines: { node: ">=14" }, deprecated: "no" } } };
+  const npm = {
+    versions: {
+      "8.19.4": { engines: { node: "^12.13.0 || ^14.15.0 || >=16.0.0" } },
+      "10.9.0": { engines: { node: "^18.17.0 || >=20.5.0" } },
+      "11.0.0-pre.1": { engines: { node: ">=20" } },
+      "9.9.9": { engines: { node: ">=14" }, deprecated: "no" },
+    },
+  };
   assert.equal(npmFor("12.22.12", npm), "8.19.4");
   assert.equal(npmFor("22.11.0", npm), "10.9.0");
   assert.equal(npmFor("0.10.0", npm), undefined);

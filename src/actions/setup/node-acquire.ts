@@ -58,11 +58,21 @@ export async function acquireNode(run: BuiltinRun, req: NodeRequest): Promise<No
     installHint: `nvm install ${req.spec}`,
   };
   const found = floating && "install" in here ? here.install : undefined;
-  const got = await indexOrInstalled(run, "Node.js releases", () => releaseIndex(run, sources), found, (n) => `Node.js ${n.version} for '${req.spec}'`, missing);
+  const got = await indexOrInstalled(
+    run,
+    "Node.js releases",
+    () => releaseIndex(run, sources),
+    found,
+    (n) => `Node.js ${n.version} for '${req.spec}'`,
+    missing,
+  );
   if ("installed" in got) return got.installed;
   const index = got.index;
   const wanted = resolveNode(req.spec, index.releases);
-  if ("error" in wanted) throw new BuiltinFailure(`Unable to find Node version '${req.spec}' for platform ${process.platform} and architecture ${req.arch} in ${redactUrl(index.source.indexUrl)}`);
+  if ("error" in wanted)
+    throw new BuiltinFailure(
+      `Unable to find Node version '${req.spec}' for platform ${process.platform} and architecture ${req.arch} in ${redactUrl(index.source.indexUrl)}`,
+    );
   const version = wanted.install.version;
   const installed = local.find((n) => n.version === version);
   if (installed) {
@@ -72,6 +82,7 @@ export async function acquireNode(run: BuiltinRun, req: NodeRequest): Promise<No
   run.log(`Node.js ${version} is not installed here; installing it into the tool cache ${root}`);
   const dir = await installing(run, `Node.js ${version}`, async () => (await index.source.install(version, root, { signal: run.signal, log: run.log })).dir);
   const node = await probeNode({ path: join(dir, "bin", "node"), source: "tool cache" });
-  if (!node || node.version !== version) throw new BuiltinFailure(`the Node.js installed in ${dir} does not run as ${version}${node ? ` (it reports ${node.version})` : ""}`);
+  if (!node || node.version !== version)
+    throw new BuiltinFailure(`the Node.js installed in ${dir} does not run as ${version}${node ? ` (it reports ${node.version})` : ""}`);
   return node;
 }

@@ -61,7 +61,11 @@ export function distSource(mirror: string, p: Platform, headers?: Record<string,
       fetchOnce(indexUrl, async () => {
         const entries = await fetchJson<DistEntry[]>(indexUrl, { headers });
         if (!Array.isArray(entries)) throw new Error(`${redactUrl(indexUrl)} is not a list of releases`);
-        return newestFirst(entries.filter((e) => e.files?.includes(distFileKey(p))).map((e) => ({ version: e.version.replace(/^v/, ""), lts: e.lts ? e.lts.toLowerCase() : "" })));
+        return newestFirst(
+          entries
+            .filter((e) => e.files?.includes(distFileKey(p)))
+            .map((e) => ({ version: e.version.replace(/^v/, ""), lts: e.lts ? e.lts.toLowerCase() : "" })),
+        );
       }),
     install: (version, root, opts) =>
       ensureTool(root, { tool: "node", version, arch: p.arch }, opts, async (stage) => {
@@ -75,7 +79,19 @@ export function distSource(mirror: string, p: Platform, headers?: Record<string,
 }
 
 /** LTS codenames by major version; the lines are named in alphabetical order of elements. */
-const CODENAMES: Record<number, string> = { 4: "argon", 6: "boron", 8: "carbon", 10: "dubnium", 12: "erbium", 14: "fermium", 16: "gallium", 18: "hydrogen", 20: "iron", 22: "jod", 24: "krypton" };
+const CODENAMES: Record<number, string> = {
+  4: "argon",
+  6: "boron",
+  8: "carbon",
+  10: "dubnium",
+  12: "erbium",
+  14: "fermium",
+  16: "gallium",
+  18: "hydrogen",
+  20: "iron",
+  22: "jod",
+  24: "krypton",
+};
 
 /**
  * A registry knows versions, not release lines, so which majors are LTS follows Node's

@@ -33,7 +33,12 @@ test("version files: .nvmrc, .node-version, .tool-versions lines", () => {
 
 test("version files: package.json fields in the action's order, and mise.toml", () => {
   assert.equal(nodeVersionFromFile(file("p1/package.json", JSON.stringify({ engines: { node: ">=18" }, volta: { node: "20.11.1" } }))), "20.11.1");
-  assert.equal(nodeVersionFromFile(file("p2/package.json", JSON.stringify({ engines: { node: ">=18" }, devEngines: { runtime: [{ name: "bun" }, { name: "node", version: "^22" }] } }))), "^22");
+  assert.equal(
+    nodeVersionFromFile(
+      file("p2/package.json", JSON.stringify({ engines: { node: ">=18" }, devEngines: { runtime: [{ name: "bun" }, { name: "node", version: "^22" }] } })),
+    ),
+    "^22",
+  );
   assert.equal(nodeVersionFromFile(file("p3/package.json", JSON.stringify({ engines: { node: "20.x" } }))), "20.x");
   file("p4/base.json", JSON.stringify({ volta: { node: "18.19.0" } }));
   assert.equal(nodeVersionFromFile(file("p4/package.json", JSON.stringify({ volta: { extends: "./base.json" } }))), "18.19.0");
@@ -63,7 +68,16 @@ test("LTS aliases and latest are answered from the candidates (releases, or inst
 });
 
 test("aliases are told apart from versions and ranges; installed versions are listed oldest first", () => {
-  assert.deepEqual(["lts/*", "lts/iron", "latest", "current", "node", "20", ">=20", "20.x"].map(isNodeAlias), [true, true, true, true, true, false, false, false]);
+  assert.deepEqual(["lts/*", "lts/iron", "latest", "current", "node", "20", ">=20", "20.x"].map(isNodeAlias), [
+    true,
+    true,
+    true,
+    true,
+    true,
+    false,
+    false,
+    false,
+  ]);
   assert.equal(installedNodeVersions([...machine].reverse()), "18.19.0, 20.11.1, 20.20.2, 21.7.3, 22.3.0");
   assert.equal(installedNodeVersions([]), "none");
 });

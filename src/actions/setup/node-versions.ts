@@ -56,7 +56,8 @@ export function nodeVersionFromFile(path: string): string | null {
     if (tools?.node !== undefined) {
       const node = tools.node;
       if (typeof node === "string") return node;
-      if (typeof node === "object" && node !== null && typeof (node as { version?: unknown }).version === "string") return (node as { version: string }).version;
+      if (typeof node === "object" && node !== null && typeof (node as { version?: unknown }).version === "string")
+        return (node as { version: string }).version;
       return null;
     }
   } catch {
@@ -114,7 +115,13 @@ export function resolveNode<T extends Versioned>(versionSpec: string, installs: 
 
 /** The installed versions, oldest first, for messages. */
 export function installedNodeVersions(installs: readonly NodeInstall[]): string {
-  const versions = [...new Set(newestFirst(installs).reverse().map((i) => i.version))];
+  const versions = [
+    ...new Set(
+      newestFirst(installs)
+        .reverse()
+        .map((i) => i.version),
+    ),
+  ];
   return versions.length > 0 ? versions.join(", ") : "none";
 }
 
@@ -136,7 +143,9 @@ export function nodeCandidates(env: NodeJS.ProcessEnv = process.env, home = mach
   const candidates: Candidate[] = [
     { path: process.execPath, source: dirname(process.execPath) },
     ...versionDirs(join(env["NVM_DIR"] || join(home, ".nvm"), "versions", "node"), "nvm", (d) => join(d, "bin", "node")),
-    ...[env["FNM_DIR"], join(dataHome, "fnm"), join(home, ".fnm")].flatMap((root) => (root ? versionDirs(join(root, "node-versions"), "fnm", (d) => join(d, "installation", "bin", "node")) : [])),
+    ...[env["FNM_DIR"], join(dataHome, "fnm"), join(home, ".fnm")].flatMap((root) =>
+      root ? versionDirs(join(root, "node-versions"), "fnm", (d) => join(d, "installation", "bin", "node")) : [],
+    ),
     ...versionDirs(join(env["VOLTA_HOME"] || join(home, ".volta"), "tools", "image", "node"), "volta", (d) => join(d, "bin", "node")),
     ...versionDirs(join(env["ASDF_DATA_DIR"] || join(home, ".asdf"), "installs", "nodejs"), "asdf", (d) => join(d, "bin", "node")),
     ...versionDirs(join(env["N_PREFIX"] || "/usr/local", "n", "versions", "node"), "n", (d) => join(d, "bin", "node")),

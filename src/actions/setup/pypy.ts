@@ -31,15 +31,22 @@ export function parsePyPyVersion(input: string): PyPySpec {
   const first = /^pypy(.+)$/.exec(parts[0] ?? "");
   if (first?.[1]) parts.splice(0, 1, "pypy", first[1]);
   if (parts.length < 2 || parts[0] !== "pypy") {
-    throw new BuiltinFailure("Invalid 'version' property for PyPy. PyPy version should be specified as 'pypy<python-version>' or 'pypy-<python-version>'. See README for examples and documentation.");
+    throw new BuiltinFailure(
+      "Invalid 'version' property for PyPy. PyPy version should be specified as 'pypy<python-version>' or 'pypy-<python-version>'. See README for examples and documentation.",
+    );
   }
   const pythonVersion = parts[1] ?? "";
   const pypyVersion = parts.length > 2 ? pypySemantic((parts[2] ?? "").replace(/^v/, "")) : "x";
   if (pypyVersion === "nightly") throw new BuiltinFailure("PyPy nightly builds are not supported by tierci's setup-python; name a released PyPy version");
   if (!parseRange(pythonVersion) || !parseRange(pypyVersion)) {
-    throw new BuiltinFailure("Invalid 'version' property for PyPy. Both Python version and PyPy versions should satisfy SemVer notation. See README for examples and documentation.");
+    throw new BuiltinFailure(
+      "Invalid 'version' property for PyPy. Both Python version and PyPy versions should satisfy SemVer notation. See README for examples and documentation.",
+    );
   }
-  if (!/^\d+\.\d+$/.test(pythonVersion)) throw new BuiltinFailure("Invalid format of Python version for PyPy. Python version should be specified in format 'x.y'. See README for examples and documentation.");
+  if (!/^\d+\.\d+$/.test(pythonVersion))
+    throw new BuiltinFailure(
+      "Invalid format of Python version for PyPy. Python version should be specified in format 'x.y'. See README for examples and documentation.",
+    );
   return { pythonVersion, pypyVersion };
 }
 
@@ -83,9 +90,15 @@ function pypyArch(arch: string): string {
   return process.platform === "linux" && arch === "arm64" ? "aarch64" : arch;
 }
 
-export function findPyPyRelease(releases: PyPyRelease[], spec: PyPySpec, arch: string, prereleases: boolean): { release: PyPyRelease; file: PyPyFile } | undefined {
+export function findPyPyRelease(
+  releases: PyPyRelease[],
+  spec: PyPySpec,
+  arch: string,
+  prereleases: boolean,
+): { release: PyPyRelease; file: PyPyFile } | undefined {
   const file = (r: PyPyRelease) => r.files?.find((f) => f.arch === pypyArch(arch) && f.platform === process.platform);
-  const key = (r: PyPyRelease): SemVer[] => [coerce(pypySemantic(r.pypy_version)), coerce(r.python_version)].map((v) => v ?? { major: 0, minor: 0, patch: 0, prerelease: [] });
+  const key = (r: PyPyRelease): SemVer[] =>
+    [coerce(pypySemantic(r.pypy_version)), coerce(r.python_version)].map((v) => v ?? { major: 0, minor: 0, patch: 0, prerelease: [] });
   const order = (a: SemVer, b: SemVer) => b.major - a.major || b.minor - a.minor || b.patch - a.patch;
   const sorted = releases
     .filter((r) => file(r) && fits(spec, r.python_version, r.pypy_version.trim(), prereleases))
@@ -116,7 +129,12 @@ function cachedPyPy(root: string, spec: PyPySpec, arch: string): PyPyInstall | u
   return undefined;
 }
 
-export async function acquirePyPy(run: BuiltinRun, input: string, arch: string, opts: { checkLatest: boolean; allowPrereleases: boolean }): Promise<PyPyInstall> {
+export async function acquirePyPy(
+  run: BuiltinRun,
+  input: string,
+  arch: string,
+  opts: { checkLatest: boolean; allowPrereleases: boolean },
+): Promise<PyPyInstall> {
   const spec = parsePyPyVersion(input);
   const root = toolCacheOf(run);
   const here = cachedPyPy(root, spec, arch);
@@ -124,7 +142,14 @@ export async function acquirePyPy(run: BuiltinRun, input: string, arch: string, 
   const mirror = (run.env["TIERCI_PYPY_MIRROR"] ?? "").replace(/\/+$/, "");
   const versionsUrl = mirror ? `${mirror}/versions.json` : VERSIONS_URL;
   const missing = { what: input, installed: "the tool cache has no matching PyPy", url: versionsUrl, installHint: `uv python install ${input}` };
-  const got = await indexOrInstalled(run, "PyPy releases", () => fetchOnce(versionsUrl, () => fetchJson<PyPyRelease[]>(versionsUrl)), here, (p) => `PyPy ${p.pypyVersion} (Python ${p.pythonVersion})`, missing);
+  const got = await indexOrInstalled(
+    run,
+    "PyPy releases",
+    () => fetchOnce(versionsUrl, () => fetchJson<PyPyRelease[]>(versionsUrl)),
+    here,
+    (p) => `PyPy ${p.pypyVersion} (Python ${p.pythonVersion})`,
+    missing,
+  );
   if ("installed" in got) return got.installed;
   const releases = got.index;
   const found = findPyPyRelease(releases, spec, arch, false) ?? (opts.allowPrereleases ? findPyPyRelease(releases, spec, arch, true) : undefined);
@@ -149,7 +174,10 @@ export async function acquirePyPy(run: BuiltinRun, input: string, arch: string, 
       return tree;
     });
     const cached = readFileSync(join(installed.dir, "PYPY_VERSION"), "utf8").trim();
-    if (cached !== pypyVersion) throw new Error(`the tool cache already holds PyPy ${cached} for Python ${pythonVersion} in ${installed.dir}; remove that directory to install ${pypyVersion}`);
+    if (cached !== pypyVersion)
+      throw new Error(
+        `the tool cache already holds PyPy ${cached} for Python ${pythonVersion} in ${installed.dir}; remove that directory to install ${pypyVersion}`,
+      );
     return installed.dir;
   });
   return { dir, pythonVersion, pypyVersion };

@@ -38,7 +38,14 @@ before(async () => {
   }
   writeTree(join(root, "pypy-src"), { "pypy3.10-v7.3.99-linux64/bin/pypy3": "#!/bin/sh\necho pypy\n", "pypy3.10-v7.3.99-linux64/lib/README": "pypy" });
   const pypy = tarball(join(root, "pypy-src"), "pypy3.10-v7.3.99-linux64");
-  const files = [{ filename: "pypy3.10-v7.3.99-linux64.tar.bz2", arch: process.arch === "arm64" ? "aarch64" : process.arch, platform: process.platform, download_url: "https://unused.invalid/x" }];
+  const files = [
+    {
+      filename: "pypy3.10-v7.3.99-linux64.tar.bz2",
+      arch: process.arch === "arm64" ? "aarch64" : process.arch,
+      platform: process.platform,
+      download_url: "https://unused.invalid/x",
+    },
+  ];
   server.routes.set("/pypy/versions.json", { body: JSON.stringify([{ pypy_version: "7.3.99", python_version: "3.10.14", stable: true, files }]) });
   server.routes.set("/pypy/pypy3.10-v7.3.99-linux64.tar.bz2", { body: pypy });
   server.routes.set("/pypy/checksums.html", { body: `<pre class="literal-block">\n${sha256(pypy)}  pypy3.10-v7.3.99-linux64.tar.bz2\n</pre>` });
@@ -65,17 +72,30 @@ test("a CPython no installation has is installed from the release, verified, and
   assert.equal(python.version, source.version);
   assert.equal(python.source, "tool cache");
   assert.equal(python.prefix, join(cache, "Python", source.version, process.arch));
-  assert.ok(r.logs.includes(`Downloading ${server.url}/pbs/${TAG}/cpython-${source.version}%2B${TAG}-${triple}-install_only_stripped.tar.gz`), r.logs.join("\n"));
-  const again = await acquirePython(r, { request: pythonRequest(minor, false, false), arch: process.arch, checkLatest: false }, await cachedPythons(cache, process.arch));
+  assert.ok(
+    r.logs.includes(`Downloading ${server.url}/pbs/${TAG}/cpython-${source.version}%2B${TAG}-${triple}-install_only_stripped.tar.gz`),
+    r.logs.join("\n"),
+  );
+  const again = await acquirePython(
+    r,
+    { request: pythonRequest(minor, false, false), arch: process.arch, checkLatest: false },
+    await cachedPythons(cache, process.arch),
+  );
   assert.equal(again.executable, python.executable);
   assert.equal(server.hits.get(`/pbs/${TAG}/cpython-${source.version}+${TAG}-${triple}-install_only_stripped.tar.gz`), 1);
 });
 
 test("a wrong checksum or a broken download of CPython is refused, and nothing is installed", async (t) => {
   if (!source) return t.skip("no CPython with a standard prefix layout on this machine");
-  for (const [site, reason] of [["/pbs-bad", /sha256 of the \d+ bytes received is [0-9a-f]{64}, but the index says 0{64}; the download was refused$/], ["/pbs-cut", /(broke off after \d+ bytes|refused)/]] as const) {
+  for (const [site, reason] of [
+    ["/pbs-bad", /sha256 of the \d+ bytes received is [0-9a-f]{64}, but the index says 0{64}; the download was refused$/],
+    ["/pbs-cut", /(broke off after \d+ bytes|refused)/],
+  ] as const) {
     const { run: r, cache } = run({ TIERCI_PYTHON_MIRROR: `${server.url}${site}` });
-    await assert.rejects(acquirePython(r, { request: pythonRequest(source.minor, false, false), arch: process.arch, checkLatest: false }, []), (err: Error) => err instanceof BuiltinFailure && err.message.startsWith(`Python ${source?.version} could not be installed: `) && reason.test(err.message));
+    await assert.rejects(
+      acquirePython(r, { request: pythonRequest(source.minor, false, false), arch: process.arch, checkLatest: false }, []),
+      (err: Error) => err instanceof BuiltinFailure && err.message.startsWith(`Python ${source?.version} could not be installed: `) && reason.test(err.message),
+    );
     assert.equal(existsSync(join(cache, "Python", source.version)), false, `${site}: nothing installed`);
     assert.equal(existsSync(join(cache, ".staging", `Python-${source.version}-${process.arch}`)), false);
   }
@@ -87,12 +107,19 @@ test("a version the release does not have fails naming what it has; offline name
   const version = source.version;
   await assert.rejects(
     acquirePython(r, { request: pythonRequest("3.99", false, false), arch: process.arch, checkLatest: false }, []),
-    (err: Error) => err instanceof BuiltinFailure && err.message === `The version '3.99' with architecture '${process.arch}' was not found for this operating system: python-build-standalone ${TAG} (${server.url}/pbs/${TAG}) has ${version}`,
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      err.message ===
+        `The version '3.99' with architecture '${process.arch}' was not found for this operating system: python-build-standalone ${TAG} (${server.url}/pbs/${TAG}) has ${version}`,
   );
   const { run: off } = run({ TIERCI_PYTHON_MIRROR: `${server.url}/pbs` }, true);
   await assert.rejects(
     acquirePython(off, { request: pythonRequest("3.99", false, false), arch: process.arch, checkLatest: false }, []),
-    (err: Error) => err instanceof BuiltinFailure && err.message.startsWith(`Python 3.99 is not installed on this machine (installed: none), and --offline forbids downloading it. Run without --offline to download it from ${server.url}/pbs/latest-release.json`),
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      err.message.startsWith(
+        `Python 3.99 is not installed on this machine (installed: none), and --offline forbids downloading it. Run without --offline to download it from ${server.url}/pbs/latest-release.json`,
+      ),
   );
 });
 
@@ -133,7 +160,10 @@ test("PyPy specs parse as setup-python parses them and pick the newest matching 
   assert.equal(findPyPyRelease(releases, parsePyPyVersion("pypy3.10-v7.3.16"), "x64", false)?.release.pypy_version, "7.3.16");
   assert.equal(findPyPyRelease(releases, parsePyPyVersion("pypy3.10-v7.3.18"), "x64", true)?.release.pypy_version, "7.3.18rc1");
   assert.equal(findPyPyRelease(releases, parsePyPyVersion("pypy3.10"), "s390x", false), undefined);
-  assert.deepEqual([...pypyChecksums(`<p>x</p>\n<pre>${"b".repeat(64)}  pypy3.10-v7.3.17-linux64.tar.bz2\n</pre>`)], [["pypy3.10-v7.3.17-linux64.tar.bz2", "b".repeat(64)]]);
+  assert.deepEqual(
+    [...pypyChecksums(`<p>x</p>\n<pre>${"b".repeat(64)}  pypy3.10-v7.3.17-linux64.tar.bz2\n</pre>`)],
+    [["pypy3.10-v7.3.17-linux64.tar.bz2", "b".repeat(64)]],
+  );
 });
 
 test("PyPy is installed into the tool cache with its PYPY_VERSION and python links; a wrong checksum is refused", async () => {
@@ -146,6 +176,9 @@ test("PyPy is installed into the tool cache with its PYPY_VERSION and python lin
   assert.equal(again.dir, pypy.dir);
   assert.equal(server.hits.get("/pypy/pypy3.10-v7.3.99-linux64.tar.bz2"), 1);
   const { run: bad, cache: badCache } = run({ TIERCI_PYPY_MIRROR: `${server.url}/pypy-bad` });
-  await assert.rejects(acquirePyPy(bad, "pypy3.10", process.arch, { checkLatest: false, allowPrereleases: false }), /PyPy 7\.3\.99 \(Python 3\.10\.14\) could not be installed: .*but the index says f{64}; the download was refused/);
+  await assert.rejects(
+    acquirePyPy(bad, "pypy3.10", process.arch, { checkLatest: false, allowPrereleases: false }),
+    /PyPy 7\.3\.99 \(Python 3\.10\.14\) could not be installed: .*but the index says f{64}; the download was refused/,
+  );
   assert.equal(existsSync(join(badCache, "PyPy")), false);
 });

@@ -53,7 +53,12 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, home = ma
   const candidates = [
     ...installs(join(pyenv, "versions"), "pyenv", (d) => [join(d, "bin", "python3"), join(d, "bin", "python")]),
     // uv names a free-threaded build's binary python3.13t and leaves python3 to the default build.
-    ...installs(uvDir, "uv", (d) => [join(d, "bin", "python3"), ...list(join(d, "bin")).filter((n) => /^python3\.\d+t$/.test(n)).map((n) => join(d, "bin", n))]),
+    ...installs(uvDir, "uv", (d) => [
+      join(d, "bin", "python3"),
+      ...list(join(d, "bin"))
+        .filter((n) => /^python3\.\d+t$/.test(n))
+        .map((n) => join(d, "bin", n)),
+    ]),
     ...binaries("/usr/local/bin", "/usr/local/bin"),
     ...binaries("/usr/bin", "/usr/bin"),
   ];

@@ -77,7 +77,13 @@ export function latestRelease(mirror: string, triple: string): Promise<PythonRel
   });
 }
 
-export function installStandalone(release: PythonRelease, build: PythonBuild, arch: string, root: string, opts: { signal?: AbortSignal; log(line: string): void }): Promise<Installed> {
+export function installStandalone(
+  release: PythonRelease,
+  build: PythonBuild,
+  arch: string,
+  root: string,
+  opts: { signal?: AbortSignal; log(line: string): void },
+): Promise<Installed> {
   const key = { tool: "Python", version: build.version, arch: build.freethreaded ? `${arch}-freethreaded` : arch };
   return ensureTool(root, key, opts, async (stage) => {
     const url = `${release.assetUrl}/${encodeURIComponent(build.file)}`;

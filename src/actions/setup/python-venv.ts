@@ -123,14 +123,22 @@ export async function createVenv(base: InstalledPython, dir: string, signal?: Ab
   if (pip) {
     try {
       const site = await sitePackages(python);
-      await copyDistributions(own.filter((d): d is Distribution => d !== undefined), site, join(dir, "bin"), python, [maj, min]);
+      await copyDistributions(
+        own.filter((d): d is Distribution => d !== undefined),
+        site,
+        join(dir, "bin"),
+        python,
+        [maj, min],
+      );
       return { dir, python, created: true, seeded: "copied", ms: elapsed() };
     } catch {
       // Whatever was copied is replaced by ensurepip's own install below.
     }
   }
   if (!base.ensurepip) {
-    throw new BuiltinFailure(`${base.executable} has neither its own pip nor ensurepip, so its virtual environment cannot get pip; install pip for it (on Debian/Ubuntu: apt install python${maj}.${min}-venv)`);
+    throw new BuiltinFailure(
+      `${base.executable} has neither its own pip nor ensurepip, so its virtual environment cannot get pip; install pip for it (on Debian/Ubuntu: apt install python${maj}.${min}-venv)`,
+    );
   }
   const seeded = await execTool(python, ["-m", "ensurepip", "--upgrade", "--default-pip"], { signal });
   if (seeded.code !== 0) throw new BuiltinFailure(`installing pip into ${dir} failed: ${seeded.stderr.trim()}`);

@@ -13,16 +13,14 @@ import {
   type PythonInterpreter,
 } from "./python-versions.js";
 
-const py = (version: string, source = "pyenv", freethreaded = false): PythonInterpreter => ({ version, freethreaded, executable: `/fake/${source}/${version}/bin/python3`, source });
+const py = (version: string, source = "pyenv", freethreaded = false): PythonInterpreter => ({
+  version,
+  freethreaded,
+  executable: `/fake/${source}/${version}/bin/python3`,
+  source,
+});
 
-const machine: PythonInterpreter[] = [
-  py("3.10.14"),
-  py("3.11.7"),
-  py("3.12.3"),
-  py("3.11.2", "/usr/bin"),
-  py("3.13.0-rc.2", "uv"),
-  py("3.13.1", "uv", true),
-];
+const machine: PythonInterpreter[] = [py("3.10.14"), py("3.11.7"), py("3.12.3"), py("3.11.2", "/usr/bin"), py("3.13.0-rc.2", "uv"), py("3.13.1", "uv", true)];
 
 function resolve(input: string, opts: { prereleases?: boolean; freethreaded?: boolean } = {}): string | undefined {
   const found = resolvePython(pythonRequest(input, opts.prereleases ?? false, opts.freethreaded ?? false), machine);
@@ -56,7 +54,10 @@ test("free-threaded builds are asked for with a t suffix or the freethreaded inp
 });
 
 test("a missing version is described with the installed ones", () => {
-  assert.deepEqual(describeMissing(pythonRequest("3.9", false, false), machine), { what: "Python 3.9", installed: "installed: 3.10.14, 3.11.2, 3.11.7, 3.12.3, 3.13.0-rc.2, 3.13.1t" });
+  assert.deepEqual(describeMissing(pythonRequest("3.9", false, false), machine), {
+    what: "Python 3.9",
+    installed: "installed: 3.10.14, 3.11.2, 3.11.7, 3.12.3, 3.13.0-rc.2, 3.13.1t",
+  });
   assert.match(describeMissing(pythonRequest("3.1", false, false), machine).installed, /; an unquoted 3\.10 in YAML is the number 3\.1, quote the version$/);
   assert.deepEqual(describeMissing(pythonRequest("3.12", false, true), []), { what: "Python 3.12 (free-threaded)", installed: "installed: none" });
   assert.deepEqual(installedVersions([py("3.12.3"), py("3.12.3", "PATH"), py("3.9.1")]), ["3.9.1", "3.12.3"]);
@@ -77,7 +78,11 @@ test(".tool-versions: the first python line", () => {
 
 test("pyproject.toml: requires-python under [project], else poetry's python dependency", () => {
   assert.deepEqual(versionsFromPyproject('[project]\nname = "x"\nrequires-python = ">=3.10,<3.13"\n'), [">=3.10 <3.13"]);
-  assert.deepEqual(versionsFromPyproject('[project]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.11"\n'), [], "a [project] table without requires-python gives nothing");
+  assert.deepEqual(
+    versionsFromPyproject('[project]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.11"\n'),
+    [],
+    "a [project] table without requires-python gives nothing",
+  );
   assert.deepEqual(versionsFromPyproject('[tool.poetry.dependencies]\npython = "^3.11"\n'), ["^3.11"]);
   assert.deepEqual(versionsFromPyproject('[project]\nrequires-python = "!=3.11.0"\n'), [], "PEP 440 only operators are not semver");
   assert.deepEqual(versionsFromPyproject('[project]\nrequires-python = "~=3.10"\n'), ["~=3.10"], "node-semver takes ~= for ~");
@@ -91,5 +96,8 @@ test("Pipfile and the choice of parser by file name", () => {
   assert.deepEqual(versionsFromFile(".tool-versions", "python 3.10.13\n"), ["3.10.13"]);
   assert.deepEqual(versionsFromFile("Pipfile", '[requires]\npython_version = "3.12"\n'), ["3.12"]);
   assert.deepEqual(versionsFromFile(".python-version", "3.12\n"), ["3.12"]);
-  assert.deepEqual(resolvePython(pythonRequest(versionsFromFile("pyproject.toml", '[project]\nrequires-python = ">=3.10,<3.12"\n')[0] ?? "", false, false), machine)?.version, "3.11.7");
+  assert.deepEqual(
+    resolvePython(pythonRequest(versionsFromFile("pyproject.toml", '[project]\nrequires-python = ">=3.10,<3.12"\n')[0] ?? "", false, false), machine)?.version,
+    "3.11.7",
+  );
 });

@@ -106,7 +106,10 @@ export function pythonRequest(input: string, allowPrereleases: boolean, freethre
 }
 
 /** The interpreter a request resolves to: the exact version, or the highest one in the range. */
-export function resolvePython<T extends Pick<PythonInterpreter, "version" | "freethreaded">>(request: PythonRequest, interpreters: readonly T[]): T | undefined {
+export function resolvePython<T extends Pick<PythonInterpreter, "version" | "freethreaded">>(
+  request: PythonRequest,
+  interpreters: readonly T[],
+): T | undefined {
   const eligible = interpreters.filter((i) => i.freethreaded === request.freethreaded);
   const versions = eligible.map((i) => parseVersion(i.version) ?? ({ major: -1, minor: 0, patch: 0, prerelease: [] } satisfies SemVer));
   return eligible[findVersion(versions, request.spec)];
@@ -127,6 +130,9 @@ export function describeMissing(request: PythonRequest, interpreters: readonly P
   const installed = installedVersions(interpreters);
   const what = `Python ${request.input}${request.freethreaded && !/t(-dev)?$/.test(request.input) ? " (free-threaded)" : ""}`;
   // YAML reads an unquoted 3.10 as the number 3.1.
-  const hint = /^\d+\.\d$/.test(request.input) && installed.some((v) => v.startsWith(`${request.input}0`)) ? `; an unquoted ${request.input}0 in YAML is the number ${request.input}, quote the version` : "";
+  const hint =
+    /^\d+\.\d$/.test(request.input) && installed.some((v) => v.startsWith(`${request.input}0`))
+      ? `; an unquoted ${request.input}0 in YAML is the number ${request.input}, quote the version`
+      : "";
   return { what, installed: `installed: ${installed.length > 0 ? installed.join(", ") : "none"}${hint}` };
 }

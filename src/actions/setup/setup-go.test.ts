@@ -57,7 +57,9 @@ test("stable and oldstable come from the list; go.mod's toolchain directive wins
   const old = job({ "go-version": "oldstable", "go-download-base-url": `${server.url}/go`, cache: "false" }, cache);
   await setupGoAction.main(old.run);
   assert.equal(old.run.outputs["go-version"], "1.98.3");
-  const mod = job({ "go-version-file": "go.mod", "go-download-base-url": `${server.url}/go`, cache: "false" }, cache, { "go.mod": "module x\n\ngo 1.98\n\ntoolchain go1.99.0\n" });
+  const mod = job({ "go-version-file": "go.mod", "go-download-base-url": `${server.url}/go`, cache: "false" }, cache, {
+    "go.mod": "module x\n\ngo 1.98\n\ntoolchain go1.99.0\n",
+  });
   await setupGoAction.main(mod.run);
   assert.equal(mod.run.outputs["go-version"], "1.99.0");
 });
@@ -66,14 +68,25 @@ test("a wrong checksum or a broken download is refused, and nothing is installed
   for (const site of ["/go-bad", "/go-cut"]) {
     const cache = join(root, `cache${site}`);
     const j = job({ "go-version": "1.99.1", "go-download-base-url": `${server.url}${site}`, cache: "false" }, cache);
-    await assert.rejects(setupGoAction.main(j.run), (err: Error) => err instanceof BuiltinFailure && /^Go 1\.99\.1 could not be installed: .*(but the index says 0{64}; the download was refused|broke off after \d+ bytes)/.test(err.message));
+    await assert.rejects(
+      setupGoAction.main(j.run),
+      (err: Error) =>
+        err instanceof BuiltinFailure &&
+        /^Go 1\.99\.1 could not be installed: .*(but the index says 0{64}; the download was refused|broke off after \d+ bytes)/.test(err.message),
+    );
     assert.equal(existsSync(join(cache, "go", "1.99.1")), false, site);
   }
 });
 
 test("offline, a Go that is not installed fails naming the URL that would get it", async () => {
   const j = job({ "go-version": "1.99.1", "go-download-base-url": `${server.url}/go`, cache: "false" }, join(root, "cache-off"), {}, true);
-  await assert.rejects(setupGoAction.main(j.run), (err: Error) => err instanceof BuiltinFailure && err.message.startsWith(`Go 1.99.1 (${process.arch}) is not installed on this machine (installed: `) && err.message.includes(`--offline forbids downloading it. Run without --offline to download it from ${server.url}/go/?mode=json&include=all`));
+  await assert.rejects(
+    setupGoAction.main(j.run),
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      err.message.startsWith(`Go 1.99.1 (${process.arch}) is not installed on this machine (installed: `) &&
+      err.message.includes(`--offline forbids downloading it. Run without --offline to download it from ${server.url}/go/?mode=json&include=all`),
+  );
 });
 
 test("cache: the module and build caches are keyed on go.mod and restored from the job's HOME", async () => {
@@ -91,7 +104,14 @@ test("cache: the module and build caches are keyed on go.mod and restored from t
 });
 
 test("Go version names, files and aliases", () => {
-  assert.deepEqual(["go1.21", "1.21.3", "1.21rc2", "1.8.5beta1", "go1.22.0", "x"].map(goSemver), ["1.21.0", "1.21.3", "1.21.0-rc.2", "1.8.5-beta.1", "1.22.0", null]);
+  assert.deepEqual(["go1.21", "1.21.3", "1.21rc2", "1.8.5beta1", "go1.22.0", "x"].map(goSemver), [
+    "1.21.0",
+    "1.21.3",
+    "1.21.0-rc.2",
+    "1.8.5-beta.1",
+    "1.22.0",
+    null,
+  ]);
   const file = (name: string, text: string) => {
     const path = join(root, "files", name);
     mkdirSync(join(path, ".."), { recursive: true });
@@ -102,7 +122,11 @@ test("Go version names, files and aliases", () => {
   assert.equal(goVersionFromFile(file("go.mod", "module m\ngo 1.21\ntoolchain go1.22.1\n"), "local"), "1.21");
   assert.equal(goVersionFromFile(file(".tool-versions", "nodejs 20\ngolang 1.22.3\n"), undefined), "1.22.3");
   assert.equal(goVersionFromFile(file(".go-version", "1.22\n"), undefined), "1.22");
-  const releases: GoRelease[] = ["go1.23rc1", "go1.22.2", "go1.22.1", "go1.21.9"].map((version) => ({ version, stable: !version.includes("rc"), files: [{ filename: "f", os: "linux", arch: "amd64" }] }));
+  const releases: GoRelease[] = ["go1.23rc1", "go1.22.2", "go1.22.1", "go1.21.9"].map((version) => ({
+    version,
+    stable: !version.includes("rc"),
+    files: [{ filename: "f", os: "linux", arch: "amd64" }],
+  }));
   assert.equal(resolveGoAlias("stable", releases, "linux", "x64"), "1.22.2");
   assert.equal(resolveGoAlias("oldstable", releases, "linux", "x64"), "1.21.9");
 });

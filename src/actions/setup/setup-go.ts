@@ -45,8 +45,20 @@ async function acquireGo(run: BuiltinRun, need: GoNeed): Promise<GoInstall> {
   const here = alias ? undefined : findGo(need.spec, local);
   if (here && !need.checkLatest) return here;
   const indexUrl = `${need.baseUrl}/?mode=json&include=all`;
-  const missing = { what: `Go ${need.spec} (${need.arch})`, installed: `installed: ${[...new Set(local.map((g) => g.version))].join(", ") || "none"}`, url: indexUrl, installHint: `go install golang.org/dl/go${need.spec}@latest` };
-  const got = await indexOrInstalled(run, "Go releases", () => fetchOnce(indexUrl, () => fetchJson<GoRelease[]>(indexUrl)), here, (g) => `Go ${g.version}`, missing);
+  const missing = {
+    what: `Go ${need.spec} (${need.arch})`,
+    installed: `installed: ${[...new Set(local.map((g) => g.version))].join(", ") || "none"}`,
+    url: indexUrl,
+    installHint: `go install golang.org/dl/go${need.spec}@latest`,
+  };
+  const got = await indexOrInstalled(
+    run,
+    "Go releases",
+    () => fetchOnce(indexUrl, () => fetchJson<GoRelease[]>(indexUrl)),
+    here,
+    (g) => `Go ${g.version}`,
+    missing,
+  );
   if ("installed" in got) return got.installed;
   const releases = got.index;
   let spec = need.spec;
@@ -65,7 +77,9 @@ async function acquireGo(run: BuiltinRun, need: GoNeed): Promise<GoInstall> {
   run.log(`Go ${found.version} is not installed here; installing it into the tool cache ${root}`);
   const dir = await installing(run, `Go ${found.version}`, async () => {
     const key = { tool: "go", version: found.version, arch: need.arch };
-    const result = await ensureTool(root, key, { signal: run.signal, log: run.log }, async (stage) => singleEntry(await stage.unpack({ url: `${need.baseUrl}/${found.file.filename}`, checksum: { algorithm: "sha256", hex: sha256 } }, "go")));
+    const result = await ensureTool(root, key, { signal: run.signal, log: run.log }, async (stage) =>
+      singleEntry(await stage.unpack({ url: `${need.baseUrl}/${found.file.filename}`, checksum: { algorithm: "sha256", hex: sha256 } }, "go")),
+    );
     return result.dir;
   });
   return { version: found.version, dir, source: "tool cache" };
@@ -73,7 +87,10 @@ async function acquireGo(run: BuiltinRun, need: GoNeed): Promise<GoInstall> {
 
 async function goOutput(run: BuiltinRun, env: Record<string, string>, args: string[]): Promise<string> {
   const go = findExecutable("go", env["PATH"] ?? "");
-  if (!go) throw new BuiltinFailure("Unable to locate executable file: go. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable.");
+  if (!go)
+    throw new BuiltinFailure(
+      "Unable to locate executable file: go. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable.",
+    );
   const r = await execTool(go, args, { env, cwd: run.workspace, signal: run.signal });
   if (r.code !== 0) throw new BuiltinFailure(r.stderr.trim() || `The 'go ${args.join(" ")}' command failed with exit code: ${r.code}`);
   return r.stdout.trim();

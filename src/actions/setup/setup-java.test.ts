@@ -45,8 +45,14 @@ test("a Temurin JDK no installation has is downloaded, verified, set as the defa
   assert.equal(j.exported[`JAVA_HOME_91_${ARCH}`], home);
   assert.deepEqual(j.paths, [join(home, "bin")]);
   const m2 = join(j.run.env["HOME"] ?? "", ".m2");
-  assert.match(readFileSync(join(m2, "settings.xml"), "utf8"), /<id>github<\/id>\s*<username>\$\{env\.GITHUB_ACTOR\}<\/username>\s*<password>\$\{env\.GITHUB_TOKEN\}<\/password>/);
-  assert.match(readFileSync(join(m2, "toolchains.xml"), "utf8"), new RegExp(`<version>91</version>\\s*<vendor>temurin</vendor>\\s*<id>temurin_91</id>[\\s\\S]*<jdkHome>${home}</jdkHome>`));
+  assert.match(
+    readFileSync(join(m2, "settings.xml"), "utf8"),
+    /<id>github<\/id>\s*<username>\$\{env\.GITHUB_ACTOR\}<\/username>\s*<password>\$\{env\.GITHUB_TOKEN\}<\/password>/,
+  );
+  assert.match(
+    readFileSync(join(m2, "toolchains.xml"), "utf8"),
+    new RegExp(`<version>91</version>\\s*<vendor>temurin</vendor>\\s*<id>temurin_91</id>[\\s\\S]*<jdkHome>${home}</jdkHome>`),
+  );
   const again = job({ "java-version": "91.0.2+13", distribution: "temurin" }, "/adoptium", cache);
   await setupJavaAction.main(again.run);
   assert.equal(again.run.outputs["path"], home);
@@ -69,16 +75,33 @@ test("a wrong checksum or a broken download is refused, and nothing is installed
   for (const api of ["/adoptium-bad", "/adoptium-cut"]) {
     const cache = join(root, `cache${api}`);
     const j = job({ "java-version": "91", distribution: "temurin" }, api, cache);
-    await assert.rejects(setupJavaAction.main(j.run), (err: Error) => err instanceof BuiltinFailure && /^Java 91\.0\.2\+13 could not be installed: .*(but the index says 0{64}; the download was refused|broke off after \d+ bytes)/.test(err.message));
+    await assert.rejects(
+      setupJavaAction.main(j.run),
+      (err: Error) =>
+        err instanceof BuiltinFailure &&
+        /^Java 91\.0\.2\+13 could not be installed: .*(but the index says 0{64}; the download was refused|broke off after \d+ bytes)/.test(err.message),
+    );
     assert.equal(existsSync(join(cache, "Java_Temurin-Hotspot_jdk", "91.0.2-13")), false, api);
   }
 });
 
 test("other distributions are used only when installed; offline names the URL that would get a Temurin", async () => {
   const zulu = job({ "java-version": "91", distribution: "zulu" }, "/adoptium", join(root, "cache-c"));
-  await assert.rejects(setupJavaAction.main(zulu.run), (err: Error) => err instanceof BuiltinFailure && /^Java 91 \(zulu, jdk\) is not installed on this machine \(installed: .*\); tierci downloads JDKs only from Eclipse Temurin/.test(err.message));
+  await assert.rejects(
+    setupJavaAction.main(zulu.run),
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      /^Java 91 \(zulu, jdk\) is not installed on this machine \(installed: .*\); tierci downloads JDKs only from Eclipse Temurin/.test(err.message),
+  );
   const off = job({ "java-version": "91", distribution: "temurin" }, "/adoptium", join(root, "cache-d"), {}, true);
-  await assert.rejects(setupJavaAction.main(off.run), (err: Error) => err instanceof BuiltinFailure && err.message.includes(`--offline forbids downloading it. Run without --offline to download it from ${server.url}/adoptium/v3/assets/version/, or install it yourself (sdk install java 91-tem)`));
+  await assert.rejects(
+    setupJavaAction.main(off.run),
+    (err: Error) =>
+      err instanceof BuiltinFailure &&
+      err.message.includes(
+        `--offline forbids downloading it. Run without --offline to download it from ${server.url}/adoptium/v3/assets/version/, or install it yourself (sdk install java 91-tem)`,
+      ),
+  );
   await assert.rejects(setupJavaAction.main(job({ "java-version": "91" }, "/adoptium", join(root, "cache-e")).run), /distribution input is required/);
 });
 

@@ -20,8 +20,22 @@ const STATE_PATHS = "cache-paths";
 /** Paths (under the job's HOME) and the files whose hash keys them, as setup-java has them. */
 const PACKAGE_MANAGERS: Record<string, { paths: string[]; patterns: string[] }> = {
   maven: { paths: ["~/.m2/repository"], patterns: ["**/pom.xml", "**/.mvn/wrapper/maven-wrapper.properties", "**/.mvn/extensions.xml"] },
-  gradle: { paths: ["~/.gradle/caches", "~/.gradle/wrapper"], patterns: ["**/*.gradle*", "**/gradle.properties", "**/gradle-wrapper.properties", "buildSrc/**/Versions.kt", "buildSrc/**/Dependencies.kt", "gradle/*.versions.toml", "**/versions.properties"] },
-  sbt: { paths: ["~/.ivy2/cache", "~/.sbt", "~/.cache/coursier", "!~/.sbt/*.lock", "!~/**/ivydata-*.properties"], patterns: ["**/*.sbt", "**/project/build.properties", "**/project/**.scala", "**/project/**.sbt"] },
+  gradle: {
+    paths: ["~/.gradle/caches", "~/.gradle/wrapper"],
+    patterns: [
+      "**/*.gradle*",
+      "**/gradle.properties",
+      "**/gradle-wrapper.properties",
+      "buildSrc/**/Versions.kt",
+      "buildSrc/**/Dependencies.kt",
+      "gradle/*.versions.toml",
+      "**/versions.properties",
+    ],
+  },
+  sbt: {
+    paths: ["~/.ivy2/cache", "~/.sbt", "~/.cache/coursier", "!~/.sbt/*.lock", "!~/**/ivydata-*.properties"],
+    patterns: ["**/*.sbt", "**/project/build.properties", "**/project/**.scala", "**/project/**.sbt"],
+  },
 };
 
 /** setup-java's architecture names: arm64 is aarch64. */

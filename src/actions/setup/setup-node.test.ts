@@ -21,7 +21,12 @@ interface Job {
 let jobs = 0;
 
 /** A job with its own HOME, tool cache and workspace, as the runner gives each job. */
-function job(inputs: Record<string, string>, files: Record<string, string> = {}, state: Record<string, string> = {}, opts: { offline?: boolean; toolCache?: string; env?: Record<string, string> } = {}): Job {
+function job(
+  inputs: Record<string, string>,
+  files: Record<string, string> = {},
+  state: Record<string, string> = {},
+  opts: { offline?: boolean; toolCache?: string; env?: Record<string, string> } = {},
+): Job {
   const dir = join(root, `job-${++jobs}`);
   const workspace = join(dir, "work");
   for (const d of ["home", "tool", "temp", "work"]) mkdirSync(join(dir, d), { recursive: true });
@@ -30,7 +35,14 @@ function job(inputs: Record<string, string>, files: Record<string, string> = {},
     workspace,
     stateDir: join(root, "state"),
     inputs,
-    env: { ...inheritedEnvironment(), HOME: join(dir, "home"), RUNNER_TOOL_CACHE: opts.toolCache ?? join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_OS: "Linux", ...opts.env },
+    env: {
+      ...inheritedEnvironment(),
+      HOME: join(dir, "home"),
+      RUNNER_TOOL_CACHE: opts.toolCache ?? join(dir, "tool"),
+      RUNNER_TEMP: join(dir, "temp"),
+      RUNNER_OS: "Linux",
+      ...opts.env,
+    },
     offline: opts.offline,
   });
   const j: Job = { run, paths: [], exported: {}, state };
@@ -77,7 +89,10 @@ test("offline, a version that is not installed fails naming the installed ones a
 test("offline, an alias is answered from the installations", async () => {
   const j = job({ "node-version": "node" }, {}, {}, { offline: true });
   await setupNodeAction.main(j.run);
-  assert.ok(j.run.logs.some((l) => /^Offline: using the installed Node\.js \d+\.\d+\.\d+ for 'node'$/.test(l)), j.run.logs.join("\n"));
+  assert.ok(
+    j.run.logs.some((l) => /^Offline: using the installed Node\.js \d+\.\d+\.\d+ for 'node'$/.test(l)),
+    j.run.logs.join("\n"),
+  );
 });
 
 test("cache: npm keys on the lock file, misses, saves in post, and hits next time", async () => {
@@ -92,7 +107,10 @@ test("cache: npm keys on the lock file, misses, saves in post, and hits next tim
   const post = job({ "node-version": major, cache: "npm" }, files, first.state);
   Object.assign(post.run, { env: first.run.env, workspace: first.run.workspace });
   await setupNodeAction.post?.(post.run);
-  assert.ok(post.run.logs.some((l) => l.startsWith("Cache saved with the key: node-cache-Linux")), post.run.logs.join("\n"));
+  assert.ok(
+    post.run.logs.some((l) => l.startsWith("Cache saved with the key: node-cache-Linux")),
+    post.run.logs.join("\n"),
+  );
 
   const second = job({ "node-version": major, cache: "npm" }, files);
   await setupNodeAction.main(second.run);
@@ -102,5 +120,8 @@ test("cache: npm keys on the lock file, misses, saves in post, and hits next tim
 
 test("cache without a lock file fails as the action does", async () => {
   const j = job({ "node-version": major, cache: "npm" }, { "package.json": "{}" });
-  await assert.rejects(() => setupNodeAction.main(j.run), /Dependencies lock file is not found in .*Supported file patterns: package-lock.json,npm-shrinkwrap.json,yarn.lock/);
+  await assert.rejects(
+    () => setupNodeAction.main(j.run),
+    /Dependencies lock file is not found in .*Supported file patterns: package-lock.json,npm-shrinkwrap.json,yarn.lock/,
+  );
 });

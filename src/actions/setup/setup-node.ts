@@ -79,7 +79,10 @@ function toolEnv(run: BuiltinRun, bin: string | undefined, extra: Record<string,
 
 async function toolOutput(run: BuiltinRun, env: Record<string, string>, command: string, args: string[], cwd = run.workspace): Promise<string> {
   const file = findExecutable(command, env["PATH"] ?? "");
-  if (!file) throw new BuiltinFailure(`Unable to locate executable file: ${command}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable.`);
+  if (!file)
+    throw new BuiltinFailure(
+      `Unable to locate executable file: ${command}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable.`,
+    );
   const r = await execTool(file, args, { env, cwd, signal: run.signal });
   if (r.code !== 0) throw new BuiltinFailure(r.stderr.trim() || `The '${command} ${args.join(" ")}' command failed with exit code: ${r.code}`);
   return r.stdout.trim();
@@ -126,7 +129,8 @@ async function restoreNodeCache(run: BuiltinRun, manager: string, env: Record<st
   if (!lockFiles) throw new BuiltinFailure(`Caching for '${manager}' is not supported`);
   const dependencyPath = run.inputs["cache-dependency-path"] ?? "";
   const yarnProjects = manager === "yarn" && dependencyPath ? projectDirs(run, dependencyPath) : [];
-  const folders = yarnProjects.length > 0 ? await Promise.all(yarnProjects.map((d) => cacheFolder(run, env, manager, d))) : [await cacheFolder(run, env, manager)];
+  const folders =
+    yarnProjects.length > 0 ? await Promise.all(yarnProjects.map((d) => cacheFolder(run, env, manager, d))) : [await cacheFolder(run, env, manager)];
   const paths = [...new Set(folders)].map((p) => cachePathSpec(run, p));
   run.saveState(STATE_PATHS, JSON.stringify(paths));
   let lockPattern = dependencyPath;
@@ -191,7 +195,9 @@ async function main(run: BuiltinRun): Promise<void> {
   const version = versionInput(run);
   const wanted = run.inputs["architecture"] ?? "";
   if (wanted && !version) {
-    run.warning("`architecture` is provided but `node-version` is missing. In this configuration, the version/architecture of Node will not be changed. To fix this, provide `architecture` in combination with `node-version`");
+    run.warning(
+      "`architecture` is provided but `node-version` is missing. In this configuration, the version/architecture of Node will not be changed. To fix this, provide `architecture` in combination with `node-version`",
+    );
   }
   let bin: string | undefined;
   let extra: Record<string, string> = {};
@@ -231,7 +237,8 @@ async function post(run: BuiltinRun): Promise<void> {
   const manager = run.state[STATE_PACKAGE_MANAGER];
   if (!manager || !LOCK_FILES[manager]) return;
   const paths = JSON.parse(run.state[STATE_PATHS] ?? "[]") as string[];
-  if (paths.length === 0) throw new BuiltinFailure(`Cache folder paths are not retrieved for ${manager} with cache-dependency-path = ${run.inputs["cache-dependency-path"] ?? ""}`);
+  if (paths.length === 0)
+    throw new BuiltinFailure(`Cache folder paths are not retrieved for ${manager} with cache-dependency-path = ${run.inputs["cache-dependency-path"] ?? ""}`);
   await saveDependencyCache(run, run.state[STATE_PRIMARY_KEY] ?? "", run.state[STATE_MATCHED_KEY], paths);
 }
 

@@ -44,13 +44,18 @@ test("offline, a version named by .python-version that is not installed fails na
   const j = job({}, { ".python-version": "3.4\n" });
   await assert.rejects(
     () => setupPythonAction.main(j.run),
-    failsWith(/^Python 3\.4 is not installed on this machine \(installed: \d.*\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\/raw\.githubusercontent\.com\/astral-sh\/python-build-standalone\/latest-release\/latest-release\.json, or install it yourself \(uv python install 3\.4 or pyenv install 3\.4\)$/),
+    failsWith(
+      /^Python 3\.4 is not installed on this machine \(installed: \d.*\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\/raw\.githubusercontent\.com\/astral-sh\/python-build-standalone\/latest-release\/latest-release\.json, or install it yourself \(uv python install 3\.4 or pyenv install 3\.4\)$/,
+    ),
   );
   assert.ok(j.run.logs.includes("Resolved .python-version as 3.4"));
 });
 
 test("python-version-file must exist; pyproject's requires-python is a range", async () => {
-  await assert.rejects(() => setupPythonAction.main(job({ "python-version-file": "nope/.python-version" }).run), failsWith(/The specified python version file at: nope\/\.python-version doesn't exist\./));
+  await assert.rejects(
+    () => setupPythonAction.main(job({ "python-version-file": "nope/.python-version" }).run),
+    failsWith(/The specified python version file at: nope\/\.python-version doesn't exist\./),
+  );
   const j = job({ "python-version-file": "pyproject.toml" }, { "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.4,<3.5"\n' });
   await assert.rejects(() => setupPythonAction.main(j.run), failsWith(/^Python >=3\.4 <3\.5 is not installed on this machine/));
 });
@@ -63,9 +68,17 @@ test("no version at all warns and leaves PATH alone, as the action does", async 
 });
 
 test("offline PyPy, GraalPy, unknown cache managers and unknown architectures fail clearly", async () => {
-  await assert.rejects(() => setupPythonAction.main(job({ "python-version": "pypy3.10" }).run), failsWith(/^pypy3\.10 is not installed on this machine \(the tool cache has no matching PyPy\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\/downloads\.python\.org\/pypy\/versions\.json/));
+  await assert.rejects(
+    () => setupPythonAction.main(job({ "python-version": "pypy3.10" }).run),
+    failsWith(
+      /^pypy3\.10 is not installed on this machine \(the tool cache has no matching PyPy\), and --offline forbids downloading it\. Run without --offline to download it from https:\/\/downloads\.python\.org\/pypy\/versions\.json/,
+    ),
+  );
   await assert.rejects(() => setupPythonAction.main(job({ "python-version": "graalpy-24.1" }).run), failsWith(/GraalPy is not supported/));
-  await assert.rejects(() => setupPythonAction.main(job({ "python-version": "3.x", architecture: "s390x" }).run), failsWith(/architecture s390x is not available/));
+  await assert.rejects(
+    () => setupPythonAction.main(job({ "python-version": "3.x", architecture: "s390x" }).run),
+    failsWith(/architecture s390x is not available/),
+  );
 });
 
 test("update-environment false creates the venv and sets outputs without touching PATH", async (t) => {

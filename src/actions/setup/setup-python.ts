@@ -89,11 +89,17 @@ function exportEnvironment(run: BuiltinRun, base: InstalledPython, venvDir: stri
 function userPipConfig(): string | undefined {
   const home = machineHome();
   const xdg = process.env["XDG_CONFIG_HOME"] || join(home, ".config");
-  return [join(xdg, "pip", "pip.conf"), join(home, "Library", "Application Support", "pip", "pip.conf"), join(home, ".pip", "pip.conf")].find((p) => existsSync(p));
+  return [join(xdg, "pip", "pip.conf"), join(home, "Library", "Application Support", "pip", "pip.conf"), join(home, ".pip", "pip.conf")].find((p) =>
+    existsSync(p),
+  );
 }
 
 /** The interpreter a version names, and the label the action reports for it. */
-async function interpreterFor(run: BuiltinRun, version: string, interpreters: InstalledPython[]): Promise<{ base: InstalledPython; label: string; kind: string }> {
+async function interpreterFor(
+  run: BuiltinRun,
+  version: string,
+  interpreters: InstalledPython[],
+): Promise<{ base: InstalledPython; label: string; kind: string }> {
   if (version.startsWith("graalpy")) throw new BuiltinFailure(`${version}: GraalPy is not supported by tierci's setup-python; use a CPython or PyPy version`);
   const checkLatest = booleanInput(run, "check-latest");
   const allowPrereleases = booleanInput(run, "allow-prereleases");
@@ -103,7 +109,8 @@ async function interpreterFor(run: BuiltinRun, version: string, interpreters: In
     if (!base) throw new BuiltinFailure(`the PyPy in ${pypy.dir} does not run, or cannot make a virtual environment`);
     return { base, label: `pypy${pypy.pythonVersion}-${pypy.pypyVersion}`, kind: "PyPy" };
   }
-  if (version.startsWith("2")) run.warning("The support for python 2.7 was removed on June 19, 2023. Related issue: https://github.com/actions/setup-python/issues/672");
+  if (version.startsWith("2"))
+    run.warning("The support for python 2.7 was removed on June 19, 2023. Related issue: https://github.com/actions/setup-python/issues/672");
   const request = pythonRequest(version, allowPrereleases, booleanInput(run, "freethreaded"));
   const base = await acquirePython(run, { request, arch: arch(), checkLatest }, interpreters);
   return { base, label: `${base.version}${base.freethreaded ? "t" : ""}`, kind: "CPython" };
@@ -112,7 +119,10 @@ async function interpreterFor(run: BuiltinRun, version: string, interpreters: In
 async function setUp(run: BuiltinRun, version: string, interpreters: InstalledPython[], updateEnvironment: boolean): Promise<string> {
   const { base, label, kind } = await interpreterFor(run, version, interpreters);
   const venv = await createVenv(base, jobToolDir(run, `venv-${label}`), run.signal);
-  const how = venv.seeded === "existing" ? "reused from an earlier step" : `created in ${venv.ms} ms, pip ${venv.seeded === "copied" ? "copied from the interpreter" : "installed by ensurepip"}`;
+  const how =
+    venv.seeded === "existing"
+      ? "reused from an earlier step"
+      : `created in ${venv.ms} ms, pip ${venv.seeded === "copied" ? "copied from the interpreter" : "installed by ensurepip"}`;
   run.log(`Python ${label} from ${base.executable} (${base.source}); virtual environment ${venv.dir} (${how})`);
   // A job's HOME is its own, so pip would miss the index and links the user configured for
   // the machine, which a self-hosted runner's pip reads; the venv's site configuration
@@ -127,9 +137,15 @@ async function setUp(run: BuiltinRun, version: string, interpreters: InstalledPy
   run.setOutput("python-path", venv.python);
   const pipVersion = run.inputs["pip-version"] ?? "";
   if (pipVersion) {
-    if (!/^\d+(\.\d+)?(\.\d+)?$/.test(pipVersion)) throw new BuiltinFailure(`Invalid pip-version "${pipVersion}". Please specify a version in the format major[.minor][.patch].`);
+    if (!/^\d+(\.\d+)?(\.\d+)?$/.test(pipVersion))
+      throw new BuiltinFailure(`Invalid pip-version "${pipVersion}". Please specify a version in the format major[.minor][.patch].`);
     run.log(`pip-version input is specified. Installing pip version ${pipVersion}`);
-    await execLogged(run, venv.python, ["-m", "pip", "install", "--upgrade", `pip==${pipVersion}`, "--disable-pip-version-check", "--no-warn-script-location"], { env: { ...run.env } });
+    await execLogged(
+      run,
+      venv.python,
+      ["-m", "pip", "install", "--upgrade", `pip==${pipVersion}`, "--disable-pip-version-check", "--no-warn-script-location"],
+      { env: { ...run.env } },
+    );
   }
   run.log(`Successfully set up ${kind} (${label})`);
   return label;
@@ -152,12 +168,15 @@ async function restorePipCache(run: BuiltinRun, pythonVersion: string): Promise<
   const dependencyPath = run.inputs["cache-dependency-path"] || DEFAULT_DEPENDENCY_PATH;
   let hash: string;
   try {
-    hash = hashFiles(run.workspace, ["--follow-symbolic-links", dependencyPath]) || hashFiles(run.workspace, ["--follow-symbolic-links", BACKUP_DEPENDENCY_PATH]);
+    hash =
+      hashFiles(run.workspace, ["--follow-symbolic-links", dependencyPath]) || hashFiles(run.workspace, ["--follow-symbolic-links", BACKUP_DEPENDENCY_PATH]);
   } catch (err) {
     throw new BuiltinFailure((err as Error).message);
   }
   if (!hash) {
-    throw new BuiltinFailure(`No file in ${run.workspace} matched to [${dependencyPath.split("\n").join(",")} or ${BACKUP_DEPENDENCY_PATH}], make sure you have checked out the target repository`);
+    throw new BuiltinFailure(
+      `No file in ${run.workspace} matched to [${dependencyPath.split("\n").join(",")} or ${BACKUP_DEPENDENCY_PATH}], make sure you have checked out the target repository`,
+    );
   }
   const os = await linuxOsInfo();
   const osSegment = os ? `-${os.version}-${os.name}` : "";
@@ -205,7 +224,9 @@ async function post(run: BuiltinRun): Promise<void> {
   }
   const paths = JSON.parse(pathsState) as string[];
   if (!paths.some((p) => existsSync(cachePathOf(run, p)))) {
-    run.warning(`Cache folder path is retrieved for pip but doesn't exist on disk: ${paths.join(", ")}. This likely indicates that there are no dependencies to cache. Consider removing the cache step if it is not needed.`);
+    run.warning(
+      `Cache folder path is retrieved for pip but doesn't exist on disk: ${paths.join(", ")}. This likely indicates that there are no dependencies to cache. Consider removing the cache step if it is not needed.`,
+    );
     return;
   }
   const primaryKey = run.state[STATE_PRIMARY_KEY];

@@ -48,7 +48,14 @@ function job(inputs: Record<string, string>, opts: { files?: Record<string, stri
     workspace,
     stateDir: join(root, "state"),
     inputs,
-    env: { ...host, PATH: opts.path ?? `${fakeBin}:${process.env["PATH"] ?? ""}`, HOME: join(dir, "home"), RUNNER_TOOL_CACHE: join(dir, "tool"), RUNNER_TEMP: join(dir, "temp"), RUNNER_ENVIRONMENT: "self-hosted" },
+    env: {
+      ...host,
+      PATH: opts.path ?? `${fakeBin}:${process.env["PATH"] ?? ""}`,
+      HOME: join(dir, "home"),
+      RUNNER_TOOL_CACHE: join(dir, "tool"),
+      RUNNER_TEMP: join(dir, "temp"),
+      RUNNER_ENVIRONMENT: "self-hosted",
+    },
   });
   const j: Job = { run, paths: [], exported: {}, state };
   run.addPath = (d) => j.paths.push(d);
@@ -127,7 +134,10 @@ test("enable-cache keeps uv's cache in the job's HOME and restores it in the nex
   const post = job({ "enable-cache": "true" }, { files, state: first.state });
   Object.assign(post.run, { env: first.run.env, workspace: first.run.workspace });
   await setupUvAction.post?.(post.run);
-  assert.ok(post.run.logs.some((l) => l.startsWith("uv cache saved with key")), post.run.logs.join("\n"));
+  assert.ok(
+    post.run.logs.some((l) => l.startsWith("uv cache saved with key")),
+    post.run.logs.join("\n"),
+  );
 
   const second = job({ "enable-cache": "true" }, { files });
   await setupUvAction.main(second.run);
@@ -142,7 +152,14 @@ test("enable-cache auto is off on tierci's self-hosted jobs", async () => {
   assert.equal(j.exported["UV_CACHE_DIR"], undefined);
 });
 
-test("without uv on the machine the step fails and says how to install it", { skip: findUv("", machineHome()) !== undefined && "uv is installed in this machine's home" }, async () => {
-  const j = job({}, { path: "/nonexistent" });
-  await assert.rejects(() => setupUvAction.main(j.run), (err: Error) => err instanceof BuiltinFailure && /uv was not found on this machine.*pip install uv/.test(err.message));
-});
+test(
+  "without uv on the machine the step fails and says how to install it",
+  { skip: findUv("", machineHome()) !== undefined && "uv is installed in this machine's home" },
+  async () => {
+    const j = job({}, { path: "/nonexistent" });
+    await assert.rejects(
+      () => setupUvAction.main(j.run),
+      (err: Error) => err instanceof BuiltinFailure && /uv was not found on this machine.*pip install uv/.test(err.message),
+    );
+  },
+);

@@ -25,7 +25,15 @@ const STATE_UV_VERSION = "uv-version";
 
 const CACHE_VERSION = "2";
 
-const DEFAULT_CACHE_DEPENDENCY_GLOB = ["**/*requirements*.txt", "**/*requirements*.in", "**/*constraints*.txt", "**/*constraints*.in", "**/pyproject.toml", "**/uv.lock", "**/*.py.lock"].join("\n");
+const DEFAULT_CACHE_DEPENDENCY_GLOB = [
+  "**/*requirements*.txt",
+  "**/*requirements*.in",
+  "**/*constraints*.txt",
+  "**/*constraints*.in",
+  "**/pyproject.toml",
+  "**/uv.lock",
+  "**/*.py.lock",
+].join("\n");
 
 function versionRequest(run: BuiltinRun, workingDirectory: string): { specifier: string; source: string } {
   const input = run.inputs["version"] ?? "";
@@ -104,12 +112,18 @@ async function computeKey(run: BuiltinRun, python: string, workingDirectory: str
     } catch (err) {
       throw new BuiltinFailure((err as Error).message);
     }
-    if (hash === "-") run.warning(`No file matched to [${glob.split("\n").join(",")}]. The cache will never get invalidated. Make sure you have checked out the target repository and configured the cache-dependency-glob input correctly.`);
+    if (hash === "-")
+      run.warning(
+        `No file matched to [${glob.split("\n").join(",")}]. The cache will never get invalidated. Make sure you have checked out the target repository and configured the cache-dependency-glob input correctly.`,
+      );
   }
   if (hash === "-") hash = "-no-dependency-glob";
   const suffix = run.inputs["cache-suffix"] ? `-${encodeURIComponent(run.inputs["cache-suffix"])}` : "";
-  const arch = ({ arm64: "aarch64", ia32: "i686", x64: "x86_64", ppc64: "powerpc64le", s390x: "s390x", riscv64: "riscv64gc" } as Record<string, string>)[process.arch] ?? process.arch;
-  let platform = ({ darwin: "apple-darwin", linux: "unknown-linux-gnu", win32: "pc-windows-msvc" } as Record<string, string>)[process.platform] ?? process.platform;
+  const arch =
+    ({ arm64: "aarch64", ia32: "i686", x64: "x86_64", ppc64: "powerpc64le", s390x: "s390x", riscv64: "riscv64gc" } as Record<string, string>)[process.arch] ??
+    process.arch;
+  let platform =
+    ({ darwin: "apple-darwin", linux: "unknown-linux-gnu", win32: "pc-windows-msvc" } as Record<string, string>)[process.platform] ?? process.platform;
   if (platform === "unknown-linux-gnu") {
     const ldd = await execTool("ldd", ["--version"]);
     if (`${ldd.stdout}${ldd.stderr}`.includes("musl")) platform = "unknown-linux-musl";
@@ -145,14 +159,19 @@ async function main(run: BuiltinRun): Promise<void> {
   }
   const found = findUv(run.env["PATH"] ?? "");
   if (!found) {
-    throw new BuiltinFailure("uv was not found on this machine (PATH, ~/.local/bin, ~/.cargo/bin). tierci uses the uv installed on the machine and downloads nothing; install it, e.g. `pip install uv`, `pipx install uv` or `curl -LsSf https://astral.sh/uv/install.sh | sh`");
+    throw new BuiltinFailure(
+      "uv was not found on this machine (PATH, ~/.local/bin, ~/.cargo/bin). tierci uses the uv installed on the machine and downloads nothing; install it, e.g. `pip install uv`, `pipx install uv` or `curl -LsSf https://astral.sh/uv/install.sh | sh`",
+    );
   }
   const versionOutput = await execTool(found, ["--version"], { signal: run.signal });
   const version = parseUvVersion(versionOutput.stdout);
   if (versionOutput.code !== 0 || !version) throw new BuiltinFailure(`${found} --version failed: ${(versionOutput.stderr || versionOutput.stdout).trim()}`);
   const request = versionRequest(run, workingDirectory);
   const satisfied = uvVersionSatisfies(version, request.specifier);
-  if (satisfied === false) run.warning(`uv ${version} (${found}) does not match '${request.specifier}' from ${request.source}; tierci uses the uv installed on this machine and downloads nothing`);
+  if (satisfied === false)
+    run.warning(
+      `uv ${version} (${found}) does not match '${request.specifier}' from ${request.source}; tierci uses the uv installed on this machine and downloads nothing`,
+    );
   else if (satisfied === undefined) run.log(`Cannot tell whether uv ${version} matches '${request.specifier}' from ${request.source}; using it`);
   if ((run.inputs["checksum"] ?? "") !== "") run.log("checksum: ignored, nothing is downloaded");
 
@@ -169,7 +188,12 @@ async function main(run: BuiltinRun): Promise<void> {
   };
   const toolBinDir = run.inputs["tool-bin-dir"] ? resolve(workingDirectory, run.inputs["tool-bin-dir"].replace(/^~/, run.env["HOME"] ?? "~")) : undefined;
   if (toolBinDir) exportVariable("UV_TOOL_BIN_DIR", toolBinDir);
-  if (!noModifyPath) addPath(toolBinDir ?? run.env["XDG_BIN_HOME"] ?? (run.env["XDG_DATA_HOME"] ? `${run.env["XDG_DATA_HOME"]}/../bin` : join(run.env["HOME"] ?? machineHome(), ".local", "bin")));
+  if (!noModifyPath)
+    addPath(
+      toolBinDir ??
+        run.env["XDG_BIN_HOME"] ??
+        (run.env["XDG_DATA_HOME"] ? `${run.env["XDG_DATA_HOME"]}/../bin` : join(run.env["HOME"] ?? machineHome(), ".local", "bin")),
+    );
   const bin = await linkUv(run, found, version);
   const uv = join(bin, "uv");
   run.setOutput("uv-path", uv);
@@ -263,7 +287,9 @@ async function post(run: BuiltinRun): Promise<void> {
       run.log("No cacheable uv cache paths were found. Ignoring because ignore-nothing-to-cache is enabled.");
       return;
     }
-    throw new BuiltinFailure(`Cache path ${path} does not exist on disk. This likely indicates that there are no dependencies to cache. Consider disabling the cache input if it is not needed.`);
+    throw new BuiltinFailure(
+      `Cache path ${path} does not exist on disk. This likely indicates that there are no dependencies to cache. Consider disabling the cache input if it is not needed.`,
+    );
   }
   run.log(`Including uv cache path: ${path}`);
   const saved = await saveCache(run, { key, paths: [spec] });

@@ -110,7 +110,10 @@ function xrange(op: string, p: Partial): Comparator[] | null {
     switch (op) {
       case "":
       case "=":
-        return [{ op: ">=", version: lo }, { op: "<", version: hi }];
+        return [
+          { op: ">=", version: lo },
+          { op: "<", version: hi },
+        ];
       case ">":
         return [{ op: ">=", version: minor === undefined ? v(major + 1, 0, 0) : v(major, minor + 1, 0) }];
       case ">=":
@@ -130,27 +133,44 @@ function xrange(op: string, p: Partial): Comparator[] | null {
 function tilde(p: Partial): Comparator[] {
   const { major, minor, patch } = p;
   if (major === undefined) return [];
-  if (minor === undefined) return [{ op: ">=", version: v(major, 0, 0) }, { op: "<", version: floor(major + 1, 0, 0) }];
-  return [{ op: ">=", version: v(major, minor, patch ?? 0, p.prerelease) }, { op: "<", version: floor(major, minor + 1, 0) }];
+  if (minor === undefined)
+    return [
+      { op: ">=", version: v(major, 0, 0) },
+      { op: "<", version: floor(major + 1, 0, 0) },
+    ];
+  return [
+    { op: ">=", version: v(major, minor, patch ?? 0, p.prerelease) },
+    { op: "<", version: floor(major, minor + 1, 0) },
+  ];
 }
 
 function caret(p: Partial): Comparator[] {
   const { major, minor, patch } = p;
   if (major === undefined) return [];
-  if (minor === undefined) return [{ op: ">=", version: v(major, 0, 0) }, { op: "<", version: floor(major + 1, 0, 0) }];
+  if (minor === undefined)
+    return [
+      { op: ">=", version: v(major, 0, 0) },
+      { op: "<", version: floor(major + 1, 0, 0) },
+    ];
   const lo = v(major, minor, patch ?? 0, p.prerelease);
   let hi: SemVer;
   if (major > 0) hi = floor(major + 1, 0, 0);
   else if (minor > 0 || patch === undefined) hi = floor(0, minor + 1, 0);
   else hi = floor(0, 0, patch + 1);
-  return [{ op: ">=", version: lo }, { op: "<", version: hi }];
+  return [
+    { op: ">=", version: lo },
+    { op: "<", version: hi },
+  ];
 }
 
 function hyphen(fromText: string, toText: string, loose: boolean): Comparator[] | null {
   const from = parsePartial(fromText, loose);
   const to = parsePartial(toText, loose);
   if (!from || !to) return null;
-  const lower = from.major === undefined ? [] : [{ op: ">=" as const, version: v(from.major, from.minor ?? 0, from.patch ?? 0, from.patch === undefined ? [] : from.prerelease) }];
+  const lower =
+    from.major === undefined
+      ? []
+      : [{ op: ">=" as const, version: v(from.major, from.minor ?? 0, from.patch ?? 0, from.patch === undefined ? [] : from.prerelease) }];
   let upper: Comparator[] = [];
   if (to.major !== undefined) {
     if (to.minor === undefined) upper = [{ op: "<", version: floor(to.major + 1, 0, 0) }];
@@ -219,7 +239,9 @@ function test(c: Comparator, version: SemVer): boolean {
 function setSatisfied(set: Comparator[], version: SemVer): boolean {
   if (!set.every((c) => test(c, version))) return false;
   if (version.prerelease.length === 0) return true;
-  return set.some((c) => c.version.prerelease.length > 0 && c.version.major === version.major && c.version.minor === version.minor && c.version.patch === version.patch);
+  return set.some(
+    (c) => c.version.prerelease.length > 0 && c.version.major === version.major && c.version.minor === version.minor && c.version.patch === version.patch,
+  );
 }
 
 export function satisfies(version: SemVer, range: Range): boolean {

@@ -76,7 +76,9 @@ export async function artifactsLsCommand(out: Out, ref: string, opts: ArtifactsO
   const width = Math.max(4, ...artifacts.map((a) => a.name.length));
   out.log(style.bold(`${"NAME".padEnd(width)}  ${"SIZE".padStart(10)}  ${"FILES".padStart(5)}  ${"EXPIRES".padEnd(19)}  JOB`));
   for (const a of artifacts) {
-    out.log(`${a.name.padEnd(width)}  ${size(a.size).padStart(10)}  ${String(a.files.length).padStart(5)}  ${a.expires.replace("T", " ").slice(0, 19)}  ${a.job}`);
+    out.log(
+      `${a.name.padEnd(width)}  ${size(a.size).padStart(10)}  ${String(a.files.length).padStart(5)}  ${a.expires.replace("T", " ").slice(0, 19)}  ${a.job}`,
+    );
   }
   return 0;
 }

@@ -51,13 +51,17 @@ function table(out: Out, entries: CacheEntry[]): void {
   const scopeWidth = Math.max(5, ...entries.map((e) => e.scope.length));
   out.log(style.bold(`${"KEY".padEnd(keyWidth)}  ${"SCOPE".padEnd(scopeWidth)}  ${"SIZE".padStart(8)}  ${"CREATED".padEnd(8)}  LAST USED`));
   for (const e of entries) {
-    out.log(`${e.key.padEnd(keyWidth)}  ${e.scope.padEnd(scopeWidth)}  ${formatSize(e.size).padStart(8)}  ${ago(e.created, now).padEnd(8)}  ${ago(e.lastAccess, now)}`);
+    out.log(
+      `${e.key.padEnd(keyWidth)}  ${e.scope.padEnd(scopeWidth)}  ${formatSize(e.size).padStart(8)}  ${ago(e.created, now).padEnd(8)}  ${ago(e.lastAccess, now)}`,
+    );
   }
 }
 
 export async function cacheLsCommand(out: Out, opts: CacheOptions & { prefix?: string; scope?: string }): Promise<number> {
   const store = openCache(opts);
-  const entries = (await store.list()).filter((e) => (opts.prefix === undefined || e.key.startsWith(opts.prefix)) && (opts.scope === undefined || e.scope === opts.scope));
+  const entries = (await store.list()).filter(
+    (e) => (opts.prefix === undefined || e.key.startsWith(opts.prefix)) && (opts.scope === undefined || e.scope === opts.scope),
+  );
   const total = entries.reduce((n, e) => n + e.size, 0);
   if (opts.json !== undefined) writeJson(opts.json, { entries: entries.map(row), total_bytes: total, max_bytes: store.maxBytes });
   if (opts.json === "-") return 0;
@@ -77,7 +81,9 @@ export async function cacheRmCommand(out: Out, key: string | undefined, opts: Ca
   if (opts.json !== undefined) writeJson(opts.json, { removed: removed.map(row) });
   if (opts.json === "-") return removed.length > 0 ? 0 : 1;
   if (removed.length === 0) {
-    out.err(`tierci: no cache entry ${key !== undefined ? `with key '${key}'` : `whose key starts with '${opts.prefix}'`}${opts.scope ? ` in ${opts.scope}` : ""}`);
+    out.err(
+      `tierci: no cache entry ${key !== undefined ? `with key '${key}'` : `whose key starts with '${opts.prefix}'`}${opts.scope ? ` in ${opts.scope}` : ""}`,
+    );
     return 1;
   }
   for (const e of removed) out.log(`removed ${e.key} (${e.scope}, ${formatSize(e.size)})`);
@@ -102,15 +108,31 @@ export async function cachePruneCommand(out: Out, opts: CacheOptions & { maxSize
   const toolRoot = toolCacheRoot();
   const tools = await pruneToolCache(toolRoot, { maxIdleMs: maxIdleMs ?? DEFAULT_MAX_IDLE_MS });
   if (opts.json !== undefined) {
-    writeJson(opts.json, { removed: result.entries.map(row), blobs_removed: result.blobs, bytes_freed: result.bytes, tool_cache: toolRoot, tools_removed: tools.removed.map(toolRow), tool_bytes_freed: tools.bytes });
+    writeJson(opts.json, {
+      removed: result.entries.map(row),
+      blobs_removed: result.blobs,
+      bytes_freed: result.bytes,
+      tool_cache: toolRoot,
+      tools_removed: tools.removed.map(toolRow),
+      tool_bytes_freed: tools.bytes,
+    });
   }
   if (opts.json === "-") return 0;
   const now = Date.now();
   for (const e of result.entries) out.log(`removed ${e.key} (${e.scope}, ${formatSize(e.size)}, last used ${ago(e.lastAccess, now)})`);
   out.log(`${result.entries.length} entries removed; ${result.blobs} unreferenced blobs deleted (${formatSize(result.bytes)} freed)`);
-  for (const t of tools.removed) out.log(`removed tool ${t.tool} ${t.version} (${t.arch}, ${formatSize(t.bytes)}, ${t.lastUsed === null ? "never finished installing" : `last used ${ago(t.lastUsed, now)}`})`);
+  for (const t of tools.removed)
+    out.log(
+      `removed tool ${t.tool} ${t.version} (${t.arch}, ${formatSize(t.bytes)}, ${t.lastUsed === null ? "never finished installing" : `last used ${ago(t.lastUsed, now)}`})`,
+    );
   out.log(`${tools.removed.length} tool versions removed from ${toolRoot} (${formatSize(tools.bytes)} freed)`);
   return 0;
 }
 
-const toolRow = (t: PrunedTool) => ({ tool: t.tool, version: t.version, arch: t.arch, bytes: t.bytes, last_used_at: t.lastUsed === null ? null : new Date(t.lastUsed).toISOString() });
+const toolRow = (t: PrunedTool) => ({
+  tool: t.tool,
+  version: t.version,
+  arch: t.arch,
+  bytes: t.bytes,
+  last_used_at: t.lastUsed === null ? null : new Date(t.lastUsed).toISOString(),
+});

@@ -66,7 +66,12 @@ function fromStore(runRef: string | undefined, opts: CoverageCommandOptions): So
  * Patch coverage needs git; without it (or without a base) it is left out, unless it was asked
  * for, and then that is an error.
  */
-function patchOf(root: string, files: FileCoverage[], opts: CoverageCommandOptions, required: boolean): { changed: ChangedLines; patch: PatchCoverage } | undefined {
+function patchOf(
+  root: string,
+  files: FileCoverage[],
+  opts: CoverageCommandOptions,
+  required: boolean,
+): { changed: ChangedLines; patch: PatchCoverage } | undefined {
   try {
     const paths = new Set(files.map((f) => f.path));
     const changed = changedLines(root, opts.base, (path) => paths.has(path));
@@ -124,12 +129,21 @@ function missingLines(f: FileCoverage): string {
 
 function render(out: Out, root: string, source: Source, totals: CoverageTotals, patched: ReturnType<typeof patchOf>, gates: Gate[]): void {
   const from = source.run === null ? source.file : `run #${source.run.number} (${source.run.ref} ${source.run.sha.slice(0, 10)})`;
-  out.log(style.bold(`coverage of ${from}: ${formatPercent(totals.line_rate)} of ${totals.lines_valid} lines`) + (totals.branch_rate === null ? "" : style.dim(`, ${formatPercent(totals.branch_rate)} of ${totals.branches_valid} branches`)));
+  out.log(
+    style.bold(`coverage of ${from}: ${formatPercent(totals.line_rate)} of ${totals.lines_valid} lines`) +
+      (totals.branch_rate === null ? "" : style.dim(`, ${formatPercent(totals.branch_rate)} of ${totals.branches_valid} branches`)),
+  );
   printTable(
     out,
     [{ title: "FILE" }, { title: "LINES", right: true }, { title: "COVERED", right: true }, { title: "COVER", right: true }, { title: "MISSING" }],
     [
-      ...source.files.map((f) => [f.path, String(f.linesValid), String(f.linesCovered), formatPercent(f.linesValid === 0 ? null : f.linesCovered / f.linesValid), missingLines(f)]),
+      ...source.files.map((f) => [
+        f.path,
+        String(f.linesValid),
+        String(f.linesCovered),
+        formatPercent(f.linesValid === 0 ? null : f.linesCovered / f.linesValid),
+        missingLines(f),
+      ]),
       ["TOTAL", String(totals.lines_valid), String(totals.lines_covered), formatPercent(totals.line_rate), ""],
     ],
   );
@@ -143,10 +157,21 @@ function render(out: Out, root: string, source: Source, totals: CoverageTotals, 
     if (patch.line_rate === null) {
       out.log(style.bold(`patch coverage against ${base}: no executable lines changed`) + style.dim(` (${patch.lines_changed} lines changed)`));
     } else {
-      out.log(style.bold(`patch coverage against ${base}: ${formatPercent(patch.line_rate)}, ${patch.lines_covered} of ${patch.lines_executable} changed executable lines ran`));
+      out.log(
+        style.bold(
+          `patch coverage against ${base}: ${formatPercent(patch.line_rate)}, ${patch.lines_covered} of ${patch.lines_executable} changed executable lines ran`,
+        ),
+      );
       printTable(
         out,
-        [{ title: "FILE" }, { title: "CHANGED", right: true }, { title: "EXECUTABLE", right: true }, { title: "COVERED", right: true }, { title: "COVER", right: true }, { title: "MISSING" }],
+        [
+          { title: "FILE" },
+          { title: "CHANGED", right: true },
+          { title: "EXECUTABLE", right: true },
+          { title: "COVERED", right: true },
+          { title: "COVER", right: true },
+          { title: "MISSING" },
+        ],
         patch.files.map((f) => [f.path, String(f.changed), String(f.executable), String(f.covered), formatPercent(f.line_rate), encodeLines(f.missing)]),
       );
     }

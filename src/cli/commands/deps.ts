@@ -70,7 +70,12 @@ export function depsAuditCommand(out: Out, opts: AuditCliOptions): number {
   const ignored = result.ignored > 0 ? `, ${result.ignored} ignored` : "";
   if (result.files.length === 0) out.log(`no dependency files found in ${resolve(opts.repo)}`);
   else if (result.report.findings.length === 0) out.log(`${style.green("ok")}: no known vulnerabilities in ${scope}${ignored}${ages ? ` (${ages})` : ""}`);
-  else out.log(style.red(`${result.report.findings.length} known vulnerabilit${result.report.findings.length === 1 ? "y" : "ies"} in ${packages} of ${scope}${ignored}${ages ? ` (${ages})` : ""}`));
+  else
+    out.log(
+      style.red(
+        `${result.report.findings.length} known vulnerabilit${result.report.findings.length === 1 ? "y" : "ies"} in ${packages} of ${scope}${ignored}${ages ? ` (${ages})` : ""}`,
+      ),
+    );
   return gateExitCode(result.report);
 }
 
@@ -83,9 +88,11 @@ export function depsImportCommand(out: Out, paths: string[], opts: DbLocation & 
     if (!existsSync(join(stateDir, ".gitignore"))) writeFileSync(join(stateDir, ".gitignore"), "*\n");
   }
   const summary = withDatabaseErrors(() => importOsv(dir, paths));
-  if (opts.json !== undefined) writeJson(opts.json, { dir, ...summary, ecosystems: summary.ecosystems.map((s) => ({ ...s, importedAt: new Date(s.importedAt).toISOString() })) });
+  if (opts.json !== undefined)
+    writeJson(opts.json, { dir, ...summary, ecosystems: summary.ecosystems.map((s) => ({ ...s, importedAt: new Date(s.importedAt).toISOString() })) });
   if (opts.json === "-") return 0;
-  for (const s of summary.ecosystems) out.log(`${style.green("imported")} ${s.ecosystem}: ${s.advisories} advisories for ${s.packages} packages (from ${s.sources.join(", ")})`);
+  for (const s of summary.ecosystems)
+    out.log(`${style.green("imported")} ${s.ecosystem}: ${s.advisories} advisories for ${s.packages} packages (from ${s.sources.join(", ")})`);
   const skipped = [
     summary.withdrawn > 0 ? `${summary.withdrawn} withdrawn` : "",
     summary.otherEcosystems > 0 ? `${summary.otherEcosystems} for other ecosystems` : "",
@@ -122,7 +129,8 @@ export async function depsUpdateCommand(out: Out, opts: DbLocation & { ecosystem
       if (file) rmSync(file, { force: true });
     }
   }
-  if (opts.json !== undefined) writeJson(opts.json, { dir, imported: imported.map((s) => ({ ...s, importedAt: new Date(s.importedAt).toISOString() })), failed });
+  if (opts.json !== undefined)
+    writeJson(opts.json, { dir, imported: imported.map((s) => ({ ...s, importedAt: new Date(s.importedAt).toISOString() })), failed });
   out.log(`database: ${dir}`);
   return failed > 0 ? 1 : 0;
 }
@@ -159,7 +167,9 @@ export function depsStatusCommand(out: Out, opts: DbLocation & { maxAge: string;
   for (const s of statuses) {
     const stale = ageDays(s, now) > maxAgeDays ? style.yellow(` stale (over ${maxAgeDays} days)`) : "";
     const newest = s.newestModified ? `, newest record ${s.newestModified.slice(0, 10)}` : "";
-    out.log(`${s.ecosystem.padEnd(5)} ${String(s.advisories).padStart(7)} advisories ${String(s.packages).padStart(7)} packages  ${describeAge(s, now)}${newest}${stale}`);
+    out.log(
+      `${s.ecosystem.padEnd(5)} ${String(s.advisories).padStart(7)} advisories ${String(s.packages).padStart(7)} packages  ${describeAge(s, now)}${newest}${stale}`,
+    );
   }
   return 0;
 }

@@ -95,13 +95,22 @@ function render(out: Out, report: HealthReport, runs: number): void {
   if (report.flaky.length > 0) {
     printTable(
       out,
-      [{ title: "TEST" }, { title: "JOB" }, { title: "RUNS", right: true }, { title: "FAIL RATE", right: true }, { title: "LAST FLAKY" }, { title: "CLEAN PASSES", right: true }],
+      [
+        { title: "TEST" },
+        { title: "JOB" },
+        { title: "RUNS", right: true },
+        { title: "FAIL RATE", right: true },
+        { title: "LAST FLAKY" },
+        { title: "CLEAN PASSES", right: true },
+      ],
       report.flaky.map((t) => [
         label(t),
         t.job,
         String(t.runs),
         percent(t.failure_rate),
-        t.last_flaky === null ? "-" : `#${t.last_flaky.run} ${t.last_flaky.reason === "retry" ? "passed on retry" : `passed and failed on ${t.last_flaky.sha.slice(0, 10)}`}`,
+        t.last_flaky === null
+          ? "-"
+          : `#${t.last_flaky.run} ${t.last_flaky.reason === "retry" ? "passed on retry" : `passed and failed on ${t.last_flaky.sha.slice(0, 10)}`}`,
         `${t.passes_since_flaky}/${report.flaky_clear_after}`,
       ]),
     );
@@ -158,7 +167,15 @@ function render(out: Out, report: HealthReport, runs: number): void {
     duration(g.duration_p50_ms),
   ];
   out.log();
-  printTable(out, [{ title: "SUITE" }, ...groupColumns], report.suites.map((s) => [s.suite, ...groupCells(s)]));
+  printTable(
+    out,
+    [{ title: "SUITE" }, ...groupColumns],
+    report.suites.map((s) => [s.suite, ...groupCells(s)]),
+  );
   out.log();
-  printTable(out, [{ title: "JOB" }, ...groupColumns], report.jobs.map((j) => [`${j.workflow} / ${j.job}`, ...groupCells(j)]));
+  printTable(
+    out,
+    [{ title: "JOB" }, ...groupColumns],
+    report.jobs.map((j) => [`${j.workflow} / ${j.job}`, ...groupCells(j)]),
+  );
 }

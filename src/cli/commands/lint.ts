@@ -24,8 +24,20 @@ function promoted(d: Diagnostic): boolean {
 
 /** Validation problems and policy findings in one SARIF log, so code scanning shows both. */
 function sarifReport(diagnostics: Diagnostic[], findings: Finding[]): GateReport {
-  const validation: Finding[] = diagnostics.map((d) => ({ ruleId: d.rule, severity: d.severity, message: d.message, file: d.file, line: d.line, col: d.col, hint: d.hint }));
-  const validationRules: RuleInfo[] = [...new Set(diagnostics.map((d) => d.rule))].map((id) => ({ id, description: `workflow validation: ${id}`, severity: "error" }));
+  const validation: Finding[] = diagnostics.map((d) => ({
+    ruleId: d.rule,
+    severity: d.severity,
+    message: d.message,
+    file: d.file,
+    line: d.line,
+    col: d.col,
+    hint: d.hint,
+  }));
+  const validationRules: RuleInfo[] = [...new Set(diagnostics.map((d) => d.rule))].map((id) => ({
+    id,
+    description: `workflow validation: ${id}`,
+    severity: "error",
+  }));
   return { gate: "workflow-policy", rules: [...POLICY_RULES, ...validationRules], findings: [...validation, ...findings] };
 }
 
@@ -50,9 +62,13 @@ export async function lintCommand(out: Out, opts: LintOptions): Promise<number> 
   for (const f of findings) out.err(formatFinding(f));
   const invalid = hasErrors(diagnostics);
   if (findings.length > 0) {
-    out.err(`${findings.length} policy finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s); silence one with a '# tierci: ignore[rule-id]' comment on its line`);
+    out.err(
+      `${findings.length} policy finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s); silence one with a '# tierci: ignore[rule-id]' comment on its line`,
+    );
   } else if (!invalid && opts.json !== "-" && opts.sarif !== "-") {
-    out.log(`${style.green("ok")}: ${repo.byPath.size} workflow file(s)${repo.tiersFile ? ` and ${repo.tiersFile}` : ""} are valid and meet the workflow policy`);
+    out.log(
+      `${style.green("ok")}: ${repo.byPath.size} workflow file(s)${repo.tiersFile ? ` and ${repo.tiersFile}` : ""} are valid and meet the workflow policy`,
+    );
   }
   if (invalid) return 2;
   return findings.length > 0 ? 1 : 0;

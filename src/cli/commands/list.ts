@@ -20,19 +20,21 @@ function rows(repo: Repository): ListRow[] {
     tier.workflows.flatMap((f) => {
       const w = byFile.get(f);
       if (!w) return [];
-      return [{
-        tier: tier.name,
-        file: w.path,
-        workflow: w.name,
-        events: w.triggers.map((t) => t.event),
-        jobs: w.jobs.map((j) => ({
-          id: j.id,
-          name: j.name ?? j.id,
-          needs: j.needs,
-          matrix: j.strategy?.matrix !== undefined,
-          ...(j.uses ? { uses: j.uses } : {}),
-        })),
-      }];
+      return [
+        {
+          tier: tier.name,
+          file: w.path,
+          workflow: w.name,
+          events: w.triggers.map((t) => t.event),
+          jobs: w.jobs.map((j) => ({
+            id: j.id,
+            name: j.name ?? j.id,
+            needs: j.needs,
+            matrix: j.strategy?.matrix !== undefined,
+            ...(j.uses ? { uses: j.uses } : {}),
+          })),
+        },
+      ];
     }),
   );
 }
@@ -47,7 +49,11 @@ export async function listCommand(out: Out, opts: ListOptions): Promise<number> 
     r.jobs.map((j) => [r.tier, r.workflow, `${j.id}${j.matrix ? " [matrix]" : ""}${j.uses ? ` -> ${j.uses}` : ""}`, r.events.join(","), r.file]),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   out.log(style.bold(fmt(header)));
   for (const l of lines) out.log(fmt(l));
   return 0;

@@ -64,7 +64,10 @@ export async function notifyCommand(out: Out, o: NotifyOptions, input: string): 
   }
   const pusher = process.env["GL_USERNAME"] ?? process.env["USER"] ?? "git";
   let failed = 0;
-  for (const line of input.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of input
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [before = "", after = "", ref = ""] = line.split(/\s+/);
     if (!/^[0-9a-f]{40}$/.test(before) || !/^[0-9a-f]{40}$/.test(after) || !ref.startsWith("refs/")) {
       out.err(`tierci notify: expected 'OLD NEW REF' lines from git, got '${line}'`);

@@ -1,6 +1,15 @@
 import { join } from "node:path";
 import { writeGateOutputs } from "../../gates/output.js";
-import { DEFAULT_PACK, decisionExitCode, policyCheck, PolicyPackError, policyGateReport, policyJson, type PolicyFinding, type PolicyRun } from "../../gates/policy/index.js";
+import {
+  DEFAULT_PACK,
+  decisionExitCode,
+  policyCheck,
+  PolicyPackError,
+  policyGateReport,
+  policyJson,
+  type PolicyFinding,
+  type PolicyRun,
+} from "../../gates/policy/index.js";
 import { style, writeJson, type Out } from "../output.js";
 
 export interface PolicyCheckCliOptions {

@@ -30,7 +30,16 @@ export function reportCommand(out: Out, runRef: string, opts: ReportOptions): nu
       .filter((t) => t.runId === run.id && (t.status === "failed" || t.status === "error"))
       .map((t) => ({ job: jobs.get(t.jobRowId) ?? t.jobName, suite: t.classname ?? t.suite, name: t.name, ...(t.message ? { message: t.message } : {}) }));
     const html = renderHtmlReport({
-      run: { number: run.number, event: run.event, ref: run.ref, sha: run.sha, actor: run.actor, repository: summary.repository, startedAt: run.startedAt, finishedAt: run.finishedAt },
+      run: {
+        number: run.number,
+        event: run.event,
+        ref: run.ref,
+        sha: run.sha,
+        actor: run.actor,
+        repository: summary.repository,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+      },
       summary,
       failingTests,
       coverageFiles: store.coverageOf(run.id).map((f) => ({ path: f.path, linesValid: f.linesValid, linesCovered: f.linesCovered })),

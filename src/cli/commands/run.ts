@@ -97,12 +97,20 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
   // Made when the first job is scheduled, so nothing is drawn while loading and planning.
   let shown: Progress | undefined;
   const progress = (): Progress =>
-    (shown ??= process.stdout.isTTY && opts.json !== "-" ? new TreeProgress(process.stdout) : new PlainProgress(opts.json === "-" ? { log: out.err, err: out.err } : out));
+    (shown ??=
+      process.stdout.isTTY && opts.json !== "-"
+        ? new TreeProgress(process.stdout)
+        : new PlainProgress(opts.json === "-" ? { log: out.err, err: out.err } : out));
   let result;
   try {
     const input = readSecrets(opts.secret, opts.secretFile, process.env);
     hideSecretSources(input, "tierci run");
-    if (input.onCommandLine) out.err(style.yellow("warning: --secret NAME=VALUE shows the value to every process of this user until tierci hides it; prefer --secret NAME (from the environment) or --secret-file"));
+    if (input.onCommandLine)
+      out.err(
+        style.yellow(
+          "warning: --secret NAME=VALUE shows the value to every process of this user until tierci hides it; prefer --secret NAME (from the environment) or --secret-file",
+        ),
+      );
     const req = pipelineRequest(opts, input.secrets, interrupt.signal);
     result = await orRefuse(out, () =>
       runPipeline(req, {
@@ -136,6 +144,8 @@ export async function runCommand(out: Out, opts: RunOptions): Promise<number> {
     const level = a.level === "error" ? style.red("error") : style.yellow("warning");
     say(`  ${level} ${a.file ? `${a.file}${a.line ? `:${a.line}` : ""}: ` : ""}${a.message} ${style.dim(`(${describeJobs(a.jobs)})`)}`);
   }
-  say(`${mark(outcome.conclusion)} run #${result.runNumber} ${outcome.conclusion}; logs: tierci logs ${result.runNumber}${opts.repo !== "." ? ` --repo ${opts.repo}` : ""}`);
+  say(
+    `${mark(outcome.conclusion)} run #${result.runNumber} ${outcome.conclusion}; logs: tierci logs ${result.runNumber}${opts.repo !== "." ? ` --repo ${opts.repo}` : ""}`,
+  );
   return outcome.conclusion === "success" ? 0 : 1;
 }

@@ -42,14 +42,23 @@ export async function runsPruneCommand(out: Out, opts: PruneCommandOptions): Pro
   const stateDir = resolve(opts.stateDir ?? join(resolve(opts.repo), ".tierci"));
   const dryRun = opts.dryRun === true;
   return withStoreAsync(opts, async (store, root) => {
-    const runs = store.prune({ ...(opts.all === true ? {} : { repoRoot: root }), ...(keep !== undefined ? { keep } : {}), ...(startedBefore !== undefined ? { startedBefore } : {}), dryRun });
+    const runs = store.prune({
+      ...(opts.all === true ? {} : { repoRoot: root }),
+      ...(keep !== undefined ? { keep } : {}),
+      ...(startedBefore !== undefined ? { startedBefore } : {}),
+      dryRun,
+    });
     const removed: { run: RunRecord; artifacts: number; bytes: number }[] = [];
     for (const run of runs) {
       // The run's rows are gone (or, in a dry run, would be): its artifacts go with them.
       const artifacts = dryRun ? [] : await removeRunArtifacts(stateDir, run.id);
       removed.push({ run, artifacts: artifacts.length, bytes: artifacts.reduce((n, a) => n + a.size, 0) });
     }
-    if (opts.json !== undefined) writeJson(opts.json, { dry_run: dryRun, removed: removed.map((r) => ({ id: r.run.id, number: r.run.number, started_at: r.run.startedAt, artifacts: r.artifacts, artifact_bytes: r.bytes })) });
+    if (opts.json !== undefined)
+      writeJson(opts.json, {
+        dry_run: dryRun,
+        removed: removed.map((r) => ({ id: r.run.id, number: r.run.number, started_at: r.run.startedAt, artifacts: r.artifacts, artifact_bytes: r.bytes })),
+      });
     if (opts.json === "-") return 0;
     const verb = dryRun ? "would remove" : "removed";
     for (const { run, artifacts, bytes } of removed) {
@@ -57,7 +66,11 @@ export async function runsPruneCommand(out: Out, opts: PruneCommandOptions): Pro
       const where = run.repoRoot === root ? "" : ` in ${run.repoRoot}`;
       out.log(`${verb} run #${run.number}${where} ${run.id} of ${time(run.startedAt)} (${run.conclusion ?? run.status})${what}`);
     }
-    out.log(removed.length === 0 ? "no runs to remove" : `${verb} ${removed.length} run${removed.length === 1 ? "" : "s"}${dryRun ? " (dry run: nothing was deleted)" : ""}`);
+    out.log(
+      removed.length === 0
+        ? "no runs to remove"
+        : `${verb} ${removed.length} run${removed.length === 1 ? "" : "s"}${dryRun ? " (dry run: nothing was deleted)" : ""}`,
+    );
     return 0;
   });
 }

@@ -71,7 +71,9 @@ export function runsCommand(out: Out, opts: StoreOptions & { limit: string }): n
     if (opts.json === "-") return 0;
     for (const r of runs) {
       const dur = r.finishedAt ? `${((r.finishedAt - r.startedAt) / 1000).toFixed(1)}s` : "running";
-      out.log(`${mark(r.conclusion ?? "running")} #${String(r.number).padEnd(4)} ${time(r.startedAt)}  ${r.event.padEnd(18)} ${r.ref.padEnd(24)} ${r.sha.slice(0, 10)}  ${r.conclusion ?? r.status}  ${style.dim(dur)}${noteOf(r, host)}`);
+      out.log(
+        `${mark(r.conclusion ?? "running")} #${String(r.number).padEnd(4)} ${time(r.startedAt)}  ${r.event.padEnd(18)} ${r.ref.padEnd(24)} ${r.sha.slice(0, 10)}  ${r.conclusion ?? r.status}  ${style.dim(dur)}${noteOf(r, host)}`,
+      );
     }
     if (runs.length === 0) out.log("no runs yet");
     return 0;

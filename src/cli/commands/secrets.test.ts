@@ -80,6 +80,9 @@ test("bad usage is a UsageError (exit 2)", async () => {
     ["nowhere", {}, /nowhere does not exist/],
   ];
   for (const [path, opts, message] of cases) {
-    await assert.rejects(secretsScanCommand(capture(), path, { repo: repo.dir, ...opts }), (err: unknown) => err instanceof UsageError && message.test(err.message));
+    await assert.rejects(
+      secretsScanCommand(capture(), path, { repo: repo.dir, ...opts }),
+      (err: unknown) => err instanceof UsageError && message.test(err.message),
+    );
   }
 });

@@ -29,7 +29,10 @@ function overridden(config: ServerConfig, o: ServeOptions, out: Out): ServerConf
 /** How statuses, check runs and chat messages are retried: TIERCI_FORGE_TIMEOUT, _RETRY_DELAY, _ATTEMPTS. */
 function outboxTuning(env: NodeJS.ProcessEnv, out: Out): OutboxOptions | undefined {
   const tuning: OutboxOptions = {};
-  for (const [name, key] of [["TIERCI_FORGE_TIMEOUT", "timeoutMs"], ["TIERCI_FORGE_RETRY_DELAY", "baseDelayMs"]] as const) {
+  for (const [name, key] of [
+    ["TIERCI_FORGE_TIMEOUT", "timeoutMs"],
+    ["TIERCI_FORGE_RETRY_DELAY", "baseDelayMs"],
+  ] as const) {
     const text = env[name];
     if (text === undefined) continue;
     const ms = parseDuration(text);
@@ -56,7 +59,9 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
   }
   const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
-    out.err(`tierci serve: --jobs must be a whole number of at least 1, got '${o.jobs}' (remote agents are not available yet, so the server runs every job itself)`);
+    out.err(
+      `tierci serve: --jobs must be a whole number of at least 1, got '${o.jobs}' (remote agents are not available yet, so the server runs every job itself)`,
+    );
     return 2;
   }
   const graceMs = parseDuration(o.gracePeriod);
@@ -72,7 +77,11 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
   }
   const outbox = outboxTuning(process.env, out);
   if (!outbox) return 2;
-  const server = await startServer(effective, { jobs: jobs ?? (await import("node:os")).availableParallelism(), logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" }, outbox });
+  const server = await startServer(effective, {
+    jobs: jobs ?? (await import("node:os")).availableParallelism(),
+    logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" },
+    outbox,
+  });
   out.err(`tierci serve: listening on ${server.url} (data in ${effective.data})`);
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {

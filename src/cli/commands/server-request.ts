@@ -6,7 +6,11 @@ export interface ServerResponse {
   body: unknown;
 }
 
-export async function serverRequest(server: string, path: string, opts: { token?: string; body: unknown; headers?: Record<string, string>; raw?: Buffer }): Promise<ServerResponse> {
+export async function serverRequest(
+  server: string,
+  path: string,
+  opts: { token?: string; body: unknown; headers?: Record<string, string>; raw?: Buffer },
+): Promise<ServerResponse> {
   let url: URL;
   try {
     url = new URL(path.replace(/^\/+/, ""), server.endsWith("/") ? server : `${server}/`);

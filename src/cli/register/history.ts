@@ -19,7 +19,10 @@ export const registerRuns: Registration = (program, { out, handle }) => {
     .option("--keep <n>", "keep the newest N runs")
     .option("--older-than <age>", "only runs started more than AGE ago, e.g. 30d, 2w, 12h")
     .option("--dry-run", "list what would be removed, remove nothing")
-    .option("--all", "the runs of every repository path in the database, such as those recorded before the repository was moved or copied (--keep then counts per path)")
+    .option(
+      "--all",
+      "the runs of every repository path in the database, such as those recorded before the repository was moved or copied (--keep then counts per path)",
+    )
     // The options `runs` declares are parsed wherever they stand on the command line, so they are read from it.
     .action(handle(async (_o, cmd) => (await import("../commands/runs-prune.js")).runsPruneCommand(out, cmd.optsWithGlobals())));
 };
@@ -35,11 +38,7 @@ export const registerLogs: Registration = (program, { out, handle }) => {
 };
 
 function artifactOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
-  return cmd
-    .addOption(repoOption())
-    .addOption(stateDirOption())
-    .addOption(dbOption("the run database, to name a run by id"))
-    .addOption(jsonOption());
+  return cmd.addOption(repoOption()).addOption(stateDirOption()).addOption(dbOption("the run database, to name a run by id")).addOption(jsonOption());
 }
 
 export const registerArtifacts: Registration = (program, { out, handle }) => {

@@ -27,7 +27,10 @@ export const registerLint: Registration = (program, { out, handle }) => {
     .addOption(jsonOption())
     .addOption(sarifOption("write validation problems and policy findings as SARIF to FILE ('-' for standard output)"))
     .option("--strict", "report policy findings as errors")
-    .addHelpText("after", "\nExit status: 0 valid and no policy findings, 1 policy findings, 2 invalid workflows.\nSilence a policy finding with '# tierci: ignore[rule-id]' on its line, the line above, or at the top of the file.")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 valid and no policy findings, 1 policy findings, 2 invalid workflows.\nSilence a policy finding with '# tierci: ignore[rule-id]' on its line, the line above, or at the top of the file.",
+    )
     .action(handle(async (o) => (await import("../commands/lint.js")).lintCommand(out, o)));
 };
 
@@ -36,7 +39,12 @@ export const registerRun: Registration = (program, { out, handle }) => {
     .addOption(jsonOption())
     .option("-j, --job <id>", "run only this job and the jobs it needs")
     .option("--tier <name>", "run only this tier")
-    .option("--secret <name[=value]>", "a secret; NAME alone takes the value of the environment variable NAME, which keeps it off the command line (repeatable)", (v: string, prev: string[] = []) => [...prev, v], [])
+    .option(
+      "--secret <name[=value]>",
+      "a secret; NAME alone takes the value of the environment variable NAME, which keeps it off the command line (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
+      [],
+    )
     .option("--secret-file <file>", "secrets as NAME=VALUE lines ('-' for standard input)")
     .option("--env <k=v>", "an environment variable for every job (repeatable)", collectKeyValue, {})
     .option("--jobs <n>", "jobs running at once (default: the number of cores)")

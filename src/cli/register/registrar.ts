@@ -13,7 +13,10 @@ export interface Registrar {
 export function registrar(out: Out, setCode: (code: number) => void): Registrar {
   return {
     out,
-    handle: (handler) => async (...args) => setCode(await handler(...args)),
+    handle:
+      (handler) =>
+      async (...args) =>
+        setCode(await handler(...args)),
   };
 }
 

@@ -7,7 +7,7 @@ export const registerServe: Registration = (program, { out, handle }) => {
   program
     .command("serve")
     .description("run the tiered pipeline as a service: webhooks, schedules, dispatch, concurrency across runs, an HTTP API")
-    .requiredOption("--config <file>", "the server's config (YAML; see README, \"tierci serve\")")
+    .requiredOption("--config <file>", 'the server\'s config (YAML; see README, "tierci serve")')
     .option("--listen <host:port>", "where to listen (default: the config's listen, else 127.0.0.1:8080)")
     .option("--data <dir>", "records, mirrors, logs, artifacts and caches (default: the config's data, else ./tierci-data)")
     .option("--jobs <n>", "jobs at once across all runs (default: the number of cores)")

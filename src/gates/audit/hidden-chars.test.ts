@@ -3,12 +3,9 @@ import { test } from "node:test";
 import { hiddenCharacters, mayHoldHidden } from "./hidden-chars.js";
 
 test("bidi controls and zero-width characters, one entry per line and kind, with the first column", () => {
-  const text = [
-    "ok",
-    'if access_level != "user\u202E \u2066// Check if admin\u2069 \u2066" {',
-    "let a\u200Bb = 1; let c\u200Bd = 2;",
-    "x = 1\u2060",
-  ].join("\n");
+  const text = ["ok", 'if access_level != "user\u202E \u2066// Check if admin\u2069 \u2066" {', "let a\u200Bb = 1; let c\u200Bd = 2;", "x = 1\u2060"].join(
+    "\n",
+  );
   assert.deepEqual(
     hiddenCharacters(text).map((h) => `${h.line}:${h.col}:${h.kind}:${h.count}:${h.name}`),
     ["2:25:bidi:4:U+202E RIGHT-TO-LEFT OVERRIDE", "3:6:zero-width:2:U+200B ZERO WIDTH SPACE", "4:6:zero-width:1:U+2060 WORD JOINER"],

@@ -34,7 +34,11 @@ test("one audit: hidden characters, ignored files that are tracked, large files,
   r.commit("ignore build");
   r.write("reports/summary.md", "# Report\n## Summary\n\n## Results\n1\n");
 
-  const report = runAudit({ repo: r.dir, maxSize: 2048, reports: [{ paths: ["reports/*.md"], requiredHeadings: ["## Summary", "## Risks"], requiredSectionsNonempty: true }] });
+  const report = runAudit({
+    repo: r.dir,
+    maxSize: 2048,
+    reports: [{ paths: ["reports/*.md"], requiredHeadings: ["## Summary", "## Risks"], requiredSectionsNonempty: true }],
+  });
   assert.deepEqual(
     report.findings.map((f) => `${f.ruleId} ${f.file}${f.line ? `:${f.line}:${f.col}` : ""}`),
     [

@@ -18,7 +18,11 @@ export { ReportSchemaError, type ReportSpec } from "./report-schema.js";
 export const DEFAULT_REPORT_SCHEMA = ".github/tierci-reports.yml";
 
 export const AUDIT_RULES: RuleInfo[] = [
-  { id: "bidi-control", severity: "error", description: "A bidirectional control character reorders how the text is displayed, so the code that runs differs from the code reviewers read" },
+  {
+    id: "bidi-control",
+    severity: "error",
+    description: "A bidirectional control character reorders how the text is displayed, so the code that runs differs from the code reviewers read",
+  },
   { id: "zero-width-char", severity: "warning", description: "An invisible zero-width character makes identical-looking text differ" },
   { id: "ignored-tracked", severity: "warning", description: "A tracked file matches the ignore rules: it was committed by mistake, or .gitignore is wrong" },
   { id: "file-too-large", severity: "warning", description: "A file is over the size limit" },
@@ -31,7 +35,19 @@ export class AuditUsageError extends Error {
   override readonly name = "AuditUsageError";
 }
 
-const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** `5MB`, `500k`, `1.5GiB`, `2048`: binary units, as file managers and git hosts count them. */
 export function parseSize(text: string): number {
@@ -72,7 +88,10 @@ function hiddenFindings(file: string, content: Buffer): Finding[] {
     file,
     line: h.line,
     col: h.col,
-    hint: h.kind === "bidi" ? "remove it; if the text needs right-to-left display, keep it in strings or comments that reviewers can see escaped" : "remove it (an editor that shows invisible characters helps)",
+    hint:
+      h.kind === "bidi"
+        ? "remove it; if the text needs right-to-left display, keep it in strings or comments that reviewers can see escaped"
+        : "remove it (an editor that shows invisible characters helps)",
   }));
 }
 
@@ -123,13 +142,25 @@ export function runAudit(opts: AuditOptions): GateReport {
     }
     if (!stat.isFile()) continue;
     if (stat.size > opts.maxSize) {
-      findings.push({ ruleId: "file-too-large", severity: "warning", message: `the file is ${formatSize(stat.size)}, over the ${formatSize(opts.maxSize)} limit`, file, hint: "keep large files out of the repository (Git LFS, a package registry or an artifact store), or raise --max-size" });
+      findings.push({
+        ruleId: "file-too-large",
+        severity: "warning",
+        message: `the file is ${formatSize(stat.size)}, over the ${formatSize(opts.maxSize)} limit`,
+        file,
+        hint: "keep large files out of the repository (Git LFS, a package registry or an artifact store), or raise --max-size",
+      });
       continue;
     }
     appendAll(findings, hiddenFindings(file, readFileSync(join(root, file))));
   }
   for (const file of ignoredTrackedFiles(root)) {
-    findings.push({ ruleId: "ignored-tracked", severity: "warning", message: "the file is tracked, but .gitignore would ignore it", file, hint: `stop tracking it with 'git rm --cached ${file}', or stop ignoring it in .gitignore` });
+    findings.push({
+      ruleId: "ignored-tracked",
+      severity: "warning",
+      message: "the file is tracked, but .gitignore would ignore it",
+      file,
+      hint: `stop tracking it with 'git rm --cached ${file}', or stop ignoring it in .gitignore`,
+    });
   }
   for (const spec of opts.reports ?? []) {
     for (const file of filesMatching(root, spec.paths)) appendAll(findings, checkReport(file, readFileSync(join(root, file), "utf8"), spec));

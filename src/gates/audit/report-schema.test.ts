@@ -30,13 +30,19 @@ test("a section's content includes its subsections", () => {
 });
 
 test("schema files are validated with the place of each mistake", () => {
-  const specs = parseReportSchema("s.yml", "reports:\n  - paths: ['reports/**/*.md']\n    required_headings: ['## Summary']\n    required_sections_nonempty: true\n    max_heading_depth: 3\n");
+  const specs = parseReportSchema(
+    "s.yml",
+    "reports:\n  - paths: ['reports/**/*.md']\n    required_headings: ['## Summary']\n    required_sections_nonempty: true\n    max_heading_depth: 3\n",
+  );
   assert.deepEqual(specs, [{ paths: ["reports/**/*.md"], requiredHeadings: ["## Summary"], requiredSectionsNonempty: true, maxHeadingDepth: 3 }]);
-  assert.throws(() => parseReportSchema("s.yml", "reports:\n  - paths: []\n    max_heading_depth: 9\n    headings: [x]\n"), (err: Error) => {
-    assert.match(err.message, /s\.yml:2:\d+: report 1: 'paths' must be a non-empty list/);
-    assert.match(err.message, /s\.yml:3:\d+: report 1: 'max_heading_depth' must be a whole number from 1 to 6/);
-    assert.match(err.message, /s\.yml:4:5: report 1: unknown key 'headings'/);
-    return true;
-  });
+  assert.throws(
+    () => parseReportSchema("s.yml", "reports:\n  - paths: []\n    max_heading_depth: 9\n    headings: [x]\n"),
+    (err: Error) => {
+      assert.match(err.message, /s\.yml:2:\d+: report 1: 'paths' must be a non-empty list/);
+      assert.match(err.message, /s\.yml:3:\d+: report 1: 'max_heading_depth' must be a whole number from 1 to 6/);
+      assert.match(err.message, /s\.yml:4:5: report 1: unknown key 'headings'/);
+      return true;
+    },
+  );
   assert.throws(() => parseReportSchema("s.yml", "report: []"), /needs a 'reports:' list/);
 });

@@ -50,11 +50,18 @@ export function parseReportSchema(file: string, text: string): ReportSpec[] {
     const headings = headingsNode === undefined ? [] : stringList(toValue(src, headingsNode));
     if (headings === undefined) problems.push(`${where(headingsNode)}: 'required_headings' must be a list of headings such as "## Summary"`);
     const nonempty = toValue(src, get(src, node, "required_sections_nonempty"));
-    if (nonempty !== null && typeof nonempty !== "boolean") problems.push(`${where(get(src, node, "required_sections_nonempty"))}: 'required_sections_nonempty' must be true or false`);
+    if (nonempty !== null && typeof nonempty !== "boolean")
+      problems.push(`${where(get(src, node, "required_sections_nonempty"))}: 'required_sections_nonempty' must be true or false`);
     const depthNode = get(src, node, "max_heading_depth");
     const depth = depthNode === undefined ? undefined : isScalar(depthNode) ? Number(depthNode.value) : NaN;
-    if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1 && depth <= 6)) problems.push(`${where(depthNode)}: 'max_heading_depth' must be a whole number from 1 to 6`);
-    return { paths: paths ?? [], requiredHeadings: headings ?? [], requiredSectionsNonempty: nonempty === true, ...(depth !== undefined ? { maxHeadingDepth: depth } : {}) };
+    if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1 && depth <= 6))
+      problems.push(`${where(depthNode)}: 'max_heading_depth' must be a whole number from 1 to 6`);
+    return {
+      paths: paths ?? [],
+      requiredHeadings: headings ?? [],
+      requiredSectionsNonempty: nonempty === true,
+      ...(depth !== undefined ? { maxHeadingDepth: depth } : {}),
+    };
   });
   if (problems.length > 0) throw new ReportSchemaError(`invalid report schema:\n${problems.join("\n")}`);
   return specs.filter((s): s is ReportSpec => s !== undefined);
@@ -117,9 +124,23 @@ export function checkReport(path: string, text: string, spec: ReportSpec): Findi
     const want = parseRequired(required);
     const found = headings.find((h) => normalize(h.text) === want.text && (want.level === undefined || h.level === want.level));
     if (found === undefined) {
-      findings.push({ ruleId: "report-missing-heading", severity: "error", message: `the report has no '${required}' heading`, file: path, hint: `add a '${required}' section` });
+      findings.push({
+        ruleId: "report-missing-heading",
+        severity: "error",
+        message: `the report has no '${required}' heading`,
+        file: path,
+        hint: `add a '${required}' section`,
+      });
     } else if (spec.requiredSectionsNonempty && !sectionHasContent(lines, headings, found)) {
-      findings.push({ ruleId: "report-empty-section", severity: "error", message: `the '${required}' section is empty`, file: path, line: found.line, col: 1, hint: "write the section's content, or say why there is none" });
+      findings.push({
+        ruleId: "report-empty-section",
+        severity: "error",
+        message: `the '${required}' section is empty`,
+        file: path,
+        line: found.line,
+        col: 1,
+        hint: "write the section's content, or say why there is none",
+      });
     }
   }
   if (spec.maxHeadingDepth !== undefined) {

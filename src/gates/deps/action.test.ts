@@ -45,9 +45,15 @@ test("findings fail the step with one error line each, and the SARIF file is wri
     return true;
   });
   assert.equal(run.outputs["vulnerabilities"], "2");
-  assert.ok(run.logs.some((l) => /requirements\.txt:3: note: cannot audit unpinned flask/.test(l)), run.logs.join("\n"));
+  assert.ok(
+    run.logs.some((l) => /requirements\.txt:3: note: cannot audit unpinned flask/.test(l)),
+    run.logs.join("\n"),
+  );
   const sarif = JSON.parse(readFileSync(join(ws, "deps.sarif"), "utf8")) as { runs: { results: { ruleId: string }[] }[] };
-  assert.deepEqual(sarif.runs[0]?.results.map((r) => r.ruleId), ["GHSA-1", "GHSA-2"]);
+  assert.deepEqual(
+    sarif.runs[0]?.results.map((r) => r.ruleId),
+    ["GHSA-1", "GHSA-2"],
+  );
 });
 
 test("ignored and clean dependencies pass; a missing database fails the step with how to get one", async () => {
@@ -56,7 +62,10 @@ test("ignored and clean dependencies pass; a missing database fails the step wit
   await action.main(ok);
   assert.equal(ok.outputs["vulnerabilities"], "0");
   const missing = fakeRun(action, { workspace: ws, stateDir: join(stateDir, "elsewhere") });
-  await assert.rejects(action.main(missing), (err: unknown) => err instanceof BuiltinFailure && /no vulnerability database.*tierci deps db import/.test(err.message));
+  await assert.rejects(
+    action.main(missing),
+    (err: unknown) => err instanceof BuiltinFailure && /no vulnerability database.*tierci deps db import/.test(err.message),
+  );
   const bad = fakeRun(action, { workspace: ws, stateDir, inputs: { "max-age": "soon" } });
   await assert.rejects(action.main(bad), /max-age must be a number/);
 });

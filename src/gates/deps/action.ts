@@ -26,7 +26,9 @@ export function auditStep(run: BuiltinRun, options: AuditOptions, source: (resul
   for (const note of result.notes) run.log(formatNote(note));
   const findings = result.report.findings;
   run.setOutput("vulnerabilities", String(findings.length));
-  run.log(`audited ${result.packages} ${source(result)}; ${findings.length} known vulnerabilit${findings.length === 1 ? "y" : "ies"}${result.ignored > 0 ? `, ${result.ignored} ignored` : ""}`);
+  run.log(
+    `audited ${result.packages} ${source(result)}; ${findings.length} known vulnerabilit${findings.length === 1 ? "y" : "ies"}${result.ignored > 0 ? `, ${result.ignored} ignored` : ""}`,
+  );
   if (findings.length > 0) {
     throw new BuiltinFailure(findings.map((f) => `${f.file}${f.line ? `:${f.line}` : ""}: ${f.ruleId}: ${f.message}; ${f.hint}`).join("\n"));
   }
@@ -46,6 +48,11 @@ export const depsAuditAction: BuiltinAction = {
     const db = run.inputs["db"] ?? "";
     const dbDir = db === "" ? join(run.stateDir, "osv") : resolve(run.workspace, db);
     const ignore = splitIds(run.inputs["ignore"] ?? "");
-    auditStep(run, { root: run.workspace, dbDir, maxAgeDays: maxAge, ignore }, (r) => `pinned package version(s) from ${r.files.length} file(s)`, run.inputs["sarif"] ?? "");
+    auditStep(
+      run,
+      { root: run.workspace, dbDir, maxAgeDays: maxAge, ignore },
+      (r) => `pinned package version(s) from ${r.files.length} file(s)`,
+      run.inputs["sarif"] ?? "",
+    );
   },
 };

@@ -14,12 +14,28 @@ const NOW = Date.UTC(2024, 4, 10);
 const DAY = 86_400_000;
 
 const ADVISORIES: OsvFixture[] = [
-  { id: "GHSA-h5c8-rqwp-cp95", package: "jinja2", aliases: ["CVE-2024-22195"], summary: "HTML attribute injection", events: [{ introduced: "0" }, { fixed: "3.1.3" }], severity: "MODERATE", cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:L/I:L/A:N" },
+  {
+    id: "GHSA-h5c8-rqwp-cp95",
+    package: "jinja2",
+    aliases: ["CVE-2024-22195"],
+    summary: "HTML attribute injection",
+    events: [{ introduced: "0" }, { fixed: "3.1.3" }],
+    severity: "MODERATE",
+    cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:L/I:L/A:N",
+  },
   // PyPI's own record of the same CVE: one finding, not two.
   { id: "PYSEC-2024-10", package: "Jinja2", aliases: ["CVE-2024-22195"], events: [{ introduced: "0" }, { fixed: "3.1.3" }] },
   { id: "PYSEC-2021-66", package: "jinja2", aliases: ["CVE-2020-28493"], summary: "ReDoS in urlize", events: [{ introduced: "0" }, { fixed: "2.11.3" }] },
   { id: "GHSA-j8r2-6x86-q33q", package: "requests", summary: "Proxy-Authorization leak", events: [{ introduced: "2.3.0" }, { fixed: "2.31.0" }] },
-  { id: "GHSA-35jh-r3h4-6jhm", ecosystem: "npm", package: "lodash", aliases: ["CVE-2021-23337"], summary: "Command injection", events: [{ introduced: "0" }, { fixed: "4.17.21" }], severity: "HIGH" },
+  {
+    id: "GHSA-35jh-r3h4-6jhm",
+    ecosystem: "npm",
+    package: "lodash",
+    aliases: ["CVE-2021-23337"],
+    summary: "Command injection",
+    events: [{ introduced: "0" }, { fixed: "4.17.21" }],
+    severity: "HIGH",
+  },
 ];
 
 function setup(files: Record<string, string>, opts: { importedAt?: number; advisories?: OsvFixture[] } = {}): { root: string; dbDir: string } {
@@ -30,7 +46,8 @@ function setup(files: Record<string, string>, opts: { importedAt?: number; advis
     writeFileSync(join(root, path), text);
   }
   const dbDir = join(root, ".tierci", "osv");
-  if (opts.advisories?.length !== 0) importOsv(dbDir, [writeOsvFolder(join(root, ".tierci", "src"), opts.advisories ?? ADVISORIES)], opts.importedAt ?? NOW - DAY);
+  if (opts.advisories?.length !== 0)
+    importOsv(dbDir, [writeOsvFolder(join(root, ".tierci", "src"), opts.advisories ?? ADVISORIES)], opts.importedAt ?? NOW - DAY);
   return { root, dbDir };
 }
 
@@ -48,12 +65,18 @@ test("pinned vulnerable packages become one finding per vulnerability, at the fi
   assert.equal(first?.message, "jinja2 2.11.2: HTML attribute injection (CVE-2024-22195, PYSEC-2024-10) [MODERATE, CVSS 5.4]");
   assert.deepEqual(first?.properties?.["fixed"], ["3.1.3"]);
   assert.equal(first?.severity, "error");
-  assert.deepEqual(result.report.rules.map((r) => [r.id, r.helpUri]), [
-    ["GHSA-h5c8-rqwp-cp95", "https://osv.dev/vulnerability/GHSA-h5c8-rqwp-cp95"],
-    ["PYSEC-2021-66", "https://osv.dev/vulnerability/PYSEC-2021-66"],
-  ]);
+  assert.deepEqual(
+    result.report.rules.map((r) => [r.id, r.helpUri]),
+    [
+      ["GHSA-h5c8-rqwp-cp95", "https://osv.dev/vulnerability/GHSA-h5c8-rqwp-cp95"],
+      ["PYSEC-2021-66", "https://osv.dev/vulnerability/PYSEC-2021-66"],
+    ],
+  );
   assert.equal(result.packages, 2);
-  assert.deepEqual(result.notes.map((n) => n.line), [1]);
+  assert.deepEqual(
+    result.notes.map((n) => n.line),
+    [1],
+  );
   assert.deepEqual(result.files, ["requirements.txt"]);
 });
 
@@ -66,7 +89,14 @@ test("--ignore leaves out a vulnerability by its id or any alias", () => {
 
 test("npm lockfiles and Python files in subdirectories are audited together", () => {
   const { root, dbDir } = setup({
-    "web/package-lock.json": JSON.stringify({ lockfileVersion: 3, packages: { "": {}, "node_modules/lodash": { version: "4.17.20", resolved: "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz" } } }, null, 2),
+    "web/package-lock.json": JSON.stringify(
+      {
+        lockfileVersion: 3,
+        packages: { "": {}, "node_modules/lodash": { version: "4.17.20", resolved: "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz" } },
+      },
+      null,
+      2,
+    ),
     "web/node_modules/x/package-lock.json": "{ not read",
     "svc/poetry.lock": '[[package]]\nname = "Requests"\nversion = "2.25.0"\n',
     "svc/pyproject.toml": '[tool.poetry.dependencies]\nrequests = "^2.0"\n',
@@ -95,11 +125,19 @@ test("a missing database, a missing ecosystem and a stale database are errors, n
   const missing = setup({ "requirements.txt": "jinja2==2.11.2\n" }, { advisories: [] });
   assert.throws(
     () => auditDependencies({ root: missing.root, dbDir: missing.dbDir, maxAgeDays: 7, ignore: [], now: NOW }),
-    (e: unknown) => e instanceof OsvDatabaseError && /no vulnerability database in .*run `tierci deps db import all\.zip`.*PyPI\/all\.zip on a machine with network/.test(e.message),
+    (e: unknown) =>
+      e instanceof OsvDatabaseError &&
+      /no vulnerability database in .*run `tierci deps db import all\.zip`.*PyPI\/all\.zip on a machine with network/.test(e.message),
   );
   const pypiOnly = setup({ "yarn.lock": 'lodash@^4:\n  version "4.17.20"\n' }, { advisories: ADVISORIES.filter((a) => a.ecosystem !== "npm") });
-  assert.throws(() => auditDependencies({ root: pypiOnly.root, dbDir: pypiOnly.dbDir, maxAgeDays: 7, ignore: [], now: NOW }), /has no npm advisories.*npm\/all\.zip/);
+  assert.throws(
+    () => auditDependencies({ root: pypiOnly.root, dbDir: pypiOnly.dbDir, maxAgeDays: 7, ignore: [], now: NOW }),
+    /has no npm advisories.*npm\/all\.zip/,
+  );
   const stale = setup({ "requirements.txt": "jinja2==3.1.4\n" }, { importedAt: NOW - 8 * DAY });
-  assert.throws(() => auditDependencies({ root: stale.root, dbDir: stale.dbDir, maxAgeDays: 7, ignore: [], now: NOW }), /PyPI advisories in .* are 8\.0 days old .*more than --max-age 7/);
+  assert.throws(
+    () => auditDependencies({ root: stale.root, dbDir: stale.dbDir, maxAgeDays: 7, ignore: [], now: NOW }),
+    /PyPI advisories in .* are 8\.0 days old .*more than --max-age 7/,
+  );
   assert.equal(auditDependencies({ root: stale.root, dbDir: stale.dbDir, maxAgeDays: 30, ignore: [], now: NOW }).report.findings.length, 0);
 });

@@ -85,7 +85,8 @@ function group(matches: { advisory: StoredAdvisory; verdict: Verdict }[], ecosys
     const fixed = unfixed ? undefined : fixes.at(-1);
     const lastAffected = unfixed || fixed !== undefined ? undefined : members.find((m) => m.verdict.lastAffected)?.verdict.lastAffected;
     const fixedVersions = [...new Set(members.flatMap((m) => m.verdict.fixedVersions))].sort((a, b) => order.compare(a, b) ?? 0);
-    const severity = members.map((m) => m.advisory.severity).find((s) => s?.label || s?.cvss?.score !== undefined) ?? members.map((m) => m.advisory.severity).find((s) => s);
+    const severity =
+      members.map((m) => m.advisory.severity).find((s) => s?.label || s?.cvss?.score !== undefined) ?? members.map((m) => m.advisory.severity).find((s) => s);
     return {
       id: primary.id,
       aliases: [...ids].sort(),

@@ -15,7 +15,25 @@ export interface Collected {
 }
 
 // Installed trees, tool caches and virtual environments hold other projects' files.
-const SKIPPED_DIRS = new Set([".git", ".hg", ".svn", ".tierci", "node_modules", "bower_components", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".yarn", ".pnpm-store"]);
+const SKIPPED_DIRS = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  ".tierci",
+  "node_modules",
+  "bower_components",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  ".nox",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+  "site-packages",
+  ".yarn",
+  ".pnpm-store",
+]);
 
 const LOCKFILES: Record<string, (text: string, file: string) => ParseResult> = {
   "uv.lock": parseUvLock,
@@ -61,7 +79,10 @@ function collectFile(root: string, file: string, collected: Collected, visited: 
     // Includes are read with the file that includes them, and only once.
     const before = visited.size;
     const result = parseRequirements(root, file, visited);
-    take([...visited].slice(before).map((p) => relative(root, p).split("\\").join("/")), result);
+    take(
+      [...visited].slice(before).map((p) => relative(root, p).split("\\").join("/")),
+      result,
+    );
     return;
   }
   const text = readFileSync(join(root, file), "utf8");

@@ -43,7 +43,9 @@ test("package-lock.json v2/v3: every installed copy, aliases by their real name;
     `real-pkg@2.0.0:${lineOf(text, '"node_modules/my-alias"')}`,
     `ms@2.0.0:${lineOf(text, '"packages/local/node_modules/ms"')}`,
   ]);
-  assert.deepEqual(notes(r), [`${lineOf(text, '"node_modules/gitdep"')}:cannot audit gitdep@1.0.0: it comes from git+ssh://git@github.com/org/gitdep.git#abc, not from the registry`]);
+  assert.deepEqual(notes(r), [
+    `${lineOf(text, '"node_modules/gitdep"')}:cannot audit gitdep@1.0.0: it comes from git+ssh://git@github.com/org/gitdep.git#abc, not from the registry`,
+  ]);
 });
 
 test("package-lock.json v1: nested dependencies with their own lines, aliases, git sources noted", () => {

@@ -40,7 +40,11 @@ export function parsePackageLock(text: string, file: string): ParseResult {
       const name = typeof entry["name"] === "string" ? entry["name"] : path.slice(at + "node_modules/".length);
       const line = lines.get(jsonPath("packages", path));
       if (typeof entry["resolved"] === "string" && !/^https?:/.test(entry["resolved"])) {
-        result.notes.push({ file, ...(line === undefined ? {} : { line }), message: `cannot audit ${name}@${entry["version"]}: it comes from ${entry["resolved"]}, not from the registry` });
+        result.notes.push({
+          file,
+          ...(line === undefined ? {} : { line }),
+          message: `cannot audit ${name}@${entry["version"]}: it comes from ${entry["resolved"]}, not from the registry`,
+        });
       } else add(result, file, name, entry["version"], line);
     }
     return result;
@@ -56,7 +60,11 @@ export function parsePackageLock(text: string, file: string): ParseResult {
         const real = alias ? splitAt(alias[1] as string) : undefined;
         if (real) add(result, file, real[0], real[1], line);
         else if (/^[a-z+]+:|\//i.test(entry["version"])) {
-          result.notes.push({ file, ...(line === undefined ? {} : { line }), message: `cannot audit ${key}: it comes from ${entry["version"]}, not from the registry` });
+          result.notes.push({
+            file,
+            ...(line === undefined ? {} : { line }),
+            message: `cannot audit ${key}: it comes from ${entry["version"]}, not from the registry`,
+          });
         } else add(result, file, key, entry["version"], line);
       }
       walk(entry["dependencies"], here);
@@ -100,7 +108,7 @@ export function parsePnpmLock(text: string, file: string): ParseResult {
     let split: [string, string] | undefined;
     if (slashes) {
       const slash = bare.lastIndexOf("/");
-      split = slash > 0 ? [bare.slice(0, slash), (bare.slice(slash + 1).split("_")[0] ?? "")] : undefined;
+      split = slash > 0 ? [bare.slice(0, slash), bare.slice(slash + 1).split("_")[0] ?? ""] : undefined;
     } else split = splitAt(bare);
     // A key whose version part is not a version names a tarball, git or local source.
     if (!split || !isVersion("npm", split[1])) result.notes.push({ file, line, message: `cannot audit ${key}: it does not come from the registry` });
@@ -147,7 +155,15 @@ function parseYarnClassic(text: string, file: string): ParseResult {
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.startsWith("#") || raw.trim() === "") return;
     if (!/^\s/.test(raw)) {
-      header = raw.endsWith(":") ? { specs: raw.slice(0, -1).split(/,\s*/).map((s) => s.trim().replace(/^"|"$/g, "")), line: i + 1 } : undefined;
+      header = raw.endsWith(":")
+        ? {
+            specs: raw
+              .slice(0, -1)
+              .split(/,\s*/)
+              .map((s) => s.trim().replace(/^"|"$/g, "")),
+            line: i + 1,
+          }
+        : undefined;
       return;
     }
     const version = /^ {2}version:?\s+"?([^"\s]+)"?\s*$/.exec(raw);

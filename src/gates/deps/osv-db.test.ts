@@ -21,8 +21,21 @@ function zipOf(dir: string, name: string, fixtures: OsvFixture[]): string {
   return path;
 }
 
-const jinja: OsvFixture = { id: "GHSA-h5c8-rqwp-cp95", package: "Jinja2", aliases: ["CVE-2024-22195"], summary: "HTML attribute injection", events: [{ introduced: "0" }, { fixed: "3.1.3" }], severity: "MODERATE", modified: "2024-01-11T00:00:00Z" };
-const requests: OsvFixture = { id: "PYSEC-2023-74", package: "requests", events: [{ introduced: "2.3.0" }, { fixed: "2.31.0" }], modified: "2023-06-01T00:00:00Z" };
+const jinja: OsvFixture = {
+  id: "GHSA-h5c8-rqwp-cp95",
+  package: "Jinja2",
+  aliases: ["CVE-2024-22195"],
+  summary: "HTML attribute injection",
+  events: [{ introduced: "0" }, { fixed: "3.1.3" }],
+  severity: "MODERATE",
+  modified: "2024-01-11T00:00:00Z",
+};
+const requests: OsvFixture = {
+  id: "PYSEC-2023-74",
+  package: "requests",
+  events: [{ introduced: "2.3.0" }, { fixed: "2.31.0" }],
+  modified: "2023-06-01T00:00:00Z",
+};
 const lodash: OsvFixture = { id: "GHSA-35jh-r3h4-6jhm", ecosystem: "npm", package: "lodash", events: [{ introduced: "0" }, { fixed: "4.17.21" }] };
 
 test("a folder of OSV JSON imports into an index by ecosystem and normalized name", () => {
@@ -45,7 +58,10 @@ test("a folder of OSV JSON imports into an index by ecosystem and normalized nam
   const db = OsvDatabase.open(join(work, "db"));
   try {
     const found = db.advisoriesFor("PyPI", "jinja2");
-    assert.deepEqual(found.map((a) => [a.id, a.aliases, a.summary, a.severity?.label]), [["GHSA-h5c8-rqwp-cp95", ["CVE-2024-22195"], "HTML attribute injection", "MODERATE"]]);
+    assert.deepEqual(
+      found.map((a) => [a.id, a.aliases, a.summary, a.severity?.label]),
+      [["GHSA-h5c8-rqwp-cp95", ["CVE-2024-22195"], "HTML attribute injection", "MODERATE"]],
+    );
     assert.deepEqual(found[0]?.ranges, [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "3.1.3" }] }]);
     assert.equal(db.advisoriesFor("PyPI", "Jinja2").length, 0, "lookups take normalized names");
     assert.equal(db.status().find((s) => s.ecosystem === "npm")?.importedAt, Date.UTC(2024, 4, 2));
@@ -74,7 +90,10 @@ test("an all.zip (Zip64 too) imports like a folder; importing an ecosystem again
   try {
     assert.deepEqual(db.advisoriesFor("PyPI", "requests"), [], "records absent from the new export are gone");
     assert.equal(db.advisoriesFor("PyPI", "jinja2")[0]?.ranges[0]?.events[1]?.fixed, "3.1.4");
-    assert.deepEqual(db.status().map((s) => [s.ecosystem, s.advisories, s.importedAt]), [["PyPI", 2, 2000]]);
+    assert.deepEqual(
+      db.status().map((s) => [s.ecosystem, s.advisories, s.importedAt]),
+      [["PyPI", 2, 2000]],
+    );
   } finally {
     db.close();
   }
@@ -91,7 +110,10 @@ test("an export covers the ecosystem all its records name: cross-listed records 
   importOsv(dbDir, [folder]);
   const db = OsvDatabase.open(dbDir);
   try {
-    assert.deepEqual(db.status().map((s) => s.ecosystem), ["PyPI"]);
+    assert.deepEqual(
+      db.status().map((s) => s.ecosystem),
+      ["PyPI"],
+    );
     assert.equal(db.advisoriesFor("npm", "shared").length, 1, "the npm part is still kept");
   } finally {
     db.close();
@@ -114,12 +136,21 @@ test("a withdrawn record removes the advisory imported before", () => {
 
 test("missing paths, empty exports and a missing database are clear errors", () => {
   const work = scratch();
-  assert.throws(() => importOsv(join(work, "db"), [join(work, "nope.zip")]), (e: unknown) => e instanceof OsvDatabaseError && /does not exist/.test(e.message));
+  assert.throws(
+    () => importOsv(join(work, "db"), [join(work, "nope.zip")]),
+    (e: unknown) => e instanceof OsvDatabaseError && /does not exist/.test(e.message),
+  );
   assert.throws(() => importOsv(join(work, "db"), [writeOsvFolder(join(work, "empty"), [])]), /no PyPI or npm advisories/);
   writeFileSync(join(work, "bad.zip"), "not a zip");
-  assert.throws(() => importOsv(join(work, "db"), [join(work, "bad.zip")]), (e: unknown) => e instanceof OsvDatabaseError && /not a zip file/.test(e.message));
+  assert.throws(
+    () => importOsv(join(work, "db"), [join(work, "bad.zip")]),
+    (e: unknown) => e instanceof OsvDatabaseError && /not a zip file/.test(e.message),
+  );
   assert.throws(
     () => OsvDatabase.open(join(work, "absent"), ["PyPI"]),
-    (e: unknown) => e instanceof OsvDatabaseError && e.message.includes("run `tierci deps db import all.zip`") && e.message.includes("https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"),
+    (e: unknown) =>
+      e instanceof OsvDatabaseError &&
+      e.message.includes("run `tierci deps db import all.zip`") &&
+      e.message.includes("https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"),
   );
 });

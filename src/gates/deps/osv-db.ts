@@ -222,7 +222,9 @@ export function importOsv(dbDir: string, paths: string[], now = Date.now()): Imp
     db.transaction(() => {
       for (const path of paths) importSource(resolve(path));
       if (covered.size === 0) {
-        throw new OsvDatabaseError(`no PyPI or npm advisories in ${paths.join(", ")}${summary.firstUnreadable ? ` (${summary.firstUnreadable} is not an OSV record)` : ""}`);
+        throw new OsvDatabaseError(
+          `no PyPI or npm advisories in ${paths.join(", ")}${summary.firstUnreadable ? ` (${summary.firstUnreadable} is not an OSV record)` : ""}`,
+        );
       }
       db.exec("DELETE FROM advisory WHERE id NOT IN (SELECT id FROM affected)");
       const counts = db.prepare("SELECT count(DISTINCT id) AS advisories, count(DISTINCT name) AS packages FROM affected WHERE ecosystem = ?");
@@ -267,7 +269,9 @@ export class OsvDatabase {
     private readonly db: Database.Database,
     readonly dir: string,
   ) {
-    this.lookup = db.prepare("SELECT a.id, a.versions, v.info FROM affected a JOIN advisory v ON v.id = a.id WHERE a.ecosystem = ? AND a.name = ? ORDER BY a.id");
+    this.lookup = db.prepare(
+      "SELECT a.id, a.versions, v.info FROM affected a JOIN advisory v ON v.id = a.id WHERE a.ecosystem = ? AND a.name = ? ORDER BY a.id",
+    );
   }
 
   /** Opens the database in `dbDir` read-only; its absence is an error that says how to create it. */
@@ -277,7 +281,9 @@ export class OsvDatabase {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     if (db.pragma("user_version", { simple: true }) !== SCHEMA_VERSION) {
       db.close();
-      throw new OsvDatabaseError(`the vulnerability database in ${dbDir} was written by another version of tierci: import it again with \`tierci deps db import all.zip\``);
+      throw new OsvDatabaseError(
+        `the vulnerability database in ${dbDir} was written by another version of tierci: import it again with \`tierci deps db import all.zip\``,
+      );
     }
     return new OsvDatabase(db, dbDir);
   }

@@ -26,7 +26,10 @@ test("introduced is inclusive, fixed exclusive, last_affected inclusive", () => 
 
 test("several ranges: each branch has its own fix; versions between branches are safe", () => {
   const entry: AffectedVersions = {
-    ranges: [{ type: "SEMVER", events: [{ introduced: "1.0.0" }, { fixed: "1.4.2" }, { introduced: "2.0.0" }, { fixed: "2.1.1" }] }, { type: "SEMVER", events: [{ introduced: "3.0.0-beta.1" }] }],
+    ranges: [
+      { type: "SEMVER", events: [{ introduced: "1.0.0" }, { fixed: "1.4.2" }, { introduced: "2.0.0" }, { fixed: "2.1.1" }] },
+      { type: "SEMVER", events: [{ introduced: "3.0.0-beta.1" }] },
+    ],
     versions: [],
   };
   assert.deepEqual(evaluate(entry, "1.3.0", "npm"), { affected: true, fixed: "1.4.2", fixedVersions: ["1.4.2", "2.1.1"] });

@@ -134,8 +134,14 @@ export function evaluate(entry: AffectedVersions, version: string, ecosystem: Ec
   // Ranges that overlap at this version are all left only past the highest of their bounds,
   // and never when one of them is open-ended.
   if (inRanges.some((v) => v.fixed === undefined && v.lastAffected === undefined)) return { affected: true, fixedVersions };
-  const fixes = sorted(inRanges.flatMap((v) => (v.fixed === undefined ? [] : [v.fixed])), own);
-  const lasts = sorted(inRanges.flatMap((v) => (v.lastAffected === undefined ? [] : [v.lastAffected])), own);
+  const fixes = sorted(
+    inRanges.flatMap((v) => (v.fixed === undefined ? [] : [v.fixed])),
+    own,
+  );
+  const lasts = sorted(
+    inRanges.flatMap((v) => (v.lastAffected === undefined ? [] : [v.lastAffected])),
+    own,
+  );
   // Listed only one by one: the next fixed release the advisory names is the way out.
   const fixed = inRanges.length > 0 ? fixes.at(-1) : fixedVersions.find((f) => (own.compare(f, version) ?? 0) > 0);
   const lastAffected = fixed === undefined ? lasts.at(-1) : undefined;

@@ -11,7 +11,14 @@ test("a record keeps id, aliases, summary, severity and the ranges of each PyPI 
     summary: "Bad thing",
     severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H" }],
     affected: [
-      { package: { ecosystem: "PyPI", name: "Zope.Interface" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "5.0" }] }, { type: "GIT", repo: "x", events: [{ introduced: "abc" }] }], versions: ["4.0"] },
+      {
+        package: { ecosystem: "PyPI", name: "Zope.Interface" },
+        ranges: [
+          { type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "5.0" }] },
+          { type: "GIT", repo: "x", events: [{ introduced: "abc" }] },
+        ],
+        versions: ["4.0"],
+      },
       { package: { ecosystem: "PyPI", name: "zope_interface" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "6.0" }, { last_affected: "6.1" }] }] },
       { package: { ecosystem: "Go", name: "example.com/x" }, ranges: [{ type: "SEMVER", events: [{ introduced: "0" }] }] },
     ],
@@ -41,7 +48,9 @@ test("a record keeps id, aliases, summary, severity and the ranges of each PyPI 
 });
 
 test("without a summary the first sentence of the details stands in; a CVSS score alone gives the rating", () => {
-  const record = compactRecord(osvRecord({ id: "PYSEC-1", package: "x", details: "An issue was found in x. More text follows.", cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }));
+  const record = compactRecord(
+    osvRecord({ id: "PYSEC-1", package: "x", details: "An issue was found in x. More text follows.", cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }),
+  );
   assert.equal(record.kind, "advisory");
   if (record.kind !== "advisory") return;
   assert.equal(record.info.summary, "An issue was found in x.");

@@ -26,8 +26,7 @@ export interface AffectedPackage extends AffectedVersions {
 }
 
 export type CompactRecord =
-  | { kind: "advisory"; info: AdvisoryInfo; packages: AffectedPackage[] }
-  | { kind: "skipped"; reason: "withdrawn" | "other-ecosystems" | "not-osv" };
+  { kind: "advisory"; info: AdvisoryInfo; packages: AffectedPackage[] } | { kind: "skipped"; reason: "withdrawn" | "other-ecosystems" | "not-osv" };
 
 export function normalizeName(ecosystem: Ecosystem, name: string): string {
   return ecosystem === "PyPI" ? normalizePypiName(name) : name.trim();
@@ -42,7 +41,9 @@ function summaryOf(raw: Json): string {
   const summary = text(raw["summary"]);
   if (summary) return summary;
   // PYSEC records often have details only: their first sentence stands in.
-  const details = text(raw["details"])?.split(/\n\s*\n|(?<=\.)\s/)[0]?.replace(/\s+/g, " ");
+  const details = text(raw["details"])
+    ?.split(/\n\s*\n|(?<=\.)\s/)[0]
+    ?.replace(/\s+/g, " ");
   if (!details) return "";
   return details.length > 200 ? `${details.slice(0, 197)}...` : details;
 }
@@ -56,7 +57,10 @@ function severityLabel(raw: Json): string | undefined {
       if (isObject(specific)) candidates.push(specific["severity"]);
     }
   }
-  return candidates.map(text).find((s) => s !== undefined)?.toUpperCase();
+  return candidates
+    .map(text)
+    .find((s) => s !== undefined)
+    ?.toUpperCase();
 }
 
 function severityOf(raw: Json): Severity | undefined {

@@ -20,7 +20,20 @@ function assertAscending(versions: string[]): void {
 }
 
 test("pre, post and developmental releases order as PEP 440 says", () => {
-  assertAscending(["1.0.dev1", "1.0a1.dev1", "1.0a1", "1.0a2", "1.0b2", "1.0b2.post1", "1.0rc1", "1.0", "1.0.post1.dev1", "1.0.post1", "1.0.post2", "1.1.dev1"]);
+  assertAscending([
+    "1.0.dev1",
+    "1.0a1.dev1",
+    "1.0a1",
+    "1.0a2",
+    "1.0b2",
+    "1.0b2.post1",
+    "1.0rc1",
+    "1.0",
+    "1.0.post1.dev1",
+    "1.0.post1",
+    "1.0.post2",
+    "1.1.dev1",
+  ]);
 });
 
 test("the ordering example of PEP 440's summary holds end to end", () => {

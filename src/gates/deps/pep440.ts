@@ -85,5 +85,8 @@ export function comparePep440(a: Pep440Version, b: Pep440Version): number {
 
 /** PEP 503: names that differ only in case or in runs of `-`, `_` and `.` are one project. */
 export function normalizePypiName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, "-");
 }

@@ -26,7 +26,13 @@ function setup(files: Record<string, string>, advisories: OsvFixture[]): { ws: s
   return { ws, stateDir };
 }
 
-const JINJA: OsvFixture = { id: "GHSA-h5c8-rqwp-cp95", package: "jinja2", aliases: ["CVE-2024-22195"], summary: "HTML attribute injection", events: [{ introduced: "0" }, { fixed: "3.1.3" }] };
+const JINJA: OsvFixture = {
+  id: "GHSA-h5c8-rqwp-cp95",
+  package: "jinja2",
+  aliases: ["CVE-2024-22195"],
+  summary: "HTML attribute injection",
+  events: [{ introduced: "0" }, { fixed: "3.1.3" }],
+};
 
 function failureOf(promise: Promise<void>): Promise<string> {
   return promise.then(
@@ -46,23 +52,42 @@ test("named requirement files are audited offline, with file:line and the fix", 
   const { ws, stateDir } = setup({ "requirements/dev.txt": "jinja2==3.1.2\n", "requirements.txt": "flask==3.0.0\n" }, [JINJA]);
   const run = fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "requirements/dev.txt" } });
   const message = await failureOf(pipAuditAction.main(run));
-  assert.match(message, /^requirements\/dev\.txt:1: GHSA-h5c8-rqwp-cp95: jinja2 3\.1\.2: HTML attribute injection \(CVE-2024-22195\); upgrade jinja2 to >= 3\.1\.3$/);
+  assert.match(
+    message,
+    /^requirements\/dev\.txt:1: GHSA-h5c8-rqwp-cp95: jinja2 3\.1\.2: HTML attribute injection \(CVE-2024-22195\); upgrade jinja2 to >= 3\.1\.3$/,
+  );
   assert.equal(run.outputs["vulnerabilities"], "1");
 });
 
 test("ignore-vulns takes aliases, and a clean audit says what it read", async () => {
   const { ws, stateDir } = setup({ "requirements.txt": "jinja2==3.1.2\nflask==3.0.0\n" }, [JINJA]);
-  const run = fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "requirements.txt", "ignore-vulns": "CVE-2024-22195", "require-hashes": "true", "no-deps": "false" } });
+  const run = fakeRun(pipAuditAction, {
+    workspace: ws,
+    stateDir,
+    inputs: { inputs: "requirements.txt", "ignore-vulns": "CVE-2024-22195", "require-hashes": "true", "no-deps": "false" },
+  });
   await pipAuditAction.main(run);
   assert.ok(run.logs.includes("Ignoring inputs that do not apply to an offline audit of pinned versions: require-hashes"), run.logs.join("\n"));
-  assert.ok(run.logs.some((l) => /audited 2 package version\(s\) from requirements\.txt; 0 known vulnerabilities, 1 ignored/.test(l)), run.logs.join("\n"));
+  assert.ok(
+    run.logs.some((l) => /audited 2 package version\(s\) from requirements\.txt; 0 known vulnerabilities, 1 ignored/.test(l)),
+    run.logs.join("\n"),
+  );
 });
 
 test("a project directory is read from its pyproject.toml; a missing input fails by name", async () => {
   const { ws, stateDir } = setup({ "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["jinja2==3.1.2"]\n' }, [JINJA]);
-  assert.match(await failureOf(pipAuditAction.main(fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "." } }))), /^pyproject\.toml:4: GHSA-h5c8/);
-  assert.match(await failureOf(pipAuditAction.main(fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "reqs.txt" } }))), /inputs: reqs\.txt does not exist/);
-  assert.match(await failureOf(pipAuditAction.main(fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "../x.txt" } }))), /outside the workspace/);
+  assert.match(
+    await failureOf(pipAuditAction.main(fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "." } }))),
+    /^pyproject\.toml:4: GHSA-h5c8/,
+  );
+  assert.match(
+    await failureOf(pipAuditAction.main(fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "reqs.txt" } }))),
+    /inputs: reqs\.txt does not exist/,
+  );
+  assert.match(
+    await failureOf(pipAuditAction.main(fakeRun(pipAuditAction, { workspace: ws, stateDir, inputs: { inputs: "../x.txt" } }))),
+    /outside the workspace/,
+  );
 });
 
 test("without inputs it audits what the job's Python has installed", async () => {

@@ -32,7 +32,8 @@ function namedFiles(run: BuiltinRun, inputs: string[]): string[] {
     const full = join(run.workspace, rel);
     if (!existsSync(full)) throw new BuiltinFailure(`inputs: ${input} does not exist in the workspace`);
     if (!statSync(full).isDirectory()) return rel;
-    if (!existsSync(join(full, "pyproject.toml"))) throw new BuiltinFailure(`inputs: ${input} is a directory without a pyproject.toml; name a requirements file instead`);
+    if (!existsSync(join(full, "pyproject.toml")))
+      throw new BuiltinFailure(`inputs: ${input} is a directory without a pyproject.toml; name a requirements file instead`);
     return rel === "." ? "pyproject.toml" : `${rel}/pyproject.toml`;
   });
 }
@@ -49,7 +50,9 @@ export function installedPackages(run: BuiltinRun, venv: string, localOnly: bool
   const result = spawnSync(python, args, { cwd: run.workspace, env: { ...run.env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error !== undefined || result.status !== 0) {
     const why = result.error?.message ?? result.stderr.trim().split("\n").at(-1) ?? `exit ${String(result.status)}`;
-    throw new BuiltinFailure(`cannot list the installed packages with \`${python} ${args.join(" ")}\`: ${why}; run actions/setup-python first or set virtual-environment`);
+    throw new BuiltinFailure(
+      `cannot list the installed packages with \`${python} ${args.join(" ")}\`: ${why}; run actions/setup-python first or set virtual-environment`,
+    );
   }
   let entries: PipListEntry[];
   try {
@@ -58,7 +61,9 @@ export function installedPackages(run: BuiltinRun, venv: string, localOnly: bool
     throw new BuiltinFailure(`\`pip list --format=json\` printed something that is not JSON: ${result.stdout.slice(0, 200)}`);
   }
   const dependencies = entries.flatMap((e) =>
-    typeof e.name === "string" && typeof e.version === "string" ? [{ ecosystem: "PyPI" as const, name: e.name, version: e.version, file: ENVIRONMENT_SOURCE }] : [],
+    typeof e.name === "string" && typeof e.version === "string"
+      ? [{ ecosystem: "PyPI" as const, name: e.name, version: e.version, file: ENVIRONMENT_SOURCE }]
+      : [],
   );
   return { files: [], dependencies, notes: [] };
 }
@@ -79,7 +84,9 @@ export const pipAuditAction: BuiltinAction = {
     if (unused.length > 0) run.log(`Ignoring inputs that do not apply to an offline audit of pinned versions: ${unused.join(", ")}`);
     const inputs = splitIds(run.inputs["inputs"] ?? "");
     const collected =
-      inputs.length > 0 ? collectFiles(run.workspace, namedFiles(run, inputs)) : installedPackages(run, run.inputs["virtual-environment"] ?? "", run.inputs["local"] === "true");
+      inputs.length > 0
+        ? collectFiles(run.workspace, namedFiles(run, inputs))
+        : installedPackages(run, run.inputs["virtual-environment"] ?? "", run.inputs["local"] === "true");
     const source = inputs.length > 0 ? collected.files.join(", ") || inputs.join(", ") : `the ${ENVIRONMENT_SOURCE}`;
     const options = { root: run.workspace, dbDir: join(run.stateDir, "osv"), maxAgeDays: 7, ignore: splitIds(run.inputs["ignore-vulns"] ?? ""), collected };
     auditStep(run, options, () => `package version(s) from ${source}`);

@@ -35,7 +35,8 @@ function pep508Entries(result: ParseResult, file: string, text: string, specs: u
     const where = line === undefined ? {} : { line };
     const req = parseRequirement(spec);
     if (!req) result.notes.push({ file, ...where, message: `cannot audit '${spec}': not a PEP 508 requirement` });
-    else if ("unpinned" in req) result.notes.push({ file, ...where, message: `cannot audit unpinned ${req.name} (${req.unpinned}): pin it with == or audit a lockfile` });
+    else if ("unpinned" in req)
+      result.notes.push({ file, ...where, message: `cannot audit unpinned ${req.name} (${req.unpinned}): pin it with == or audit a lockfile` });
     else addPinned(result, file, req.name, req.version, line);
   }
 }
@@ -59,7 +60,8 @@ function poetryEntries(result: ParseResult, file: string, text: string, deps: un
     }
     const pins = [...new Set(versions.map((v) => poetryPin(v as string)))];
     if (pins.length === 1 && pins[0] !== undefined) addPinned(result, file, name, pins[0], line);
-    else result.notes.push({ file, ...where, message: `cannot audit unpinned ${name} ('${versions.join("', '")}'): pin an exact version or audit poetry.lock` });
+    else
+      result.notes.push({ file, ...where, message: `cannot audit unpinned ${name} ('${versions.join("', '")}'): pin an exact version or audit poetry.lock` });
   }
 }
 
@@ -113,7 +115,8 @@ function parseTomlLock(text: string, file: string, localSource: (source: Table) 
     const where = line === undefined ? {} : { line };
     const local = localSource(table(pkg["source"]));
     if (local === "project") continue;
-    if (local) result.notes.push({ file, ...where, message: `cannot audit ${pkg["name"]} ${pkg["version"]}: it comes from ${local}, not from a package index` });
+    if (local)
+      result.notes.push({ file, ...where, message: `cannot audit ${pkg["name"]} ${pkg["version"]}: it comes from ${local}, not from a package index` });
     else addPinned(result, file, pkg["name"], pkg["version"], line);
   }
   return result;
@@ -157,7 +160,12 @@ export function parsePipfileLock(text: string, file: string): ParseResult {
       const e = table(entry);
       const version = typeof e["version"] === "string" ? /^===?\s*(\S+)$/.exec(e["version"])?.[1] : undefined;
       if (version) addPinned(result, file, name, version, line);
-      else result.notes.push({ file, ...where, message: `cannot audit ${name}: ${"git" in e || "path" in e || "file" in e ? "a git, path or URL dependency" : "no pinned version"}` } satisfies AuditNote);
+      else
+        result.notes.push({
+          file,
+          ...where,
+          message: `cannot audit ${name}: ${"git" in e || "path" in e || "file" in e ? "a git, path or URL dependency" : "no pinned version"}`,
+        } satisfies AuditNote);
     }
   }
   return result;

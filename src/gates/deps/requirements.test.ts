@@ -69,7 +69,10 @@ test("-r includes are followed relative to the including file, once each, cycles
       ["requirements/dev.txt", 3, "pytest"],
     ],
   );
-  assert.deepEqual(result.notes.map((n) => [n.file, n.line]), [["requirements/dev.txt", 4]]);
+  assert.deepEqual(
+    result.notes.map((n) => [n.file, n.line]),
+    [["requirements/dev.txt", 4]],
+  );
   assert.equal(visited.size, 2);
   assert.deepEqual(parseRequirements(root, "requirements/base.txt", visited), { dependencies: [], notes: [] });
 });

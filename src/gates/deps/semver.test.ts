@@ -44,5 +44,6 @@ test("bounds written short, as advisories do, fill in zeros", () => {
 });
 
 test("strings that are not versions are rejected", () => {
-  for (const bad of ["", "latest", "1.0.0-", "1.0.0-a..b", "1.0.0+", "^1.0.0", "git+https://x/y.git", "1.0.0 2.0.0", "a.b.c"]) assert.equal(parseSemver(bad), undefined, bad);
+  for (const bad of ["", "latest", "1.0.0-", "1.0.0-a..b", "1.0.0+", "^1.0.0", "git+https://x/y.git", "1.0.0 2.0.0", "a.b.c"])
+    assert.equal(parseSemver(bad), undefined, bad);
 });

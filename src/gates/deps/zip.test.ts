@@ -31,15 +31,40 @@ test("CRC-32 matches the standard check value", () => {
 
 test("stored and deflated members read back, behind an archive comment", () => {
   const big = "x".repeat(100_000);
-  const path = write("plain.zip", makeZip([{ name: "a.json", data: '{"id":"A"}' }, { name: "dir/b.txt", data: big, store: true }, { name: "empty", data: "" }], { comment: "an archive comment" }));
+  const path = write(
+    "plain.zip",
+    makeZip(
+      [
+        { name: "a.json", data: '{"id":"A"}' },
+        { name: "dir/b.txt", data: big, store: true },
+        { name: "empty", data: "" },
+      ],
+      { comment: "an archive comment" },
+    ),
+  );
   assert.deepEqual(readAll(path), { "a.json": '{"id":"A"}', "dir/b.txt": big, empty: "" });
 });
 
 test("Zip64 end records and extra fields are followed", () => {
-  const path = write("zip64.zip", makeZip([{ name: "one.json", data: "1" }, { name: "two.json", data: "22", store: true }], { zip64: true }));
+  const path = write(
+    "zip64.zip",
+    makeZip(
+      [
+        { name: "one.json", data: "1" },
+        { name: "two.json", data: "22", store: true },
+      ],
+      { zip64: true },
+    ),
+  );
   const zip = ZipReader.open(path);
   try {
-    assert.deepEqual(zip.entries.map((e) => [e.name, e.size]), [["one.json", 1], ["two.json", 2]]);
+    assert.deepEqual(
+      zip.entries.map((e) => [e.name, e.size]),
+      [
+        ["one.json", 1],
+        ["two.json", 2],
+      ],
+    );
   } finally {
     zip.close();
   }
@@ -51,6 +76,9 @@ test("a damaged member or a file that is not a zip is an error, not empty data",
   const damaged = Buffer.from(good);
   damaged[30 + "a.json".length] = "j".charCodeAt(0);
   const path = write("damaged.zip", damaged);
-  assert.throws(() => readAll(path), (err: unknown) => err instanceof ZipError && /corrupt/.test(err.message));
+  assert.throws(
+    () => readAll(path),
+    (err: unknown) => err instanceof ZipError && /corrupt/.test(err.message),
+  );
   assert.throws(() => ZipReader.open(write("text.zip", Buffer.from("not a zip at all"))), /not a zip file/);
 });

@@ -134,7 +134,7 @@ function readCentralDirectory(fd: number, path: string): ZipEntry[] {
 
 /** Sizes and offsets too large for 32 bits live in the Zip64 extra field, in this order, only when their 32-bit field is saturated. */
 function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
-  for (let p = 0; p + 4 <= extra.length; ) {
+  for (let p = 0; p + 4 <= extra.length;) {
     const id = extra.readUInt16LE(p);
     const length = extra.readUInt16LE(p + 2);
     if (id === 0x0001) {

@@ -34,7 +34,9 @@ function where(f: PolicyFinding): string {
 async function main(run: BuiltinRun): Promise<void> {
   const base = run.inputs["base"] || defaultBase(run);
   if (base === undefined) {
-    throw new BuiltinFailure("no base to compare with: set the 'base' input, or check out with fetch-depth: 0 so that the pull request's base commit is present");
+    throw new BuiltinFailure(
+      "no base to compare with: set the 'base' input, or check out with fetch-depth: 0 so that the pull request's base commit is present",
+    );
   }
   let result: PolicyRun;
   try {
@@ -52,7 +54,9 @@ async function main(run: BuiltinRun): Promise<void> {
     throw err;
   }
   for (const f of result.findings) run.log(`${where(f)}: ${f.level}: ${f.message} [${f.ruleId}]`);
-  run.log(`decision: ${result.decision} (${result.findings.length} finding(s) in ${result.filesChanged} changed file(s)${result.justified.length > 0 ? `; justified: ${result.justified.join(", ")}` : ""})`);
+  run.log(
+    `decision: ${result.decision} (${result.findings.length} finding(s) in ${result.filesChanged} changed file(s)${result.justified.length > 0 ? `; justified: ${result.justified.join(", ")}` : ""})`,
+  );
   run.setOutput("decision", result.decision);
   run.setOutput("findings", String(result.findings.length));
   for (const f of result.findings.filter((x) => x.level === "WARN")) run.warning(`${where(f)}: ${f.message} [${f.ruleId}]`);

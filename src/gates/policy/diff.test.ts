@@ -55,10 +55,13 @@ test("paths with spaces and quoted paths", () => {
     "@@ -1 +0,0 @@",
     "-bye",
   ].join("\n");
-  assert.deepEqual(parseUnifiedDiff(diff).map((f) => [f.path, f.added.length, f.removed.length]), [
-    ["my notes.md", 1, 0],
-    ["tab\there.txt", 0, 1],
-  ]);
+  assert.deepEqual(
+    parseUnifiedDiff(diff).map((f) => [f.path, f.added.length, f.removed.length]),
+    [
+      ["my notes.md", 1, 0],
+      ["tab\there.txt", 0, 1],
+    ],
+  );
 });
 
 test("a change on a branch against the merge base, and the working tree with untracked files", () => {
@@ -78,20 +81,26 @@ test("a change on a branch against the merge base, and the working tree with unt
 
   const committed = changesSince(r.dir, "main", head);
   assert.equal(committed.to, head);
-  assert.deepEqual(committed.files.map((f) => [f.path, f.binary, f.added.map((l) => `${l.line}:${l.text}`), f.removed.map((l) => `${l.line}:${l.text}`)]), [
-    ["logo.png", true, [], []],
-    ["src/app.py", false, ["2:b = 20", "4:d = 4"], ["2:b = 2"]],
-  ]);
+  assert.deepEqual(
+    committed.files.map((f) => [f.path, f.binary, f.added.map((l) => `${l.line}:${l.text}`), f.removed.map((l) => `${l.line}:${l.text}`)]),
+    [
+      ["logo.png", true, [], []],
+      ["src/app.py", false, ["2:b = 20", "4:d = 4"], ["2:b = 2"]],
+    ],
+  );
 
   r.write("src/app.py", "a = 1\n");
   r.write("new/file.py", "x = 1\ny = 2\n");
   const working = changesSince(r.dir, "main", undefined);
   assert.equal(working.to, undefined);
-  assert.deepEqual(working.files.map((f) => [f.path, f.added.length, f.removed.length]), [
-    ["logo.png", 0, 0],
-    ["new/file.py", 2, 0],
-    ["src/app.py", 0, 2],
-  ]);
+  assert.deepEqual(
+    working.files.map((f) => [f.path, f.added.length, f.removed.length]),
+    [
+      ["logo.png", 0, 0],
+      ["new/file.py", 2, 0],
+      ["src/app.py", 0, 2],
+    ],
+  );
 });
 
 test("an unknown base is a clear error", () => {

@@ -37,8 +37,15 @@ const pack = parsePack(
 );
 
 test("added and removed regexes fire on their lines only, in matching paths", () => {
-  const r = evaluatePack(pack, [change("src/a.py", ["x = 1", "print(x)"]), change("tools/b.py", ["print(1)"]), change("config/risk.yml", ["stop_loss: 0.1"], ["stop_loss: 0.05"])], "");
-  assert.deepEqual(r.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}:${f.level}`), ["no-debug@src/a.py:11:WARN", "keep-stop-loss@config/risk.yml:20:BLOCK"]);
+  const r = evaluatePack(
+    pack,
+    [change("src/a.py", ["x = 1", "print(x)"]), change("tools/b.py", ["print(1)"]), change("config/risk.yml", ["stop_loss: 0.1"], ["stop_loss: 0.05"])],
+    "",
+  );
+  assert.deepEqual(
+    r.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}:${f.level}`),
+    ["no-debug@src/a.py:11:WARN", "keep-stop-loss@config/risk.yml:20:BLOCK"],
+  );
   assert.equal(r.decision, "BLOCK");
   assert.equal(r.highest, "BLOCK");
   assert.match(r.findings[1]?.message ?? "", /stop losses stay: a removed line \(20 in the base version\) matches the rule's 'removed' pattern/);
@@ -49,7 +56,10 @@ test("min_changed_lines counts added and removed lines over every matching file"
   assert.deepEqual(under.findings, []);
   assert.equal(under.decision, "ALLOW");
   const over = evaluatePack(pack, [change("src/a.py", ["a"], ["b"]), change("src/b.py", ["c", "d"])], "");
-  assert.deepEqual(over.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}`), ["big@src/a.py:10"]);
+  assert.deepEqual(
+    over.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}`),
+    ["big@src/a.py:10"],
+  );
   assert.match(over.findings[0]?.message ?? "", /4 changed lines in 2 matching file\(s\), at least 4/);
   assert.equal(over.decision, "REVIEW_REQUIRED");
 });
@@ -57,7 +67,10 @@ test("min_changed_lines counts added and removed lines over every matching file"
 test("a rule without line conditions fires on touching a file; a justification satisfies it", () => {
   const touched = [change("src/core/execution/router.py", ["route()"])];
   const r = evaluatePack(pack, touched, "Fixes routing.");
-  assert.deepEqual(r.findings.map((f) => f.ruleId), ["touch-exec"]);
+  assert.deepEqual(
+    r.findings.map((f) => f.ruleId),
+    ["touch-exec"],
+  );
   assert.match(r.findings[0]?.hint ?? "", /Test plan/);
   const ok = evaluatePack(pack, touched, "Fixes routing.\n\nTest plan: replayed the 2024-03 session");
   assert.deepEqual(ok.findings, []);
@@ -67,7 +80,8 @@ test("a rule without line conditions fires on touching a file; a justification s
 
 test("without a pattern, a 'Justification:' line with text justifies, in plain or Markdown form", () => {
   const rule = { ...pack.rules[0], requiresJustification: true, justificationPattern: undefined } as (typeof pack.rules)[number];
-  for (const text of ["Justification: needed for the Q3 launch", "- **Justification:** approved by risk", "> justification: see ticket"]) assert.ok(isJustified(rule, `Body\n${text}\n`), text);
+  for (const text of ["Justification: needed for the Q3 launch", "- **Justification:** approved by risk", "> justification: see ticket"])
+    assert.ok(isJustified(rule, `Body\n${text}\n`), text);
   for (const text of ["Justification:", "no justification given", "Justification:   \nnext"]) assert.ok(!isJustified(rule, text), text);
 });
 
@@ -87,5 +101,13 @@ test("the trading pack: secrets, live trading, risk limits, execution paths", ()
   assert.deepEqual(fired([change("config/risk.yml", ["max_leverage: 5"], ["max_leverage: 2"])], "Justification: approved by the risk committee"), []);
   assert.deepEqual(fired([change("src/bot/execution/orders.py", ["qty = round(qty)"])]), ["order-execution-test-plan"]);
   assert.deepEqual(fired([change("src/bot/execution/orders.py", ["qty = round(qty)"])], "## Test plan\n\nPaper-traded for a day."), []);
-  assert.deepEqual(fired([change("src/bot/strategies/mean.py", Array.from({ length: 300 }, (_, i) => `x${i} = ${i}`))]), ["large-strategy-change"]);
+  assert.deepEqual(
+    fired([
+      change(
+        "src/bot/strategies/mean.py",
+        Array.from({ length: 300 }, (_, i) => `x${i} = ${i}`),
+      ),
+    ]),
+    ["large-strategy-change"],
+  );
 });

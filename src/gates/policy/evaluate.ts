@@ -33,7 +33,9 @@ function hint(rule: PackRule): string {
       ? `add text matching /${rule.justificationPattern.source}/ to the pull request description (or pass it with --context)`
       : "add a 'Justification: <why>' line to the pull request description (or pass it with --context)";
   }
-  return rule.severity === "BLOCK" ? "take this change out, or have the policy's owners change the pack" : "a reviewer should look at this change before it is merged";
+  return rule.severity === "BLOCK"
+    ? "take this change out, or have the policy's owners change the pack"
+    : "a reviewer should look at this change before it is merged";
 }
 
 interface Hit {
@@ -45,15 +47,23 @@ interface Hit {
 function hits(rule: PackRule, files: FileChange[]): Hit[] {
   const out: Hit[] = [];
   for (const f of files) {
-    if (rule.added) for (const l of f.added) if (rule.added.test(l.text)) out.push({ file: f.path, line: l.line, detail: "an added line matches the rule's 'added' pattern" });
+    if (rule.added)
+      for (const l of f.added)
+        if (rule.added.test(l.text)) out.push({ file: f.path, line: l.line, detail: "an added line matches the rule's 'added' pattern" });
     if (rule.removed) {
-      for (const l of f.removed) if (rule.removed.test(l.text)) out.push({ file: f.path, line: l.line, detail: `a removed line (${l.line} in the base version) matches the rule's 'removed' pattern` });
+      for (const l of f.removed)
+        if (rule.removed.test(l.text))
+          out.push({ file: f.path, line: l.line, detail: `a removed line (${l.line} in the base version) matches the rule's 'removed' pattern` });
     }
   }
   const changed = files.reduce((n, f) => n + f.added.length + f.removed.length, 0);
   const first = files[0];
   if (rule.minChangedLines !== undefined && changed >= rule.minChangedLines && first !== undefined) {
-    out.push({ file: first.path, line: first.added[0]?.line, detail: `${changed} changed lines in ${files.length} matching file(s), at least ${rule.minChangedLines}` });
+    out.push({
+      file: first.path,
+      line: first.added[0]?.line,
+      detail: `${changed} changed lines in ${files.length} matching file(s), at least ${rule.minChangedLines}`,
+    });
   }
   if (rule.added === undefined && rule.removed === undefined && rule.minChangedLines === undefined) {
     for (const f of files) out.push({ file: f.path, line: f.added[0]?.line ?? f.removed[0]?.line, detail: "the change touches this file" });

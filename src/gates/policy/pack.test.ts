@@ -26,7 +26,20 @@ test("a rule with every field", () => {
   assert.ok(risk?.added?.test("MAX_LEVERAGE: 5"), "(?i) is read as the i flag");
   assert.equal(risk?.minChangedLines, 50);
   assert.ok(risk?.justificationPattern?.test("notes\nrisk SIGN-OFF: ok"), "justification patterns ignore case and match any line");
-  assert.deepEqual({ ...minimal, added: undefined }, { id: "minimal", severity: "WARN", description: "minimal", paths: ["**"], added: undefined, removed: undefined, minChangedLines: undefined, requiresJustification: false, justificationPattern: undefined });
+  assert.deepEqual(
+    { ...minimal, added: undefined },
+    {
+      id: "minimal",
+      severity: "WARN",
+      description: "minimal",
+      paths: ["**"],
+      added: undefined,
+      removed: undefined,
+      minChangedLines: undefined,
+      requiresJustification: false,
+      justificationPattern: undefined,
+    },
+  );
 });
 
 test("every mistake of a pack is reported with its place, and the pack is refused", () => {

@@ -81,10 +81,13 @@ class PackReader {
     else if (seen.has(id)) this.problem(get(this.src, node, "id"), `${where}: the id is used by an earlier rule`);
     else seen.add(id);
     const severity = this.string(node, "severity", where) ?? "WARN";
-    if (severity !== "BLOCK" && severity !== "WARN") this.problem(get(this.src, node, "severity"), `${where}: severity must be BLOCK or WARN, not '${severity}'`);
+    if (severity !== "BLOCK" && severity !== "WARN")
+      this.problem(get(this.src, node, "severity"), `${where}: severity must be BLOCK or WARN, not '${severity}'`);
     const pathsNode = get(this.src, node, "paths");
-    const paths = pathsNode === undefined ? ["**"] : isSeq(resolve(this.src, pathsNode)) ? items(this.src, pathsNode).map((i) => String(isScalar(i) ? i.value : "")) : [];
-    if (pathsNode !== undefined && (paths.length === 0 || paths.some((p) => p === ""))) this.problem(pathsNode, `${where}: 'paths' must be a non-empty list of glob patterns`);
+    const paths =
+      pathsNode === undefined ? ["**"] : isSeq(resolve(this.src, pathsNode)) ? items(this.src, pathsNode).map((i) => String(isScalar(i) ? i.value : "")) : [];
+    if (pathsNode !== undefined && (paths.length === 0 || paths.some((p) => p === "")))
+      this.problem(pathsNode, `${where}: 'paths' must be a non-empty list of glob patterns`);
     for (const p of paths) {
       const bad = p === "" ? undefined : filterPatternProblem(p);
       if (bad) this.problem(pathsNode, `${where}: path pattern '${p}' is invalid: ${bad}`);
@@ -94,7 +97,8 @@ class PackReader {
     if (min !== undefined && (!Number.isInteger(min) || min < 1)) this.problem(minNode, `${where}: 'min_changed_lines' must be a whole number of at least 1`);
     const justNode = get(this.src, node, "requires_justification");
     const requiresJustification = justNode !== undefined && isScalar(justNode) && justNode.value === true;
-    if (justNode !== undefined && !(isScalar(justNode) && typeof justNode.value === "boolean")) this.problem(justNode, `${where}: 'requires_justification' must be true or false`);
+    if (justNode !== undefined && !(isScalar(justNode) && typeof justNode.value === "boolean"))
+      this.problem(justNode, `${where}: 'requires_justification' must be true or false`);
     return {
       id: id ?? "",
       severity: severity === "BLOCK" ? "BLOCK" : "WARN",
@@ -123,6 +127,12 @@ export function parsePack(file: string, text: string): PolicyPack {
   const reader = new PackReader(src);
   const seen = new Set<string>();
   const rules = items(src, rulesNode).flatMap((n, i) => reader.rule(n, i, seen) ?? []);
-  if (reader.problems.length > 0) throw new PolicyPackError(`invalid policy pack:\n${reader.problems.sort((a, b) => a.line - b.line).map((p) => p.text).join("\n")}`);
+  if (reader.problems.length > 0)
+    throw new PolicyPackError(
+      `invalid policy pack:\n${reader.problems
+        .sort((a, b) => a.line - b.line)
+        .map((p) => p.text)
+        .join("\n")}`,
+    );
   return { file, rules };
 }

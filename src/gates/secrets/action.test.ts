@@ -78,8 +78,14 @@ test("the three names are built-ins, whatever the case", () => {
 
 test("tierci/secret-scan fails the step on findings, logging each with file:line, and writes SARIF", async () => {
   const { run, logs, outputs } = fakeRun(action("tierci/secret-scan"), repo.dir, { sarif: "secrets.sarif" });
-  await assert.rejects(action("tierci/secret-scan").main(run), (err: unknown) => err instanceof BuiltinFailure && /^1 secret\(s\) found: config\.py:1 \(github-pat\)$/.test(err.message));
-  assert.ok(logs.some((l) => l.startsWith(`config.py:1:10: GitHub personal access token (classic): ghp_****`) && l.endsWith(`in commit ${leaked.slice(0, 12)}`)), logs.join("\n"));
+  await assert.rejects(
+    action("tierci/secret-scan").main(run),
+    (err: unknown) => err instanceof BuiltinFailure && /^1 secret\(s\) found: config\.py:1 \(github-pat\)$/.test(err.message),
+  );
+  assert.ok(
+    logs.some((l) => l.startsWith(`config.py:1:10: GitHub personal access token (classic): ghp_****`) && l.endsWith(`in commit ${leaked.slice(0, 12)}`)),
+    logs.join("\n"),
+  );
   assert.equal(outputs["findings"], "1");
   assert.equal(outputs["sarif"], join(repo.dir, "secrets.sarif"));
   assert.match(readFileSync(join(repo.dir, "secrets.sarif"), "utf8"), /"ruleId": "github-pat"/);
@@ -94,7 +100,10 @@ test("tierci/secret-scan in working-tree mode passes when the tree is clean", as
 
 test("tierci/secret-scan rejects a bad mode and paths outside the workspace", async () => {
   await assert.rejects(action("tierci/secret-scan").main(fakeRun(action("tierci/secret-scan"), repo.dir, { mode: "everything" }).run), /mode must be one of/);
-  await assert.rejects(action("tierci/secret-scan").main(fakeRun(action("tierci/secret-scan"), repo.dir, { sarif: "../x.sarif" }).run), /outside the workspace/);
+  await assert.rejects(
+    action("tierci/secret-scan").main(fakeRun(action("tierci/secret-scan"), repo.dir, { sarif: "../x.sarif" }).run),
+    /outside the workspace/,
+  );
 });
 
 test("a workspace without git metadata has its history read from the source repository", async () => {
@@ -104,7 +113,10 @@ test("a workspace without git metadata has its history read from the source repo
 });
 
 test("trufflesecurity/trufflehog scans the history; base/head and extra_args map onto a revision range", async () => {
-  await assert.rejects(action("trufflesecurity/trufflehog").main(fakeRun(action("trufflesecurity/trufflehog"), repo.dir, { extra_args: "--only-verified" }).run), /1 secret\(s\) found/);
+  await assert.rejects(
+    action("trufflesecurity/trufflehog").main(fakeRun(action("trufflesecurity/trufflehog"), repo.dir, { extra_args: "--only-verified" }).run),
+    /1 secret\(s\) found/,
+  );
   const after = fakeRun(action("trufflesecurity/trufflehog"), repo.dir, { base: leaked, head: "HEAD", extra_args: "--only-verified --results=verified" });
   await action("trufflesecurity/trufflehog").main(after.run);
   assert.ok(after.logs.some((l) => l.includes("Ignoring TruffleHog options that do not apply here: --only-verified --results=verified")));
@@ -113,7 +125,12 @@ test("trufflesecurity/trufflehog scans the history; base/head and extra_args map
   assert.deepEqual(trufflehogRevisions("abc", "def"), ["abc..def"]);
   assert.deepEqual(trufflehogRevisions("abc", "abc"), ["abc^!"]);
   assert.deepEqual(trufflehogRevisions("", "main"), ["main"]);
-  assert.deepEqual(parseTrufflehogArgs("--since-commit=abc --branch main -x .th-exclude --fail --json"), { sinceCommit: "abc", branch: "main", excludePathsFile: ".th-exclude", ignored: ["--fail", "--json"] });
+  assert.deepEqual(parseTrufflehogArgs("--since-commit=abc --branch main -x .th-exclude --fail --json"), {
+    sinceCommit: "abc",
+    branch: "main",
+    excludePathsFile: ".th-exclude",
+    ignored: ["--fail", "--json"],
+  });
 });
 
 test("gitleaks/gitleaks-action scans the full history with GITLEAKS_CONFIG when set", async () => {

@@ -46,7 +46,8 @@ function inWorkspace(run: BuiltinRun, path: string, what: string): string {
 function scanDirectory(run: BuiltinRun, scan: ActionScan): string {
   const dir = inWorkspace(run, scan.path, "path");
   if (scan.mode === "working-tree" || workTreeRoot(dir) !== undefined) {
-    if (scan.mode === "history" && isShallow(dir)) run.log("The workspace is a shallow clone: only its fetched commits are scanned (use fetch-depth: 0 on actions/checkout for the full history)");
+    if (scan.mode === "history" && isShallow(dir))
+      run.log("The workspace is a shallow clone: only its fetched commits are scanned (use fetch-depth: 0 on actions/checkout for the full history)");
     return dir;
   }
   run.log(`The workspace has no git history (no actions/checkout step before this one): scanning the history of ${run.repoRoot}`);
@@ -84,7 +85,9 @@ async function runScan(run: BuiltinRun, scan: ActionScan): Promise<void> {
     if (sarif) run.setOutput("sarif", sarif);
     run.setOutput("findings", String(report.findings.length));
     const scanned = scan.mode === "history" ? `${stats.commits} commit(s)` : `${stats.files} file(s)`;
-    run.log(`Scanned ${scanned} (${scan.mode}) in ${(stats.durationMs / 1000).toFixed(1)}s${suppressed > 0 ? `; ${suppressed} finding(s) accepted by the baseline` : ""}`);
+    run.log(
+      `Scanned ${scanned} (${scan.mode}) in ${(stats.durationMs / 1000).toFixed(1)}s${suppressed > 0 ? `; ${suppressed} finding(s) accepted by the baseline` : ""}`,
+    );
     for (const f of report.findings) run.log(describe(f));
     if (report.findings.length > 0) {
       const named = report.findings.slice(0, NAMED_IN_FAILURE).map((f) => `${f.file ?? ""}${f.line ? `:${f.line}` : ""} (${f.ruleId})`);
@@ -94,7 +97,10 @@ async function runScan(run: BuiltinRun, scan: ActionScan): Promise<void> {
   } catch (err) {
     if (err instanceof SecretsConfigError || err instanceof BaselineError || err instanceof ScanInputError) throw new BuiltinFailure(err.message);
     // A git command that fails is the step's problem to report, with what to do, never an internal error.
-    if (err instanceof GitError) throw new BuiltinFailure(`${err.message}; check that the checkout has the commits and branches the scan names (actions/checkout with fetch-depth: 0 gives every branch and tag)`);
+    if (err instanceof GitError)
+      throw new BuiltinFailure(
+        `${err.message}; check that the checkout has the commits and branches the scan names (actions/checkout with fetch-depth: 0 gives every branch and tag)`,
+      );
     throw err;
   }
 }
@@ -152,7 +158,8 @@ export function parseTrufflehogArgs(extra: string): { sinceCommit?: string; bran
  */
 export function resolveBranch(dir: string, name: string): string {
   if (!name || name.includes("..")) return name;
-  const resolves = (rev: string): boolean => spawnSync("git", ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: dir, stdio: "ignore" }).status === 0;
+  const resolves = (rev: string): boolean =>
+    spawnSync("git", ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: dir, stdio: "ignore" }).status === 0;
   if (resolves(name)) return name;
   const remote = `refs/remotes/origin/${name.replace(/^refs\/heads\//, "")}`;
   return resolves(remote) ? remote : name;
@@ -182,7 +189,10 @@ export const trufflehogAction: BuiltinAction = {
     let excludePaths: string[] | undefined;
     if (args.excludePathsFile) {
       try {
-        excludePaths = readFileSync(inWorkspace(run, args.excludePathsFile, "--exclude-paths"), "utf8").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+        excludePaths = readFileSync(inWorkspace(run, args.excludePathsFile, "--exclude-paths"), "utf8")
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean);
       } catch (err) {
         throw new BuiltinFailure(`cannot read --exclude-paths file ${args.excludePathsFile}: ${(err as Error).message}`);
       }
@@ -191,7 +201,10 @@ export const trufflehogAction: BuiltinAction = {
     await runScan(run, {
       path: run.inputs["path"] || ".",
       mode: "history",
-      revisions: trufflehogRevisions(resolveBranch(scanRoot, args.sinceCommit ?? run.inputs["base"] ?? ""), resolveBranch(scanRoot, args.branch ?? run.inputs["head"] ?? "")),
+      revisions: trufflehogRevisions(
+        resolveBranch(scanRoot, args.sinceCommit ?? run.inputs["base"] ?? ""),
+        resolveBranch(scanRoot, args.branch ?? run.inputs["head"] ?? ""),
+      ),
       ...(excludePaths ? { excludePaths } : {}),
     });
   },

@@ -26,11 +26,19 @@ test("known findings match on rule, file and secret hash, whatever the line or c
   writeFileSync(file, JSON.stringify({ gate: "secrets", findings: [finding("github-pat", "a.py", "one", 3)], count: 1 }));
   const known = readBaseline(file);
   const { report: left, suppressed } = applyBaseline(
-    report([finding("github-pat", "a.py", "one", 40), finding("github-pat", "a.py", "two"), finding("github-pat", "b.py", "one"), finding("npm-access-token", "a.py", "one")]),
+    report([
+      finding("github-pat", "a.py", "one", 40),
+      finding("github-pat", "a.py", "two"),
+      finding("github-pat", "b.py", "one"),
+      finding("npm-access-token", "a.py", "one"),
+    ]),
     known,
   );
   assert.equal(suppressed, 1);
-  assert.deepEqual(left.findings.map((f) => `${f.ruleId} ${f.file}`), ["github-pat a.py", "github-pat b.py", "npm-access-token a.py"]);
+  assert.deepEqual(
+    left.findings.map((f) => `${f.ruleId} ${f.file}`),
+    ["github-pat a.py", "github-pat b.py", "npm-access-token a.py"],
+  );
 });
 
 test("a gitleaks JSON report works as a baseline; its secrets are hashed, not kept", () => {
@@ -42,7 +50,11 @@ test("a gitleaks JSON report works as a baseline; its secrets are hashed, not ke
 });
 
 test("a file that is not a baseline is a clear error", () => {
-  for (const [name, text] of [["bad.json", "{"], ["obj.json", '{"x": 1}'], ["entry.json", '{"findings": [{"id": 1}]}']] as const) {
+  for (const [name, text] of [
+    ["bad.json", "{"],
+    ["obj.json", '{"x": 1}'],
+    ["entry.json", '{"findings": [{"id": 1}]}'],
+  ] as const) {
     const file = join(dir, name);
     writeFileSync(file, text);
     assert.throws(() => readBaseline(file), BaselineError);

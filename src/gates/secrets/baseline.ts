@@ -27,7 +27,8 @@ export function readBaseline(file: string): Set<string> {
     throw new BaselineError(`cannot read the baseline ${file}: ${(err as Error).message}`);
   }
   const entries = Array.isArray(doc) ? doc : (doc as { findings?: unknown } | null)?.findings;
-  if (!Array.isArray(entries)) throw new BaselineError(`${file} is not a baseline: expected the JSON of 'tierci secrets scan --json' (an object with findings)`);
+  if (!Array.isArray(entries))
+    throw new BaselineError(`${file} is not a baseline: expected the JSON of 'tierci secrets scan --json' (an object with findings)`);
   const keys = new Set<string>();
   for (const e of entries as Record<string, unknown>[]) {
     if (typeof e?.["ruleId"] === "string") {

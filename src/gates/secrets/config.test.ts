@@ -177,7 +177,10 @@ path = "base.toml"
 id = "beta-token"
 regex = '''beta_[a-z0-9]{16}'''
 `);
-  assert.deepEqual(loadConfigFile(file).rules.map((r) => r.id), ["acme-token", "beta-token"]);
+  assert.deepEqual(
+    loadConfigFile(file).rules.map((r) => r.id),
+    ["acme-token", "beta-token"],
+  );
 });
 
 test("the repository's .gitleaks.toml is used when no file is named", () => {
@@ -186,7 +189,10 @@ test("the repository's .gitleaks.toml is used when no file is named", () => {
   writeFileSync(join(repo, ".gitleaks.toml"), INTERNAL);
   const { ruleset, source } = loadRuleset(undefined, repo);
   assert.equal(source, ".gitleaks.toml");
-  assert.deepEqual(ruleset.rules.map((r) => r.id), ["acme-token"]);
+  assert.deepEqual(
+    ruleset.rules.map((r) => r.id),
+    ["acme-token"],
+  );
   assert.equal(defaultRuleset().rules.length, DEFAULT_RULES.length);
 });
 
@@ -206,7 +212,11 @@ test("mistakes are errors that say where", () => {
   ];
   for (const [text, message] of cases) {
     const file = config(text);
-    assert.throws(() => loadConfigFile(file), (err: unknown) => err instanceof SecretsConfigError && message.test(err.message) && err.message.includes(file), text);
+    assert.throws(
+      () => loadConfigFile(file),
+      (err: unknown) => err instanceof SecretsConfigError && message.test(err.message) && err.message.includes(file),
+      text,
+    );
   }
   assert.throws(() => loadConfigFile(join(dir, "missing.toml")), /cannot read the secrets configuration/);
 });

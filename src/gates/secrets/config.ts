@@ -134,7 +134,8 @@ function readSpec(file: string, depth: number): ConfigSpec {
   try {
     doc = parse(text) as Table;
   } catch (err) {
-    if (err instanceof TomlError) throw new SecretsConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "")}`);
+    if (err instanceof TomlError)
+      throw new SecretsConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "")}`);
     throw err;
   }
   const r: Reader = new Reader(file);
@@ -166,7 +167,10 @@ function readSpec(file: string, depth: number): ConfigSpec {
     return over ? mergeRule(b, over) : b;
   });
   const baseIds = new Set(base.rules.map((b) => b.id));
-  appendAll(rules, own.filter((o) => !baseIds.has(o.id)));
+  appendAll(
+    rules,
+    own.filter((o) => !baseIds.has(o.id)),
+  );
   return { rules, allowlists: [...base.allowlists, ...r.allowlists(doc, "", true)] };
 }
 

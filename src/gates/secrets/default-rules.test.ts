@@ -17,7 +17,9 @@ const LOOK_ALIKES: Record<string, string[]> = {
   "aws-secret-access-key": ["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
   "gcp-api-key": [`key=AIza${x(35, "X")}`, "AIzaSyA-short"],
   "gcp-service-account-key": [`"private_key_id": "${x(40, "0")}"`, '"private_key_id": "your-private-key-id"'],
-  "azure-storage-account-key": ["AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"],
+  "azure-storage-account-key": [
+    "AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",
+  ],
   "azure-shared-access-key": [`SharedAccessKeyName=Root;SharedAccessKey=${x(43)}=`],
   "azure-sas-token": [`https://a.test/f?sig=${"Zq8dK2mPx7Lr4Tn9Wb3Vc6Hs1Jf5Gy0aBcDeFgHiJkLm"}`, "?sv=2022-11-02&sp=r&sig=REDACTED"],
   "azure-ad-client-secret": [`secret: abc1Q~${x(34)}`],

@@ -5,7 +5,21 @@ import { looksHandTyped, shannonEntropy } from "./entropy.js";
 import type { AllowlistSpec, RuleSpec } from "./rules.js";
 
 /** Words that mark a value as documentation or a fixture rather than a credential. */
-const PLACEHOLDER_WORDS = ["example", "placeholder", "changeme", "change_me", "change-me", "dummy", "redacted", "your_", "your-", "<your", "xxxxxx", "****", "......"];
+const PLACEHOLDER_WORDS = [
+  "example",
+  "placeholder",
+  "changeme",
+  "change_me",
+  "change-me",
+  "dummy",
+  "redacted",
+  "your_",
+  "your-",
+  "<your",
+  "xxxxxx",
+  "****",
+  "......",
+];
 
 const placeholders: AllowlistSpec = { description: "documentation and placeholder values", stopwords: PLACEHOLDER_WORDS };
 
@@ -145,7 +159,13 @@ export const DEFAULT_RULES: RuleSpec[] = [
     entropy: 4.5,
     plausible: randomTail(0),
     // The key every copy of the Azurite / Azure Storage emulator uses, published in Microsoft's docs.
-    allowlists: [placeholders, { description: "the storage emulator's published key", stopwords: ["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="] }],
+    allowlists: [
+      placeholders,
+      {
+        description: "the storage emulator's published key",
+        stopwords: ["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="],
+      },
+    ],
   },
   {
     id: "azure-shared-access-key",
@@ -318,15 +338,59 @@ export const DEFAULT_RULES: RuleSpec[] = [
     id: "generic-secret",
     description: "Secret assigned to a key, password or token variable",
     regex: String.raw`${genericName}(?:[_.-][\w.-]{0,20}|[A-Z][\w.-]{0,20})?${ASSIGN}(?:"([^"\s]{8,128})"|'([^'\s]{8,128})'|\x60([^\x60\s]{8,128})\x60|([A-Za-z0-9][A-Za-z0-9+/=_.~!@#%^*-]{7,127})(?:[\s,;)\]}&]|$))`,
-    keywords: ["api_key", "api-key", "api.key", "apikey", "secret", "token", "passwd", "password", "pwd", "credential", "auth_key", "auth-key", "auth.key", "authkey", "access_key", "access-key", "access.key", "accesskey", "private_key", "private-key", "private.key", "privatekey"],
+    keywords: [
+      "api_key",
+      "api-key",
+      "api.key",
+      "apikey",
+      "secret",
+      "token",
+      "passwd",
+      "password",
+      "pwd",
+      "credential",
+      "auth_key",
+      "auth-key",
+      "auth.key",
+      "authkey",
+      "access_key",
+      "access-key",
+      "access.key",
+      "accesskey",
+      "private_key",
+      "private-key",
+      "private.key",
+      "privatekey",
+    ],
     entropy: 3.5,
     plausible: plausibleGenericValue,
     allowlists: [
-      { description: "placeholders and fixtures", stopwords: [...PLACEHOLDER_WORDS, "test", "sample", "fake", "mock", "secret", "password", "token", "insert", "replace", "todo", "fixme", "foobar", "lorem", "default"] },
+      {
+        description: "placeholders and fixtures",
+        stopwords: [
+          ...PLACEHOLDER_WORDS,
+          "test",
+          "sample",
+          "fake",
+          "mock",
+          "secret",
+          "password",
+          "token",
+          "insert",
+          "replace",
+          "todo",
+          "fixme",
+          "foobar",
+          "lorem",
+          "default",
+        ],
+      },
       {
         description: "names that hold facts about a secret, not the secret (token_hash, secret_arn, api_key_name, password_length)",
         regexTarget: "match",
-        regexes: [String.raw`(?i)(?:hash|digest|checksum|sha\d*|md5|ids?|names?|type|arn|url|uri|path|file|dir|length|len|count|version|field|header|endpoint|expiry|expires|ttl|timeout|policy|prompt|label|placeholder)["']?\s{0,5}(?:=|:|:=|=>|\?=|<-)`],
+        regexes: [
+          String.raw`(?i)(?:hash|digest|checksum|sha\d*|md5|ids?|names?|type|arn|url|uri|path|file|dir|length|len|count|version|field|header|endpoint|expiry|expires|ttl|timeout|policy|prompt|label|placeholder)["']?\s{0,5}(?:=|:|:=|=>|\?=|<-)`,
+        ],
       },
     ],
   },

@@ -24,6 +24,10 @@ test("agrees with includes() on random text", () => {
   const m = new KeywordMatcher(words);
   for (let i = 0; i < 200; i++) {
     const text = r.chars("abcdeABCDE_- \n", r.int(0, 200));
-    assert.deepEqual(m.find(text), words.map((w) => text.toLowerCase().includes(w)), text);
+    assert.deepEqual(
+      m.find(text),
+      words.map((w) => text.toLowerCase().includes(w)),
+      text,
+    );
   }
 });

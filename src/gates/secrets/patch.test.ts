@@ -69,12 +69,17 @@ test("each file of each commit becomes a fragment of its added lines, numbered a
 });
 
 test("index diffs (no commit lines) give fragments without a commit", () => {
-  const { fragments } = parse(["diff --git a/a.txt b/a.txt", "--- a/a.txt", "+++ b/a.txt", "@@ -1,2 +1,3 @@", " context", "-gone", "+added", "+more", " tail"].join("\n"));
+  const { fragments } = parse(
+    ["diff --git a/a.txt b/a.txt", "--- a/a.txt", "+++ b/a.txt", "@@ -1,2 +1,3 @@", " context", "-gone", "+added", "+more", " tail"].join("\n"),
+  );
   assert.deepEqual(fragments, [{ path: "a.txt", text: "added\nmore", lineNumbers: [2, 3] }]);
 });
 
 test("a file diff over the size limit is counted, not scanned", () => {
-  const { fragments, parser } = parse(["diff --git a/big.min.js b/big.min.js", "+++ b/big.min.js", "@@ -0,0 +1,2 @@", `+${"x".repeat(60)}`, `+${"y".repeat(60)}`].join("\n"), 100);
+  const { fragments, parser } = parse(
+    ["diff --git a/big.min.js b/big.min.js", "+++ b/big.min.js", "@@ -0,0 +1,2 @@", `+${"x".repeat(60)}`, `+${"y".repeat(60)}`].join("\n"),
+    100,
+  );
   assert.deepEqual(fragments, []);
   assert.equal(parser.stats.oversized, 1);
 });

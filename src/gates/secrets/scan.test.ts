@@ -56,7 +56,10 @@ test("history: line numbers of later commits, other branches, and a revision ran
   g.write("notify/hook.txt", `${slack}\n`);
   const third = g.commit("slack hook on a branch");
   g.git("checkout", "-q", "main");
-  assert.deepEqual((await findings(g.dir, "history")).sort(), [`${second.slice(0, 7)} app.py:15:8 npm-access-token`, `${third.slice(0, 7)} notify/hook.txt:1:34 slack-webhook-url`].sort());
+  assert.deepEqual(
+    (await findings(g.dir, "history")).sort(),
+    [`${second.slice(0, 7)} app.py:15:8 npm-access-token`, `${third.slice(0, 7)} notify/hook.txt:1:34 slack-webhook-url`].sort(),
+  );
   assert.deepEqual(await findings(g.dir, "history", { revisions: [`${second}..feature`] }), [`${third.slice(0, 7)} notify/hook.txt:1:34 slack-webhook-url`]);
   assert.deepEqual(await findings(g.dir, "history", { revisions: [first] }), []);
   await assert.rejects(scanSecrets({ dir: g.dir, mode: "history", ruleset, revisions: ["--output=/tmp/x"] }), ScanInputError);
@@ -95,8 +98,16 @@ test("working tree: tracked and untracked files; ignored, binary and large files
   assert.deepEqual(stats.skipped, { binary: 1, large: 1 });
   assert.deepEqual(await findings(g.dir, "working-tree", { path: "src/untracked.ts" }), ["src/untracked.ts:1:12 gitlab-pat"]);
   assert.deepEqual(await findings(g.dir, "working-tree", { path: "src" }), ["src/tracked.py:1:8 gcp-api-key", "src/untracked.ts:1:12 gitlab-pat"]);
-  assert.deepEqual(await findings(g.dir, "working-tree", { path: "debug.log" }), ["debug.log:1:7 github-pat"], "a file named explicitly is scanned even if ignored");
-  assert.deepEqual(await findings(join(g.dir, "src"), "working-tree"), ["src/tracked.py:1:8 gcp-api-key", "src/untracked.ts:1:12 gitlab-pat"], "paths stay relative to the repository root");
+  assert.deepEqual(
+    await findings(g.dir, "working-tree", { path: "debug.log" }),
+    ["debug.log:1:7 github-pat"],
+    "a file named explicitly is scanned even if ignored",
+  );
+  assert.deepEqual(
+    await findings(join(g.dir, "src"), "working-tree"),
+    ["src/tracked.py:1:8 gcp-api-key", "src/untracked.ts:1:12 gitlab-pat"],
+    "paths stay relative to the repository root",
+  );
   await assert.rejects(scanSecrets({ dir: g.dir, mode: "working-tree", ruleset, path: "nope" }), /nope does not exist/);
   await assert.rejects(scanSecrets({ dir: g.dir, mode: "working-tree", ruleset, path: "../.." }), /outside/);
 });
@@ -107,5 +118,8 @@ test("a directory outside git is walked; history needs a repository", async () =
   mkdirSync(join(dir, "conf"), { recursive: true });
   writeFileSync(join(dir, "conf", "bot.env"), `TELEGRAM=${token("telegram-bot-token")}\n`);
   assert.deepEqual(await findings(dir, "working-tree"), ["conf/bot.env:1:10 telegram-bot-token"]);
-  await assert.rejects(scanSecrets({ dir, mode: "history", ruleset }), (err: unknown) => err instanceof ScanInputError && /not inside a git repository/.test(err.message));
+  await assert.rejects(
+    scanSecrets({ dir, mode: "history", ruleset }),
+    (err: unknown) => err instanceof ScanInputError && /not inside a git repository/.test(err.message),
+  );
 });

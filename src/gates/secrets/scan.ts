@@ -129,7 +129,8 @@ async function scanCommitByCommit(root: string, opts: ScanOptions, parser: Patch
 
 async function scanPatches(opts: ScanOptions, detect: (f: Fragment) => void, restart: () => void, stats: ScanStats): Promise<void> {
   const root = workTreeRoot(resolve(opts.dir));
-  if (root === undefined) throw new ScanInputError(`${opts.dir} is not inside a git repository; ${opts.mode === "history" ? "--history" : "--staged"} needs one`);
+  if (root === undefined)
+    throw new ScanInputError(`${opts.dir} is not inside a git repository; ${opts.mode === "history" ? "--history" : "--staged"} needs one`);
   for (const rev of opts.revisions ?? []) {
     if (rev.startsWith("-") && rev !== "--all") throw new ScanInputError(`'${rev}' is not a revision`);
   }
@@ -164,7 +165,12 @@ export async function scanSecrets(opts: ScanOptions): Promise<ScanResult> {
   else await scanPatches(opts, detect, () => (findings.length = 0), stats);
   stats.durationMs = Date.now() - started;
   return {
-    report: { gate: "secrets", rules: opts.ruleset.rules.map((r) => ({ id: r.id, description: r.description, severity: "error" })), findings, ...(stats.warnings.length ? { warnings: stats.warnings } : {}) },
+    report: {
+      gate: "secrets",
+      rules: opts.ruleset.rules.map((r) => ({ id: r.id, description: r.description, severity: "error" })),
+      findings,
+      ...(stats.warnings.length ? { warnings: stats.warnings } : {}),
+    },
     stats,
   };
 }

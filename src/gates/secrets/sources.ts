@@ -10,7 +10,15 @@ import { GitError } from "../../git/git.js";
 // Variables a git hook or wrapper may have exported would point git at another repository
 // than the one asked about. GIT_INDEX_FILE is kept: a pre-commit hook's `--staged` scan must
 // read the index the commit is being made from.
-const REPOSITORY_VARS = new Set(["GIT_DIR", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX"]);
+const REPOSITORY_VARS = new Set([
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+]);
 
 function gitEnv(): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !REPOSITORY_VARS.has(name)));
@@ -63,7 +71,8 @@ export async function gitLines(dir: string, args: string[], onLine: (text: strin
 /** The top of the git work tree holding `dir`, or undefined when `dir` is not in one. */
 export function workTreeRoot(dir: string): string | undefined {
   const r = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, env: gitEnv(), encoding: "utf8" });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") throw new GitError("git was not found on PATH; install git and try again", "git-missing", dir);
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT")
+    throw new GitError("git was not found on PATH; install git and try again", "git-missing", dir);
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 

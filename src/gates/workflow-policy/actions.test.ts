@@ -25,9 +25,14 @@ test("first-party, built-in, local and docker actions need no pin; third-party o
     `      - uses: Pypa/gh-action-pypi-publish@${SHA.toUpperCase()}`,
     "      - uses: pypa/gh-action-pypi-publish@release/v1", // 14
   );
-  assert.deepEqual(rule(yaml, "unpinned-action"), ["14:'pypa/gh-action-pypi-publish@release/v1' is a third-party action pinned to 'release/v1', a ref its owner can move to other code"]);
+  assert.deepEqual(rule(yaml, "unpinned-action"), [
+    "14:'pypa/gh-action-pypi-publish@release/v1' is a third-party action pinned to 'release/v1', a ref its owner can move to other code",
+  ]);
   const call = lines("on: push", "permissions: {}", "jobs:", "  a:", "    uses: org/shared/.github/workflows/ci.yml@v2");
-  assert.deepEqual(rule(call, "unpinned-action").map((r) => r.split(":")[0]), ["5"]);
+  assert.deepEqual(
+    rule(call, "unpinned-action").map((r) => r.split(":")[0]),
+    ["5"],
+  );
 });
 
 test("actions/cache keys are checked per ecosystem against hashFiles patterns", () => {
@@ -47,11 +52,16 @@ test("setup-python and setup-node caches are judged against the repository's loc
   assert.deepEqual(rule(py, "cache-key-lockfiles", ["requirements.txt", "requirements-dev.txt"]), [
     "11:actions/setup-python keys its pip cache on **/requirements.txt, **/pyproject.toml, which misses requirements-dev.txt",
   ]);
-  assert.deepEqual(rule(py.replace("cache: pip", "cache: pip\n          cache-dependency-path: requirements*.txt"), "cache-key-lockfiles", ["requirements-dev.txt"]), []);
+  assert.deepEqual(
+    rule(py.replace("cache: pip", "cache: pip\n          cache-dependency-path: requirements*.txt"), "cache-key-lockfiles", ["requirements-dev.txt"]),
+    [],
+  );
 
   const node = steps("      - uses: actions/setup-node@v4", "        with:", "          cache: npm");
   assert.deepEqual(rule(node, "cache-key-lockfiles", ["package-lock.json"]), []);
-  const [finding] = workflowPolicy("w.yml", node, { files: ["web/package-lock.json", "node_modules/x/package-lock.json"] }).filter((f) => f.ruleId === "cache-key-lockfiles");
+  const [finding] = workflowPolicy("w.yml", node, { files: ["web/package-lock.json", "node_modules/x/package-lock.json"] }).filter(
+    (f) => f.ruleId === "cache-key-lockfiles",
+  );
   assert.match(finding?.message ?? "", /no such file/);
   assert.equal(finding?.hint, "set cache-dependency-path: web/package-lock.json");
 });

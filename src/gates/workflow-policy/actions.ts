@@ -11,7 +11,11 @@ function checkPinned(ctx: PolicyContext, node: Node | undefined, uses: string | 
   if (node === undefined || uses === undefined || !isThirdParty(uses)) return;
   const ref = uses.slice(uses.lastIndexOf("@") + 1);
   if (COMMIT_SHA.test(ref)) return;
-  ctx.report("unpinned-action", node, `'${uses}' is a third-party ${uses.includes(".yml@") || uses.includes(".yaml@") ? "workflow" : "action"} pinned to '${ref}', a ref its owner can move to other code`);
+  ctx.report(
+    "unpinned-action",
+    node,
+    `'${uses}' is a third-party ${uses.includes(".yml@") || uses.includes(".yaml@") ? "workflow" : "action"} pinned to '${ref}', a ref its owner can move to other code`,
+  );
 }
 
 interface Ecosystem {
@@ -26,7 +30,19 @@ const ECOSYSTEMS: Ecosystem[] = [
   {
     name: "pip",
     cachePath: /(^|\/)(\.cache\/(pip|pypoetry|uv)|Caches\/pip|pip\/Cache|\.?venv)(\/|$)/i,
-    lockfiles: ["requirements.txt", "requirements-dev.txt", "dev-requirements.txt", "requirements/dev.txt", "constraints.txt", "poetry.lock", "uv.lock", "Pipfile.lock", "pyproject.toml", "setup.py", "setup.cfg"],
+    lockfiles: [
+      "requirements.txt",
+      "requirements-dev.txt",
+      "dev-requirements.txt",
+      "requirements/dev.txt",
+      "constraints.txt",
+      "poetry.lock",
+      "uv.lock",
+      "Pipfile.lock",
+      "pyproject.toml",
+      "setup.py",
+      "setup.cfg",
+    ],
   },
   {
     name: "npm",
@@ -57,7 +73,10 @@ function keyCovers(key: string, eco: Ecosystem): boolean {
 
 function checkCacheAction(ctx: PolicyContext, step: StepNodes): void {
   const withNode = get(ctx.src, step.node, "with");
-  const paths = (step.model.with["path"] ?? "").split("\n").map((p) => p.trim().replace(/\\/g, "/")).filter((p) => p !== "");
+  const paths = (step.model.with["path"] ?? "")
+    .split("\n")
+    .map((p) => p.trim().replace(/\\/g, "/"))
+    .filter((p) => p !== "");
   const key = step.model.with["key"];
   if (key === undefined) return;
   for (const eco of ECOSYSTEMS) {
@@ -80,7 +99,10 @@ interface SetupDefaults {
 
 const SETUP_DEFAULTS: Record<string, Record<string, SetupDefaults>> = {
   "actions/setup-python": {
-    pip: { defaults: ["**/requirements.txt", "**/pyproject.toml"], lockfiles: ["**/requirements*.txt", "**/requirements/*.txt", "**/constraints*.txt", "**/uv.lock"] },
+    pip: {
+      defaults: ["**/requirements.txt", "**/pyproject.toml"],
+      lockfiles: ["**/requirements*.txt", "**/requirements/*.txt", "**/constraints*.txt", "**/uv.lock"],
+    },
     pipenv: { defaults: ["**/Pipfile.lock"], lockfiles: ["**/Pipfile.lock"] },
     poetry: { defaults: ["**/poetry.lock"], lockfiles: ["**/poetry.lock"] },
   },
@@ -129,4 +151,3 @@ export function checkActions(ctx: PolicyContext): void {
     }
   }
 }
-

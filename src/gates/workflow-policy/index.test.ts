@@ -37,7 +37,16 @@ const CASES: Case[] = [
     rule: "missing-permissions",
     bad: lines("on: push", "jobs:", "  build:", "    runs-on: ubuntu-latest", "    timeout-minutes: 5", "    steps:", "      - run: make"),
     line: 3,
-    good: lines("on: push", "jobs:", "  build:", "    runs-on: ubuntu-latest", "    permissions: {}", "    timeout-minutes: 5", "    steps:", "      - run: make"),
+    good: lines(
+      "on: push",
+      "jobs:",
+      "  build:",
+      "    runs-on: ubuntu-latest",
+      "    permissions: {}",
+      "    timeout-minutes: 5",
+      "    steps:",
+      "      - run: make",
+    ),
   },
   {
     rule: "excessive-permissions",
@@ -67,19 +76,30 @@ const CASES: Case[] = [
     rule: "cache-key-lockfiles",
     bad: clean("      - uses: actions/cache@v4", "        with:", "          path: ~/.cache/pip", "          key: pip-${{ runner.os }}"),
     line: 13,
-    good: clean("      - uses: actions/cache@v4", "        with:", "          path: ~/.cache/pip", "          key: pip-${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}"),
+    good: clean(
+      "      - uses: actions/cache@v4",
+      "        with:",
+      "          path: ~/.cache/pip",
+      "          key: pip-${{ runner.os }}-${{ hashFiles('**/requirements*.txt') }}",
+    ),
   },
   {
     rule: "template-injection",
-    bad: clean("      - run: echo \"${{ github.event.head_commit.message }}\""),
+    bad: clean('      - run: echo "${{ github.event.head_commit.message }}"'),
     line: 10,
-    good: clean("      - run: echo \"$MESSAGE\"", "        env:", "          MESSAGE: ${{ github.event.head_commit.message }}"),
+    good: clean('      - run: echo "$MESSAGE"', "        env:", "          MESSAGE: ${{ github.event.head_commit.message }}"),
   },
   {
     rule: "untrusted-checkout",
-    bad: clean("      - uses: actions/checkout@v4", "        with:", "          ref: ${{ github.event.pull_request.head.sha }}").replace("on: push", "on: pull_request_target"),
+    bad: clean("      - uses: actions/checkout@v4", "        with:", "          ref: ${{ github.event.pull_request.head.sha }}").replace(
+      "on: push",
+      "on: pull_request_target",
+    ),
     line: 12,
-    good: clean("      - uses: actions/checkout@v4", "        with:", "          ref: ${{ github.event.pull_request.head.sha }}").replace("on: push", "on: pull_request"),
+    good: clean("      - uses: actions/checkout@v4", "        with:", "          ref: ${{ github.event.pull_request.head.sha }}").replace(
+      "on: push",
+      "on: pull_request",
+    ),
   },
   {
     rule: "secrets-untrusted-trigger",
@@ -89,9 +109,9 @@ const CASES: Case[] = [
   },
   {
     rule: "deprecated-command",
-    bad: clean("      - run: echo \"::set-output name=version::1.0\""),
+    bad: clean('      - run: echo "::set-output name=version::1.0"'),
     line: 10,
-    good: clean("      - run: echo \"version=1.0\" >> \"$GITHUB_OUTPUT\""),
+    good: clean('      - run: echo "version=1.0" >> "$GITHUB_OUTPUT"'),
   },
 ];
 
@@ -140,7 +160,10 @@ describe("each rule", () => {
 
 test("--strict makes every finding an error", () => {
   const bad = clean("      - uses: codecov/codecov-action@v4");
-  assert.deepEqual(workflowPolicy("w.yml", bad, { strict: true }).map((f) => f.severity), ["error"]);
+  assert.deepEqual(
+    workflowPolicy("w.yml", bad, { strict: true }).map((f) => f.severity),
+    ["error"],
+  );
 });
 
 test("a suppression names only the rules it lists", () => {

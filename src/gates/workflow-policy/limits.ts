@@ -14,5 +14,9 @@ export function checkLimits(ctx: PolicyContext): void {
   if (events.length === 0 || ctx.workflow.concurrency !== undefined) return;
   if (ctx.workflow.jobs.length > 0 && ctx.workflow.jobs.every((j) => j.concurrency !== undefined)) return;
   const trigger = ctx.workflow.triggers.find((t) => events.includes(t.event));
-  ctx.report("missing-concurrency", trigger?.pos, `the workflow runs on ${events.join(" and ")} without a concurrency group, so each push to a pull request queues another full run`);
+  ctx.report(
+    "missing-concurrency",
+    trigger?.pos,
+    `the workflow runs on ${events.join(" and ")} without a concurrency group, so each push to a pull request queues another full run`,
+  );
 }

@@ -13,7 +13,10 @@ const job = (id: string, ...rest: string[]) => [`  ${id}:`, "    runs-on: ubuntu
 
 test("without workflow permissions, each job that sets none is reported, not the ones that do", () => {
   const yaml = lines("on: push", "jobs:", ...job("a", "    steps: [{ run: make }]"), ...job("b", "    permissions: read-all", "    steps: [{ run: make }]"));
-  assert.deepEqual(perms(yaml).map((p) => p.split(":").slice(0, 2).join(":")), ["3:missing-permissions"]);
+  assert.deepEqual(
+    perms(yaml).map((p) => p.split(":").slice(0, 2).join(":")),
+    ["3:missing-permissions"],
+  );
 });
 
 test("workflow-level write is judged against the jobs that inherit it", () => {
@@ -41,7 +44,10 @@ test("known actions and commands use their scopes; write-all names them in the h
   assert.match(finding?.hint ?? "", /contents: write, pull-requests: write/);
 
   const scoped = yaml.replace("permissions: write-all", "permissions:\n  contents: write\n  pull-requests: write\n  issues: write");
-  assert.deepEqual(perms(scoped).map((p) => p.split(":").slice(0, 2).join(":")), ["5:excessive-permissions"]);
+  assert.deepEqual(
+    perms(scoped).map((p) => p.split(":").slice(0, 2).join(":")),
+    ["5:excessive-permissions"],
+  );
 });
 
 test("a step that may use the token for anything makes every write scope count as used", () => {
@@ -56,7 +62,12 @@ test("a step that may use the token for anything makes every write scope count a
     const yaml = lines("on: push", "permissions: { issues: write, statuses: write }", "jobs:", ...job("a", "    steps:", step));
     assert.deepEqual(perms(yaml), [], step);
   }
-  const readOnly = lines("on: push", "permissions: { statuses: write }", "jobs:", ...job("a", "    steps:", "      - uses: astral-sh/setup-uv@0123456789abcdef0123456789abcdef01234567", "      - run: pytest"));
+  const readOnly = lines(
+    "on: push",
+    "permissions: { statuses: write }",
+    "jobs:",
+    ...job("a", "    steps:", "      - uses: astral-sh/setup-uv@0123456789abcdef0123456789abcdef01234567", "      - run: pytest"),
+  );
   assert.equal(perms(readOnly).length, 1);
 });
 

@@ -191,7 +191,11 @@ export function checkPermissions(ctx: PolicyContext): void {
   if (workflowLevel === undefined) {
     for (const job of ctx.check.jobs) {
       if (job.model.permissions !== undefined) continue;
-      ctx.report("missing-permissions", job.keyNode, `job '${job.model.id}' runs with the default GITHUB_TOKEN permissions: neither the workflow nor the job sets 'permissions:'`);
+      ctx.report(
+        "missing-permissions",
+        job.keyNode,
+        `job '${job.model.id}' runs with the default GITHUB_TOKEN permissions: neither the workflow nor the job sets 'permissions:'`,
+      );
     }
   }
   // Workflow-level permissions reach only the jobs that set none of their own.
@@ -199,4 +203,3 @@ export function checkPermissions(ctx: PolicyContext): void {
   checkBlock(ctx, get(ctx.src, root, "permissions"), workflowLevel, inheriting, "the workflow");
   for (const job of ctx.check.jobs) checkBlock(ctx, get(ctx.src, job.node, "permissions"), job.model.permissions, [job], `job '${job.model.id}'`);
 }
-

@@ -37,7 +37,12 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     "The GITHUB_TOKEN is granted a write permission that no step appears to use",
     "grant only the scopes a step uses; if a step tierci cannot see through needs it, suppress with `# tierci: ignore[excessive-permissions]`",
   ),
-  rule("missing-timeout", "warning", "A job has no `timeout-minutes:`, so a hung step holds a runner for GitHub's default of 6 hours", "add `timeout-minutes:` to the job, a little above its usual duration"),
+  rule(
+    "missing-timeout",
+    "warning",
+    "A job has no `timeout-minutes:`, so a hung step holds a runner for GitHub's default of 6 hours",
+    "add `timeout-minutes:` to the job, a little above its usual duration",
+  ),
   rule(
     "missing-concurrency",
     "warning",
@@ -60,7 +65,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     "template-injection",
     "error",
     "Event text that whoever triggers the workflow controls is expanded by ${{ }} into a script, where it runs as code",
-    "pass the value through an environment variable and quote it in the script: env: { TITLE: ${{ github.event.issue.title }} } then \"$TITLE\"",
+    'pass the value through an environment variable and quote it in the script: env: { TITLE: ${{ github.event.issue.title }} } then "$TITLE"',
   ),
   rule(
     "untrusted-checkout",

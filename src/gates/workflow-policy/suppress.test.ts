@@ -3,7 +3,9 @@ import { test } from "node:test";
 import { readSuppressions } from "./suppress.js";
 
 test("file-wide directives are the ones in the opening comment block", () => {
-  const s = readSuppressions(["# Build", "# tierci: ignore[missing-timeout, unpinned-action]", "", "on: push", "# tierci: ignore[missing-permissions]", "jobs: {}"].join("\n"));
+  const s = readSuppressions(
+    ["# Build", "# tierci: ignore[missing-timeout, unpinned-action]", "", "on: push", "# tierci: ignore[missing-permissions]", "jobs: {}"].join("\n"),
+  );
   assert.deepEqual([...s.file].sort(), ["missing-timeout", "unpinned-action"]);
   assert.deepEqual([...(s.lines.get(6) ?? [])], ["missing-permissions"]);
 });

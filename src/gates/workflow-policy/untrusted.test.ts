@@ -6,7 +6,17 @@ import { workflowPolicy } from "./index.js";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
 function wf(on: string, ...stepLines: string[]): string {
-  return lines(`on: ${on}`, "permissions: {}", "concurrency: x", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    timeout-minutes: 5", "    steps:", ...stepLines);
+  return lines(
+    `on: ${on}`,
+    "permissions: {}",
+    "concurrency: x",
+    "jobs:",
+    "  a:",
+    "    runs-on: ubuntu-latest",
+    "    timeout-minutes: 5",
+    "    steps:",
+    ...stepLines,
+  );
 }
 
 function rules(yaml: string): string[] {
@@ -14,7 +24,9 @@ function rules(yaml: string): string[] {
 }
 
 test("workflow_run and issue_comment checkouts of pull request code, by action or command", () => {
-  assert.deepEqual(rules(wf("workflow_run", "      - uses: actions/checkout@v4", "        with: { ref: '${{ github.event.workflow_run.head_sha }}' }")), ["10:untrusted-checkout"]);
+  assert.deepEqual(rules(wf("workflow_run", "      - uses: actions/checkout@v4", "        with: { ref: '${{ github.event.workflow_run.head_sha }}' }")), [
+    "10:untrusted-checkout",
+  ]);
   assert.deepEqual(rules(wf("issue_comment", "      - run: gh pr checkout ${{ github.event.issue.number }}")), ["9:untrusted-checkout"]);
   assert.deepEqual(rules(wf("pull_request_target", "      - uses: actions/checkout@v4")), [], "the base branch is safe to check out");
 });

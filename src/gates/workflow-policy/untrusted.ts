@@ -46,8 +46,10 @@ function promote(ctx: PolicyContext): void {
 }
 
 /** References to the pull request's own code rather than the base repository's. */
-const PR_REF = /github\.event\.pull_request\.head\.(sha|ref)|github\.event\.pull_request\.head\.repo\.full_name|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|refs\/pull\//;
-const PR_CHECKOUT_COMMAND = /\bgh\s+pr\s+checkout\b|\bgit\s+(fetch|checkout|switch|pull)\b[^\n]*(pull\/|refs\/pull|github\.event\.pull_request\.head|github\.head_ref|workflow_run\.head_)/;
+const PR_REF =
+  /github\.event\.pull_request\.head\.(sha|ref)|github\.event\.pull_request\.head\.repo\.full_name|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|refs\/pull\//;
+const PR_CHECKOUT_COMMAND =
+  /\bgh\s+pr\s+checkout\b|\bgit\s+(fetch|checkout|switch|pull)\b[^\n]*(pull\/|refs\/pull|github\.event\.pull_request\.head|github\.head_ref|workflow_run\.head_)/;
 
 /** Where a job checks out the pull request's code, if it does. */
 function prCheckout(ctx: PolicyContext, job: JobNodes): Node | undefined {
@@ -99,26 +101,47 @@ function checkPrivileged(ctx: PolicyContext): void {
   for (const job of ctx.check.jobs) {
     const checkout = prCheckout(ctx, job);
     if (checkout !== undefined) {
-      ctx.report("untrusted-checkout", checkout, `job '${job.model.id}' runs on ${on} and checks out the pull request's code, which then runs with this workflow's write token and secrets`);
+      ctx.report(
+        "untrusted-checkout",
+        checkout,
+        `job '${job.model.id}' runs on ${on} and checks out the pull request's code, which then runs with this workflow's write token and secrets`,
+      );
       const uses = [...secretUses(ctx, job.node), ...(workflowEnvReported ? [] : workflowEnvSecrets)];
       workflowEnvReported ||= workflowEnvSecrets.length > 0;
       for (const s of uses) {
-        ctx.report("secrets-untrusted-trigger", posInScalar(ctx.src, s.node, s.offset), `secrets.${s.name} is available to job '${job.model.id}', which checks out and may run the pull request's code (${on})`);
+        ctx.report(
+          "secrets-untrusted-trigger",
+          posInScalar(ctx.src, s.node, s.offset),
+          `secrets.${s.name} is available to job '${job.model.id}', which checks out and may run the pull request's code (${on})`,
+        );
       }
       continue;
     }
     const thirdPartyInputs: { uses: string; node: Node | undefined }[] = ctx.steps(job).flatMap((step) =>
-      isThirdParty(step.model.uses) ? [{ uses: step.model.uses ?? "", node: get(ctx.src, step.node, "with") }, { uses: step.model.uses ?? "", node: get(ctx.src, step.node, "env") }] : [],
+      isThirdParty(step.model.uses)
+        ? [
+            { uses: step.model.uses ?? "", node: get(ctx.src, step.node, "with") },
+            { uses: step.model.uses ?? "", node: get(ctx.src, step.node, "env") },
+          ]
+        : [],
     );
     if (isThirdParty(job.model.uses)) thirdPartyInputs.push({ uses: job.model.uses ?? "", node: get(ctx.src, job.node, "secrets") });
     for (const input of thirdPartyInputs) {
       // The token is scoped by `permissions:`, which other rules watch; actions routinely need it.
       for (const s of secretUses(ctx, input.node).filter((u) => u.name.toUpperCase() !== "GITHUB_TOKEN")) {
-        ctx.report("secrets-untrusted-trigger", posInScalar(ctx.src, s.node, s.offset), `secrets.${s.name} is passed to the third-party '${input.uses}' in a workflow that runs on ${on}`);
+        ctx.report(
+          "secrets-untrusted-trigger",
+          posInScalar(ctx.src, s.node, s.offset),
+          `secrets.${s.name} is passed to the third-party '${input.uses}' in a workflow that runs on ${on}`,
+        );
       }
     }
     if (isThirdParty(job.model.uses) && job.model.secrets === "inherit") {
-      ctx.report("secrets-untrusted-trigger", get(ctx.src, job.node, "secrets"), `'secrets: inherit' hands every secret to the third-party workflow '${job.model.uses}' in a workflow that runs on ${on}`);
+      ctx.report(
+        "secrets-untrusted-trigger",
+        get(ctx.src, job.node, "secrets"),
+        `'secrets: inherit' hands every secret to the third-party workflow '${job.model.uses}' in a workflow that runs on ${on}`,
+      );
     }
   }
 }

@@ -6,8 +6,7 @@ import type { FileCoverage } from "../../formats/report-types.js";
 import { changedLines } from "./changed-lines.js";
 import { patchCoverage } from "./coverage.js";
 
-const numbered = (from: number, to: number, prefix = "line"): string =>
-  Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${from + i}\n`).join("");
+const numbered = (from: number, to: number, prefix = "line"): string => Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${from + i}\n`).join("");
 
 test("patch coverage on a real repository: branch commits, staged, unstaged and untracked changes", (t) => {
   const repo = makeRepo();
@@ -50,7 +49,15 @@ test("patch coverage on a real repository: branch commits, staged, unstaged and 
   const coverage: FileCoverage[] = [
     // Line 4 is not executable (say, a comment).
     { path: "src/app.py", linesValid: 12, linesCovered: 9, lines: line([1, 2, 3, 5, 6, 7, 8, 11, 13], [9, 10, 12]) },
-    { path: "src/renamed.py", linesValid: 20, linesCovered: 20, lines: line(Array.from({ length: 20 }, (_, i) => i + 1), []) },
+    {
+      path: "src/renamed.py",
+      linesValid: 20,
+      linesCovered: 20,
+      lines: line(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        [],
+      ),
+    },
     { path: "src/staged.py", linesValid: 2, linesCovered: 0, lines: line([], [1, 2]) },
     { path: "src/untracked.py", linesValid: 3, linesCovered: 3, lines: line([1, 2, 3], []) },
     { path: "src/untouched.py", linesValid: 5, linesCovered: 0, lines: line([], [1, 2, 3, 4, 5]) },
@@ -58,17 +65,23 @@ test("patch coverage on a real repository: branch commits, staged, unstaged and 
   const patch = patchCoverage(changed.files, coverage);
   // Executable changed lines: app 3, 11, 12, 13; renamed 20; staged 1, 2; untracked 1, 2, 3 = 10, of which 7 ran.
   assert.deepEqual([patch.lines_changed, patch.lines_executable, patch.lines_covered, patch.line_rate], [11, 10, 7, 0.7]);
-  assert.deepEqual(patch.files.map((f) => [f.path, f.missing]), [
-    ["src/app.py", [12]],
-    ["src/renamed.py", []],
-    ["src/staged.py", [1, 2]],
-    ["src/untracked.py", []],
-  ]);
+  assert.deepEqual(
+    patch.files.map((f) => [f.path, f.missing]),
+    [
+      ["src/app.py", [12]],
+      ["src/renamed.py", []],
+      ["src/staged.py", [1, 2]],
+      ["src/untracked.py", []],
+    ],
+  );
 
   // Against the feature branch itself, only the uncommitted work is the change.
   const own = changedLines(repo.dir, "HEAD");
   assert.deepEqual(Object.fromEntries(own.files), { "src/app.py": [13], "src/staged.py": [1, 2], "src/untracked.py": [1, 2, 3] });
   const measured = changedLines(repo.dir, "HEAD", (path) => path !== "src/untracked.py");
   assert.deepEqual([...measured.files.keys()], ["src/app.py", "src/staged.py"]);
-  assert.throws(() => changedLines(repo.dir, "no-such-branch"), (err: unknown) => err instanceof GitError && /no-such-branch/.test(err.message));
+  assert.throws(
+    () => changedLines(repo.dir, "no-such-branch"),
+    (err: unknown) => err instanceof GitError && /no-such-branch/.test(err.message),
+  );
 });

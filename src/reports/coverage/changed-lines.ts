@@ -52,7 +52,9 @@ export function changedLines(dir: string, base?: string, measured: (path: string
   if (from === undefined) throw new GitError(`HEAD and '${name}' share no history; pass --base REF`, "bad-revision", root);
 
   const files = addedLines(run(root, [...DIFF, from, "--"]));
-  const untracked = run(root, ["ls-files", "--others", "--exclude-standard", "-z"]).split("\0").filter((p) => p !== "");
+  const untracked = run(root, ["ls-files", "--others", "--exclude-standard", "-z"])
+    .split("\0")
+    .filter((p) => p !== "");
   for (const path of untracked.filter(measured)) {
     const lines = linesOfNewFile(join(root, path));
     if (lines.length > 0) files.set(path, lines);

@@ -50,7 +50,13 @@ test("patch coverage counts only the changed lines the report can measure", () =
       { path: "src/util.py", changed: 1, executable: 1, covered: 0, line_rate: 0, missing: [2] },
     ],
   });
-  assert.deepEqual(patchCoverage(new Map([["docs/x.md", [1]]]), FILES), { lines_changed: 1, lines_executable: 0, lines_covered: 0, line_rate: null, files: [] });
+  assert.deepEqual(patchCoverage(new Map([["docs/x.md", [1]]]), FILES), {
+    lines_changed: 1,
+    lines_executable: 0,
+    lines_covered: 0,
+    line_rate: null,
+    files: [],
+  });
 });
 
 test("percentages round down, so a rate under a threshold never prints as the threshold", () => {

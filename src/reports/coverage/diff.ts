@@ -7,7 +7,10 @@ export function addedLines(diff: string): Map<string, number[]> {
   for (const change of parseUnifiedDiff(diff)) {
     if (change.added.length === 0) continue;
     const lines = [...(files.get(change.path) ?? []), ...change.added.map((a) => a.line)];
-    files.set(change.path, lines.sort((a, b) => a - b));
+    files.set(
+      change.path,
+      lines.sort((a, b) => a - b),
+    );
   }
   return files;
 }

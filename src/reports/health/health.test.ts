@@ -67,7 +67,10 @@ test("a test that failed and passed on the same commit is flaky; one fixed by a 
   const fixed = find(report.tests, "test_fixed");
   assert.equal(fixed.flaky, false);
   assert.equal(fixed.last_flaky, null);
-  assert.deepEqual(report.flaky.map((t) => t.name), ["test_network"]);
+  assert.deepEqual(
+    report.flaky.map((t) => t.name),
+    ["test_network"],
+  );
 });
 
 test("a rerun of a job on the same commit counts: a pass then a failure there is flaky", () => {
@@ -124,14 +127,20 @@ test("matrix instances are separate tests: failing on one version and passing on
     row(1, "a", "test_types", "passed", { jobName: "unit (3.11)", matrix: { python: "3.11" } }),
   ]);
   assert.equal(report.tests.length, 2);
-  assert.deepEqual(report.tests.map((t) => [t.job, t.flaky, t.failure_rate]), [
-    ["unit (3.10)", false, 1],
-    ["unit (3.11)", false, 0],
-  ]);
-  assert.deepEqual(report.jobs.map((j) => [j.job, j.matrix, j.tests, j.failed]), [
-    ["unit (3.10)", { python: "3.10" }, 1, 1],
-    ["unit (3.11)", { python: "3.11" }, 1, 0],
-  ]);
+  assert.deepEqual(
+    report.tests.map((t) => [t.job, t.flaky, t.failure_rate]),
+    [
+      ["unit (3.10)", false, 1],
+      ["unit (3.11)", false, 0],
+    ],
+  );
+  assert.deepEqual(
+    report.jobs.map((j) => [j.job, j.matrix, j.tests, j.failed]),
+    [
+      ["unit (3.10)", { python: "3.10" }, 1, 1],
+      ["unit (3.11)", { python: "3.11" }, 1, 0],
+    ],
+  );
 });
 
 test("percentiles are nearest-rank: values some result actually took", () => {
@@ -179,7 +188,10 @@ test("newly failing: failed in the latest run after passing in the last run that
     row(3, "c", "was_skipped", "failed"),
     row(3, "c", "brand_new", "failed"),
   ]);
-  assert.deepEqual(report.newly_failing.map((t) => t.name), ["regressed", "was_skipped"]);
+  assert.deepEqual(
+    report.newly_failing.map((t) => t.name),
+    ["regressed", "was_skipped"],
+  );
   const regressed = find(report.tests, "regressed");
   assert.deepEqual([regressed.last_status, regressed.last_run, regressed.last_message], ["failed", 3, "AssertionError: 1 != 2"]);
   assert.equal(find(report.tests, "left_out").newly_failing, false);
@@ -200,19 +212,28 @@ test("slowest tests, suites and jobs are aggregated and ordered", () => {
     row(2, "b", "never", "skipped", { durationMs: 0, suite: "api", jobId: "integration" }),
   ];
   const report = analyzeHealth(history, { slowest: 2 });
-  assert.deepEqual(report.slowest.map((t) => [t.name, t.duration_p50_ms]), [
-    ["slow", 900],
-    ["medium", 50],
-  ]);
+  assert.deepEqual(
+    report.slowest.map((t) => [t.name, t.duration_p50_ms]),
+    [
+      ["slow", 900],
+      ["medium", 50],
+    ],
+  );
   assert.deepEqual(report.suites, [
     { suite: "api", tests: 3, runs: 2, passed: 2, failed: 1, skipped: 1, failure_rate: 1 / 3, flaky: 1, duration_p50_ms: 60 },
     { suite: "unit", tests: 2, runs: 2, passed: 4, failed: 0, skipped: 0, failure_rate: 0, flaky: 0, duration_p50_ms: 901 },
   ]);
-  assert.deepEqual(report.jobs.map((j) => [j.job_id, j.tests, j.runs, j.flaky]), [
-    ["integration", 3, 2, 1],
-    ["unit", 2, 2, 0],
-  ]);
-  assert.deepEqual(report.tests.map((t) => t.name), ["flaky", "medium", "never", "fast", "slow"]);
+  assert.deepEqual(
+    report.jobs.map((j) => [j.job_id, j.tests, j.runs, j.flaky]),
+    [
+      ["integration", 3, 2, 1],
+      ["unit", 2, 2, 0],
+    ],
+  );
+  assert.deepEqual(
+    report.tests.map((t) => t.name),
+    ["flaky", "medium", "never", "fast", "slow"],
+  );
   assert.equal(find(report.tests, "never", "integration").duration_p50_ms, null);
 });
 
@@ -247,9 +268,18 @@ test("the history can be narrowed to a job (by id or name) and a suite", () => {
     row(1, "a", "t2", "passed", { jobId: "unit", jobName: "Unit tests", suite: "s2" }),
     row(1, "a", "t3", "passed", { jobId: "lint", suite: "s1" }),
   ];
-  assert.deepEqual(filterHistory(history, { job: "UNIT" }).map((r) => r.name), ["t1", "t2"]);
-  assert.deepEqual(filterHistory(history, { job: "unit tests", suite: "s2" }).map((r) => r.name), ["t2"]);
-  assert.deepEqual(filterHistory(history, { suite: "s1" }).map((r) => r.name), ["t1", "t3"]);
+  assert.deepEqual(
+    filterHistory(history, { job: "UNIT" }).map((r) => r.name),
+    ["t1", "t2"],
+  );
+  assert.deepEqual(
+    filterHistory(history, { job: "unit tests", suite: "s2" }).map((r) => r.name),
+    ["t2"],
+  );
+  assert.deepEqual(
+    filterHistory(history, { suite: "s1" }).map((r) => r.name),
+    ["t1", "t3"],
+  );
   assert.deepEqual(filterHistory(history, {}).length, 3);
 });
 
@@ -267,7 +297,10 @@ test("a test is consistently failing only when every run that ran it failed, at 
     row(3, "b", "once", "failed"),
   ];
   const report = analyzeHealth(history);
-  assert.deepEqual(report.consistently_failing.map((t) => [t.name, t.failing_streak?.runs, t.failing_streak?.since.number]), [["always", 3, 1]]);
+  assert.deepEqual(
+    report.consistently_failing.map((t) => [t.name, t.failing_streak?.runs, t.failing_streak?.since.number]),
+    [["always", 3, 1]],
+  );
   const byName = new Map(report.tests.map((t) => [t.name, t.failing_streak]));
   assert.deepEqual([byName.get("rerun")?.runs, byName.get("once")?.runs], [1, 1]);
   assert.equal(analyzeHealth([row(1, "a", "ok", "failed"), row(2, "a", "ok", "passed")]).tests[0]?.failing_streak, null);

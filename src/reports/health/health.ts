@@ -165,7 +165,11 @@ interface RunInfo {
 function runIndex(rows: readonly TestHistoryRow[]): Map<string, RunInfo> {
   const runs = new Map<string, { startedAt: number; ref: RunRef }>();
   for (const r of rows) {
-    if (!runs.has(r.runId)) runs.set(r.runId, { startedAt: r.runStartedAt, ref: { number: r.runNumber, sha: r.sha, ref: r.ref, started_at: new Date(r.runStartedAt).toISOString() } });
+    if (!runs.has(r.runId))
+      runs.set(r.runId, {
+        startedAt: r.runStartedAt,
+        ref: { number: r.runNumber, sha: r.sha, ref: r.ref, started_at: new Date(r.runStartedAt).toISOString() },
+      });
   }
   // Oldest first; the id breaks ties, as it orders runs in the store.
   const ordered = [...runs].sort(([idA, a], [idB, b]) => a.startedAt - b.startedAt || compare(idA, idB));
@@ -216,7 +220,12 @@ function perRun(occurrences: Occurrences): TestRun[] {
     if (o.status === "skipped") continue;
     let current = result.at(-1);
     if (current?.runId !== o.runId) {
-      current = { runId: o.runId, ref: { number: o.runNumber, sha: o.sha, ref: o.ref, started_at: new Date(o.runStartedAt).toISOString() }, durations: [], failed: false };
+      current = {
+        runId: o.runId,
+        ref: { number: o.runNumber, sha: o.sha, ref: o.ref, started_at: new Date(o.runStartedAt).toISOString() },
+        durations: [],
+        failed: false,
+      };
       result.push(current);
     }
     current.durations.push(o.durationMs);
@@ -228,8 +237,14 @@ function perRun(occurrences: Occurrences): TestRun[] {
 function trend(runs: { durations: number[] }[], window: number): number | null {
   const size = Math.min(window, Math.floor(runs.length / 2));
   if (size === 0) return null;
-  const recent = percentile(runs.slice(-size).flatMap((r) => r.durations), 50);
-  const before = percentile(runs.slice(-2 * size, -size).flatMap((r) => r.durations), 50);
+  const recent = percentile(
+    runs.slice(-size).flatMap((r) => r.durations),
+    50,
+  );
+  const before = percentile(
+    runs.slice(-2 * size, -size).flatMap((r) => r.durations),
+    50,
+  );
   if (recent === null || before === null || before === 0) return null;
   return Math.round(((recent - before) / before) * 1000) / 10;
 }
@@ -352,7 +367,9 @@ export function analyzeHealth(history: readonly TestHistoryRow[], options: Healt
     latest_run: runRefs.at(-1) ?? null,
     flaky_clear_after: opts.flakyClearAfter,
     trend_runs: opts.trendRuns,
-    flaky: tests.filter((t) => t.flaky).sort((a, b) => (b.last_flaky?.run ?? 0) - (a.last_flaky?.run ?? 0) || b.failure_rate - a.failure_rate || testOrder(a, b)),
+    flaky: tests
+      .filter((t) => t.flaky)
+      .sort((a, b) => (b.last_flaky?.run ?? 0) - (a.last_flaky?.run ?? 0) || b.failure_rate - a.failure_rate || testOrder(a, b)),
     newly_failing: tests.filter((t) => t.newly_failing),
     consistently_failing: tests
       .filter((t) => t.passed === 0 && (t.failing_streak?.runs ?? 0) >= 2)

@@ -26,10 +26,28 @@ function cards(input: HtmlReportInput): string {
   const hits = s.caches.filter((c) => c.hit).length;
   const out = [
     card("Tiers", `${s.tiers.filter((t) => t.status === "success").length} / ${s.tiers.length}`, `<div class="muted">passed</div>`),
-    card("Jobs", `${count("success")} / ${s.jobs.length}`, `<div class="muted">${count("failure")} failed, ${count("skipped")} skipped, ${count("cancelled")} cancelled</div>`),
-    card("Tests", s.tests ? `${s.tests.passed + s.tests.failed + s.tests.skipped}` : "–", s.tests ? `<div class="muted">${s.tests.failed} failed, ${s.tests.skipped} skipped</div>` : `<div class="muted">no test reports</div>`),
-    card("Coverage", s.coverage ? pct(s.coverage.line_rate) : "–", s.coverage ? `<div class="meter"><span style="width:${(s.coverage.line_rate * 100).toFixed(1)}%"></span></div>` : `<div class="muted">no coverage reports</div>`),
-    card("Cache hits", s.caches.length ? `${hits} / ${s.caches.length}` : "–", `<div class="muted">${s.caches.length ? pct(hits / s.caches.length) : "no caches used"}</div>`),
+    card(
+      "Jobs",
+      `${count("success")} / ${s.jobs.length}`,
+      `<div class="muted">${count("failure")} failed, ${count("skipped")} skipped, ${count("cancelled")} cancelled</div>`,
+    ),
+    card(
+      "Tests",
+      s.tests ? `${s.tests.passed + s.tests.failed + s.tests.skipped}` : "–",
+      s.tests ? `<div class="muted">${s.tests.failed} failed, ${s.tests.skipped} skipped</div>` : `<div class="muted">no test reports</div>`,
+    ),
+    card(
+      "Coverage",
+      s.coverage ? pct(s.coverage.line_rate) : "–",
+      s.coverage
+        ? `<div class="meter"><span style="width:${(s.coverage.line_rate * 100).toFixed(1)}%"></span></div>`
+        : `<div class="muted">no coverage reports</div>`,
+    ),
+    card(
+      "Cache hits",
+      s.caches.length ? `${hits} / ${s.caches.length}` : "–",
+      `<div class="muted">${s.caches.length ? pct(hits / s.caches.length) : "no caches used"}</div>`,
+    ),
     card("Artifacts", String(s.artifacts.length)),
   ];
   return `<section class="cards" id="overview">${out.join("")}</section>`;
@@ -40,7 +58,10 @@ function jobsTable(summary: RunSummary): string {
     const failed = j.steps.find((st) => st.outcome === "failure");
     const steps = j.steps.length
       ? `<details><summary>${j.steps.length} ${j.steps.length === 1 ? "step" : "steps"}${failed ? ` — failed at <strong>${esc(failed.name)}</strong>` : ""}</summary><ol>${j.steps
-          .map((st) => `<li><span class="status ${esc(st.conclusion)}">${esc(st.conclusion)}</span> ${esc(st.name)} <span class="muted">${esc(formatMs(st.duration_ms))}</span></li>`)
+          .map(
+            (st) =>
+              `<li><span class="status ${esc(st.conclusion)}">${esc(st.conclusion)}</span> ${esc(st.name)} <span class="muted">${esc(formatMs(st.duration_ms))}</span></li>`,
+          )
           .join("")}</ol></details>`
       : `<span class="muted">no steps ran</span>`;
     return `<tr data-job="${esc(j.job_id)}" data-conclusion="${esc(j.conclusion)}"><td>${esc(j.tier)}</td><td>${esc(j.workflow)}</td><td>${esc(j.name)}</td><td class="status ${esc(j.conclusion)}">${esc(j.conclusion)}</td><td class="num">${esc(formatMs(j.duration_ms))}</td><td>${steps}</td></tr>`;
@@ -70,9 +91,13 @@ function annotations(summary: RunSummary): string {
 }
 
 function failingTests(input: HtmlReportInput): string {
-  if (input.failingTests.length === 0) return `<p class="empty" id="failing-tests">${input.summary.tests ? "No failing tests." : "No test reports were found in this run."}</p>`;
+  if (input.failingTests.length === 0)
+    return `<p class="empty" id="failing-tests">${input.summary.tests ? "No failing tests." : "No test reports were found in this run."}</p>`;
   return `<div id="failing-tests">${input.failingTests
-    .map((t) => `<details class="test"><summary><span class="status failure">failed</span> <span class="mono">${esc(t.suite)} › ${esc(t.name)}</span> <span class="muted">${esc(t.job)}</span>${t.message ? `<div>${esc(t.message)}</div>` : ""}</summary>${t.details ? `<pre>${esc(t.details)}</pre>` : ""}</details>`)
+    .map(
+      (t) =>
+        `<details class="test"><summary><span class="status failure">failed</span> <span class="mono">${esc(t.suite)} › ${esc(t.name)}</span> <span class="muted">${esc(t.job)}</span>${t.message ? `<div>${esc(t.message)}</div>` : ""}</summary>${t.details ? `<pre>${esc(t.details)}</pre>` : ""}</details>`,
+    )
     .join("")}</div>`;
 }
 
@@ -89,12 +114,18 @@ function coverage(input: HtmlReportInput): string {
 function cachesAndArtifacts(summary: RunSummary): string {
   const caches = summary.caches.length
     ? `<table id="caches"><thead><tr><th>Cache key</th><th>Result</th><th>Restored from</th></tr></thead><tbody>${summary.caches
-        .map((c) => `<tr><td class="mono">${esc(c.key)}</td><td class="status ${c.hit ? "success" : "skipped"}">${c.hit ? "hit" : "miss"}</td><td class="mono">${esc(c.restored_key ?? "")}</td></tr>`)
+        .map(
+          (c) =>
+            `<tr><td class="mono">${esc(c.key)}</td><td class="status ${c.hit ? "success" : "skipped"}">${c.hit ? "hit" : "miss"}</td><td class="mono">${esc(c.restored_key ?? "")}</td></tr>`,
+        )
         .join("")}</tbody></table>`
     : `<p class="empty" id="caches">No caches were used.</p>`;
   const artifacts = summary.artifacts.length
     ? `<table id="artifacts"><thead><tr><th>Artifact</th><th>Job</th><th class="num">Files</th><th class="num">Size</th><th class="num">Kept</th></tr></thead><tbody>${summary.artifacts
-        .map((a) => `<tr><td class="mono">${esc(a.name)}</td><td>${esc(a.job)}</td><td class="num">${a.files}</td><td class="num">${esc((a.bytes / 1024).toFixed(1))} KB</td><td class="num">${a.retention_days} days</td></tr>`)
+        .map(
+          (a) =>
+            `<tr><td class="mono">${esc(a.name)}</td><td>${esc(a.job)}</td><td class="num">${a.files}</td><td class="num">${esc((a.bytes / 1024).toFixed(1))} KB</td><td class="num">${a.retention_days} days</td></tr>`,
+        )
         .join("")}</tbody></table>`
     : `<p class="empty" id="artifacts">No artifacts were uploaded.</p>`;
   return `<h2>Caches</h2>${caches}<h2>Artifacts</h2>${artifacts}`;

@@ -36,13 +36,17 @@ export function timelineSvg(summary: RunSummary): string {
     parts.push(`<text class="tier-label" x="8" y="${y + 10}">${esc(tier.name)}</text>`);
     if (tier.started_at) {
       const ts = Date.parse(tier.started_at) - t0;
-      parts.push(`<rect class="bar tier ${esc(tier.status)}" x="${x(ts)}" y="${y}" width="${Math.max(2, x(ts + tier.duration_ms) - x(ts))}" height="${ROW - 6}" rx="2"><title>${esc(`${tier.name}: ${tier.status}, ${fmt(tier.duration_ms)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar tier ${esc(tier.status)}" x="${x(ts)}" y="${y}" width="${Math.max(2, x(ts + tier.duration_ms) - x(ts))}" height="${ROW - 6}" rx="2"><title>${esc(`${tier.name}: ${tier.status}, ${fmt(tier.duration_ms)}`)}</title></rect>`,
+      );
       if (tier.budget_ms) {
         const over = tier.duration_ms > tier.budget_ms;
         const label = `budget ${fmt(tier.budget_ms)}${over ? ` — over by ${fmt(tier.duration_ms - tier.budget_ms)}` : `, ${Math.round((100 * tier.duration_ms) / tier.budget_ms)}% used`}`;
         if (ts + tier.budget_ms <= span) {
           const bx = x(ts + tier.budget_ms);
-          parts.push(`<line class="budget${over ? " over" : ""}" x1="${bx}" x2="${bx}" y1="${y - 4}" y2="${y - 4 + laneHeight}"><title>${esc(label)}</title></line>`);
+          parts.push(
+            `<line class="budget${over ? " over" : ""}" x1="${bx}" x2="${bx}" y1="${y - 4}" y2="${y - 4 + laneHeight}"><title>${esc(label)}</title></line>`,
+          );
           parts.push(`<text class="budget-label" x="${bx - 4}" y="${y + 9}" text-anchor="end">${esc(label)}</text>`);
         } else {
           parts.push(`<text class="budget-label" x="${WIDTH - 8}" y="${y + 9}" text-anchor="end">${esc(label)} →</text>`);
@@ -56,7 +60,9 @@ export function timelineSvg(summary: RunSummary): string {
       parts.push(`<text class="job-label" x="16" y="${jy + 10}">${esc(j.name.length > 26 ? `${j.name.slice(0, 25)}…` : j.name)}</text>`);
       if (!j.started_at) return;
       const js = Date.parse(j.started_at) - t0;
-      parts.push(`<rect class="bar ${esc(j.conclusion)}" x="${x(js)}" y="${jy + 1}" width="${Math.max(2, x(js + j.duration_ms) - x(js))}" height="${ROW - 6}" rx="2"><title>${esc(`${j.workflow} / ${j.name}: ${j.conclusion}, ${fmt(j.duration_ms)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar ${esc(j.conclusion)}" x="${x(js)}" y="${jy + 1}" width="${Math.max(2, x(js + j.duration_ms) - x(js))}" height="${ROW - 6}" rx="2"><title>${esc(`${j.workflow} / ${j.name}: ${j.conclusion}, ${fmt(j.duration_ms)}`)}</title></rect>`,
+      );
     });
     y += laneHeight + TIER_GAP;
   }

@@ -202,13 +202,29 @@ test("coverage.py JSON: executed and missing lines, branch totals from the summa
       files: {
         "src/trader/orders.py": {
           executed_lines: [1, 2, 4],
-          summary: { covered_lines: 3, num_statements: 4, percent_covered: 62.5, percent_covered_display: "62", missing_lines: 1, excluded_lines: 1, num_branches: 2, num_partial_branches: 1, covered_branches: 1, missing_branches: 1 },
+          summary: {
+            covered_lines: 3,
+            num_statements: 4,
+            percent_covered: 62.5,
+            percent_covered_display: "62",
+            missing_lines: 1,
+            excluded_lines: 1,
+            num_branches: 2,
+            num_partial_branches: 1,
+            covered_branches: 1,
+            missing_branches: 1,
+          },
           missing_lines: [5],
           excluded_lines: [9],
           executed_branches: [[4, 5]],
           missing_branches: [[4, -1]],
         },
-        [join(root, "src/trader/util.py")]: { executed_lines: [1], summary: { covered_lines: 1, num_statements: 1, num_branches: 0 }, missing_lines: [], excluded_lines: [] },
+        [join(root, "src/trader/util.py")]: {
+          executed_lines: [1],
+          summary: { covered_lines: 1, num_statements: 1, num_branches: 0 },
+          missing_lines: [],
+          excluded_lines: [],
+        },
       },
       totals: { covered_lines: 4, num_statements: 5 },
     });
@@ -255,9 +271,24 @@ test("Istanbul coverage-final.json: line hits from the statements, branches from
     assert.deepEqual(lines(file(r, "src/wrapped.js")), [[3, 1]]);
 
     const summary = JSON.stringify({
-      total: { lines: { total: 13, covered: 10, skipped: 0, pct: 76.92 }, statements: { total: 14, covered: 10, skipped: 0, pct: 71.42 }, functions: { total: 2, covered: 2, skipped: 0, pct: 100 }, branches: { total: 2, covered: 1, skipped: 0, pct: 50 } },
-      [abs]: { lines: { total: 3, covered: 2, skipped: 0, pct: 66.66 }, functions: { total: 1, covered: 1, skipped: 0, pct: 100 }, statements: { total: 4, covered: 2, skipped: 0, pct: 50 }, branches: { total: 2, covered: 1, skipped: 0, pct: 50 } },
-      "src/util.js": { lines: { total: 10, covered: 8, skipped: 0, pct: 80 }, functions: { total: 1, covered: 1, skipped: 0, pct: 100 }, statements: { total: 10, covered: 8, skipped: 0, pct: 80 }, branches: { total: 0, covered: 0, skipped: 0, pct: 100 } },
+      total: {
+        lines: { total: 13, covered: 10, skipped: 0, pct: 76.92 },
+        statements: { total: 14, covered: 10, skipped: 0, pct: 71.42 },
+        functions: { total: 2, covered: 2, skipped: 0, pct: 100 },
+        branches: { total: 2, covered: 1, skipped: 0, pct: 50 },
+      },
+      [abs]: {
+        lines: { total: 3, covered: 2, skipped: 0, pct: 66.66 },
+        functions: { total: 1, covered: 1, skipped: 0, pct: 100 },
+        statements: { total: 4, covered: 2, skipped: 0, pct: 50 },
+        branches: { total: 2, covered: 1, skipped: 0, pct: 50 },
+      },
+      "src/util.js": {
+        lines: { total: 10, covered: 8, skipped: 0, pct: 80 },
+        functions: { total: 1, covered: 1, skipped: 0, pct: 100 },
+        statements: { total: 10, covered: 8, skipped: 0, pct: 80 },
+        branches: { total: 0, covered: 0, skipped: 0, pct: 100 },
+      },
     });
     const s = parseCoverage(summary, root, "coverage-summary.json");
     assert.equal(s.format, "istanbul-json");
@@ -284,12 +315,15 @@ test("readCoverage reads a file, detecting the format by content whatever its na
 
 test("malformed coverage reports: IngestError with the position", () => {
   const cases: [string, string][] = [
-    ["TN:\nSF:a.js\nDA:x,1\nend_of_record\n", "cov:3:1: malformed DA: line \"DA:x,1\" (expected DA:<line>,<hits>)"],
+    ["TN:\nSF:a.js\nDA:x,1\nend_of_record\n", 'cov:3:1: malformed DA: line "DA:x,1" (expected DA:<line>,<hits>)'],
     ["TN:\nDA:1,1\n", "cov:2:1: DA: outside a record (no SF: line before it)"],
     ["SF:a.js\nBRDA:1,0\n", 'cov:2:1: malformed BRDA: line "BRDA:1,0" (expected BRDA:<line>,<block>,<branch>,<taken>)'],
     ['{"meta": {}, "files": {"a.py": {"executed_lines": [1, 2,]}}}', "cov:1:57: invalid JSON: unexpected character ']'"],
     ['{\n  "files": {\n    "a.py": {"executed_lines": [1]\n  }\n', "cov:5:1: invalid JSON: unexpected end of input (expected ',' or '}')"],
-    ['<coverage>\n<packages><package><classes><class filename="a.py"><lines>\n<line number="x" hits="1"/>', 'cov:3:1: <line number="x" hits="1"> is not a line number and a hit count'],
+    [
+      '<coverage>\n<packages><package><classes><class filename="a.py"><lines>\n<line number="x" hits="1"/>',
+      'cov:3:1: <line number="x" hits="1"> is not a line number and a hit count',
+    ],
     ['<?xml version="1.0"?>\n<report name="jacoco"/>', "cov:2:1: not a Cobertura report: the root element is <report>, not <coverage>"],
     ["<coverage><packages></coverage>", "cov:1:21: expected </packages>, found </coverage>"],
     ['{"a.js": {"lines": "many"}}', 'cov: Istanbul JSON entry "a.js" has neither statementMap nor lines totals'],
@@ -297,6 +331,10 @@ test("malformed coverage reports: IngestError with the position", () => {
     ["  \n", "cov: empty coverage report"],
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => parseCoverage(text, "/repo", "cov"), (err: unknown) => err instanceof IngestError && err.message === message, `${JSON.stringify(text)}`);
+    assert.throws(
+      () => parseCoverage(text, "/repo", "cov"),
+      (err: unknown) => err instanceof IngestError && err.message === message,
+      `${JSON.stringify(text)}`,
+    );
   }
 });

@@ -314,7 +314,8 @@ function readJsonCoverage(text: string, file: string, paths: RepoPaths): Coverag
   const doc = parseJsonReport(text, file);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new IngestError(file, "not a coverage report: the JSON is not an object");
   const d = doc as Record<string, unknown>;
-  if (typeof d.files === "object" && d.files !== null && (typeof d.meta === "object" || typeof d.totals === "object")) return readCoveragePyJson(d, file, paths);
+  if (typeof d.files === "object" && d.files !== null && (typeof d.meta === "object" || typeof d.totals === "object"))
+    return readCoveragePyJson(d, file, paths);
   return readIstanbul(d, file, paths);
 }
 

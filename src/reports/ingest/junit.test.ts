@@ -178,7 +178,10 @@ test("Surefire: flakyFailure/flakyError pass with retries; rerunFailure/rerunErr
   assert.equal(rounds.status, "failed");
   assert.equal(rounds.message, "expected: <2.5> but was: <2.4>");
   assert.match(rounds.details ?? "", /^org\.opentest4j\.AssertionFailedError[\s\S]*LedgerTest\.java:120\)$/);
-  assert.deepEqual(rounds.retries?.map((a) => a.status), ["failed", "failed"]);
+  assert.deepEqual(
+    rounds.retries?.map((a) => a.status),
+    ["failed", "failed"],
+  );
   const fixtures = byName(r, "loadsFixtures");
   assert.equal(fixtures.status, "error");
   assert.deepEqual(fixtures.retries, [{ status: "error", message: "fixtures/ledger.csv (No such file or directory)" }]);
@@ -322,7 +325,9 @@ test("cargo-nextest: suite per binary, flakyFailure with its time, failure text 
       ["ledger-core::bin/ledger", "cli::parses_args", "passed"],
     ],
   );
-  assert.deepEqual(byName(r, "tests::flaky_clock").retries, [{ status: "failed", message: "thread 'tests::flaky_clock' panicked at src/lib.rs:40:9:", durationMs: 5 }]);
+  assert.deepEqual(byName(r, "tests::flaky_clock").retries, [
+    { status: "failed", message: "thread 'tests::flaky_clock' panicked at src/lib.rs:40:9:", durationMs: 5 },
+  ]);
   const overdraft = byName(r, "tests::rejects_overdraft");
   assert.equal(overdraft.message, "thread 'tests::rejects_overdraft' panicked at src/lib.rs:52:5:");
   assert.match(overdraft.details ?? "", /left: 1\n right: 0$/);
@@ -356,7 +361,7 @@ goarch: amd64]]></system-out>
 </testsuites>
 `;
 
-test("go-junit-report: suite per package, the text's first line instead of message=\"Failed\", build errors", () => {
+test('go-junit-report: suite per package, the text\'s first line instead of message="Failed", build errors', () => {
   const r = parseJUnit(GO, "report.xml");
   assert.equal(r.length, 5);
   const compaction = byName(r, "TestCompaction");
@@ -405,7 +410,9 @@ test("time attributes: seconds with a dot, thousands commas, a decimal comma, mi
 
 test("details are cut to a few KB and messages to their first line", () => {
   const trace = `Error: boom\n${"    at frame (file.js:1:1)\n".repeat(1000)}`;
-  const [r] = parseJUnit(`<testsuite name="s"><testcase name="t"><failure><![CDATA[${trace}]]></failure><system-out><![CDATA[${"y".repeat(100_000)}]]></system-out></testcase></testsuite>`);
+  const [r] = parseJUnit(
+    `<testsuite name="s"><testcase name="t"><failure><![CDATA[${trace}]]></failure><system-out><![CDATA[${"y".repeat(100_000)}]]></system-out></testcase></testsuite>`,
+  );
   assert.equal(r?.message, "Error: boom");
   assert.ok((r?.details?.length ?? 0) <= DETAILS_LIMIT + 1 && (r?.details?.length ?? 0) > DETAILS_LIMIT - 10);
   assert.ok(r?.details?.endsWith("…"));
@@ -472,7 +479,10 @@ test("readJUnit reads a file (UTF-16 with BOM, or ISO-8859-1 as declared) and re
     await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VITEST.replace('encoding="UTF-8"', 'encoding="UTF-16"'), "utf16le")]));
     assert.deepEqual(await collect(readJUnit(utf16)), parseJUnit(VITEST));
     const latin1 = join(dir, "c.xml");
-    await writeFile(latin1, Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?>\n<testsuite name="Café"><testcase name="año" classname="Ünïcode"/></testsuite>', "latin1"));
+    await writeFile(
+      latin1,
+      Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?>\n<testsuite name="Café"><testcase name="año" classname="Ünïcode"/></testsuite>', "latin1"),
+    );
     assert.deepEqual(
       (await collect(readJUnit(latin1))).map((x) => [x.suite, x.classname, x.name]),
       [["Café", "Ünïcode", "año"]],
@@ -495,7 +505,10 @@ test("malformed reports: a clear IngestError with file:line:column, after the re
   );
   assert.deepEqual(seen, ["ok"]);
   const cases: [string, string][] = [
-    ['<testsuite name="s">\n<testcase name="a & b"/>\n</testsuite>', "j.xml:2:19: '&' not followed by an entity reference (a literal '&' must be written &amp;)"],
+    [
+      '<testsuite name="s">\n<testcase name="a & b"/>\n</testsuite>',
+      "j.xml:2:19: '&' not followed by an entity reference (a literal '&' must be written &amp;)",
+    ],
     ['<testsuite name="s">\n<testcase name="a">\n</testsuite>', "j.xml:3:1: expected </testcase>, found </testsuite>"],
     ['<?xml version="1.0"?>\n<coverage line-rate="1"/>', "j.xml:2:1: not a JUnit report: the root element is <coverage>, not <testsuites> or <testsuite>"],
     ["", "j.xml:1:1: no root element (the file is empty or has no XML element)"],
@@ -503,7 +516,11 @@ test("malformed reports: a clear IngestError with file:line:column, after the re
     ['<testsuite name="s"><testcase name="a"/>', "j.xml:1:41: unexpected end of input: <testsuite> is not closed"],
   ];
   for (const [xml, message] of cases) {
-    assert.throws(() => parseJUnit(xml, "j.xml"), (err: unknown) => err instanceof IngestError && err.message === message, JSON.stringify(xml));
+    assert.throws(
+      () => parseJUnit(xml, "j.xml"),
+      (err: unknown) => err instanceof IngestError && err.message === message,
+      JSON.stringify(xml),
+    );
     await assert.rejects(collect(readJUnitStream([xml], "j.xml")), (err: unknown) => err instanceof IngestError && err.message === message);
   }
 });

@@ -279,7 +279,10 @@ class ChunkDecoder {
  * <testcase> closes; a malformed document throws an IngestError with its line and column
  * after the results before the fault.
  */
-export async function* readJUnitStream(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, source: string): AsyncGenerator<TestCaseResult> {
+export async function* readJUnitStream(
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  source: string,
+): AsyncGenerator<TestCaseResult> {
   const builder = new JUnitBuilder(source);
   const bytes = new ChunkDecoder();
   try {

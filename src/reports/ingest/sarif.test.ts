@@ -52,7 +52,14 @@ const SARIF = {
           ruleId: "py/sql-injection",
           ruleIndex: 0,
           message: { id: "default", arguments: ["user-provided value"] },
-          locations: [{ physicalLocation: { artifactLocation: { uri: "trader/db.py", uriBaseId: "SRCROOT" }, region: { startLine: 42, startColumn: 9, endLine: 42, endColumn: 31 } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: "trader/db.py", uriBaseId: "SRCROOT" },
+                region: { startLine: 42, startColumn: 9, endLine: 42, endColumn: 31 },
+              },
+            },
+          ],
         },
         {
           rule: { id: "py/unused-import", index: 1 },
@@ -66,7 +73,12 @@ const SARIF = {
         },
         { ruleId: "py/unused-import", kind: "pass", message: { text: "checked" } },
         { ruleId: "py/unused-import", message: { text: "silenced with a comment" }, suppressions: [{ kind: "inSource" }] },
-        { ruleId: "py/unused-import", level: "note", message: { text: "suppression under review" }, suppressions: [{ kind: "external", status: "underReview" }] },
+        {
+          ruleId: "py/unused-import",
+          level: "note",
+          message: { text: "suppression under review" },
+          suppressions: [{ kind: "external", status: "underReview" }],
+        },
       ],
     },
     {
@@ -76,7 +88,9 @@ const SARIF = {
           ruleId: "aws-access-token",
           level: "error",
           message: { text: "AWS token {{redacted}} in {0}", arguments: ["settings"] },
-          locations: [{ physicalLocation: { artifactLocation: { uri: "config/settings%20dev.yml", uriBaseId: "%SRCROOT%" }, region: { startLine: 3, startColumn: 12 } } }],
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: "config/settings%20dev.yml", uriBaseId: "%SRCROOT%" }, region: { startLine: 3, startColumn: 12 } } },
+          ],
         },
         { ruleId: "aws-access-token", message: {} },
       ],
@@ -88,12 +102,30 @@ test("SARIF: rules by index/id/extension, level defaults, messageStrings, uriBas
   await withRepo(["src/trader/db.py", "src/trader/hash.py"], async (root) => {
     const findings = parseSarif(JSON.stringify(SARIF), root, "results.sarif");
     assert.deepEqual(findings, [
-      { tool: "CodeQL", ruleId: "py/sql-injection", level: "error", message: "This query depends on a user-provided value.", file: "src/trader/db.py", line: 42, col: 9, endLine: 42, endCol: 31 },
+      {
+        tool: "CodeQL",
+        ruleId: "py/sql-injection",
+        level: "error",
+        message: "This query depends on a user-provided value.",
+        file: "src/trader/db.py",
+        line: 42,
+        col: 9,
+        endLine: 42,
+        endCol: 31,
+      },
       { tool: "CodeQL", ruleId: "py/unused-import", level: "warning", message: "Import of 'os' is not used.", file: "src/trader/db.py", line: 1 },
       { tool: "CodeQL", ruleId: "py/weak-crypto", level: "note", message: "MD5 is a weak hash.", file: "src/trader/hash.py", line: 7, col: 5 },
       { tool: "CodeQL", ruleId: "py/unused-import", level: "none", message: "checked" },
       { tool: "CodeQL", ruleId: "py/unused-import", level: "note", message: "suppression under review" },
-      { tool: "gitleaks", ruleId: "aws-access-token", level: "error", message: "AWS token {redacted} in settings", file: "config/settings dev.yml", line: 3, col: 12 },
+      {
+        tool: "gitleaks",
+        ruleId: "aws-access-token",
+        level: "error",
+        message: "AWS token {redacted} in settings",
+        file: "config/settings dev.yml",
+        line: 3,
+        col: 12,
+      },
       { tool: "gitleaks", ruleId: "aws-access-token", level: "warning", message: "AWS access token" },
     ]);
   });
@@ -108,7 +140,11 @@ test("SARIF: a file:// URI inside the repository, a base URI without a trailing 
           tool: { driver: { name: "semgrep" } },
           originalUriBaseIds: { ROOT: { uri: pathToFileURL(root).href } },
           results: [
-            { ruleId: "a", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(join(root, "app", "main.py")).href } } }] },
+            {
+              ruleId: "a",
+              message: { text: "m" },
+              locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(join(root, "app", "main.py")).href } } }],
+            },
             { ruleId: "b", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: "lib/x.js", uriBaseId: "ROOT" } } }] },
             { ruleId: "c", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: "https://example.com/pkg/x.js" } } }] },
             { ruleId: "d", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: "./odd%name.py" } } }] },
@@ -129,9 +165,15 @@ test("readSarif reads a file; malformed logs are IngestErrors with the position"
     await writeFile(path, JSON.stringify(SARIF, null, 2));
     assert.equal((await readSarif(path, root)).length, 7);
     await writeFile(path, '{\n  "version": "2.1.0",\n  "runs": [\n    {"tool": {"driver": {"name": "x"}}, "results": [}\n  ]\n}');
-    await assert.rejects(readSarif(path, root), (err: unknown) => err instanceof IngestError && err.message === `${path}:4:53: invalid JSON: unexpected character '}'`);
+    await assert.rejects(
+      readSarif(path, root),
+      (err: unknown) => err instanceof IngestError && err.message === `${path}:4:53: invalid JSON: unexpected character '}'`,
+    );
   });
-  assert.throws(() => parseSarif('{"version": "2.1.0"}', "/repo", "x.sarif"), (err: unknown) => err instanceof IngestError && err.message === 'x.sarif: not a SARIF log: no "runs" array');
+  assert.throws(
+    () => parseSarif('{"version": "2.1.0"}', "/repo", "x.sarif"),
+    (err: unknown) => err instanceof IngestError && err.message === 'x.sarif: not a SARIF log: no "runs" array',
+  );
   assert.throws(() => parseSarif('{"version": "1.0.0", "runs": []}', "/repo", "x.sarif"), /SARIF version 1\.0\.0 is not supported \(only 2\.1\.0\)/);
 });
 

@@ -309,7 +309,8 @@ export class XmlTokenizer {
       if (lt !== -1) this.fail(`'<' in the value of attribute ${attr} (it must be written &lt;)`, i + 1 + lt);
       if (Object.hasOwn(attrs, attr)) this.fail(`attribute ${attr} repeated in <${name}>`, nameStart);
       // A "__proto__" attribute would replace the object's prototype; no report format uses one.
-      if (attr !== "__proto__") attrs[attr] = this.tagHasAmp || this.tagHasControl ? this.decode(raw, i + 1, this.tagHasControl ? normalizeAttributeSpace : same) : raw;
+      if (attr !== "__proto__")
+        attrs[attr] = this.tagHasAmp || this.tagHasControl ? this.decode(raw, i + 1, this.tagHasControl ? normalizeAttributeSpace : same) : raw;
       i = close + 1;
     }
     if (this.stack.length === 0) this.rootSeen = true;

@@ -24,7 +24,8 @@ export function actionInputs(run: StepRun, definitions: InputDefinition[]): Reco
   }
   const known = new Set(definitions.map((i) => i.name));
   for (const k of Object.keys(step.with)) {
-    if (known.size > 0 && !known.has(k)) state.annotate(index, { level: "warning", message: `Unexpected input '${k}', valid inputs are [${[...known].join(", ")}]` });
+    if (known.size > 0 && !known.has(k))
+      state.annotate(index, { level: "warning", message: `Unexpected input '${k}', valid inputs are [${[...known].join(", ")}]` });
   }
   for (const def of definitions) {
     if (def.required && !(def.name in inputs)) state.annotate(index, { level: "warning", message: `Input required and not supplied: ${def.name}` });

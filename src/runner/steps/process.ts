@@ -20,7 +20,10 @@ export async function runProcessStep(state: JobState, index: number, spec: Proce
     internalDir: state.dirs.internal,
     workspace: state.workspace,
     allowUnsecure: allowsUnsecureCommands(process.env["ACTIONS_ALLOW_UNSECURE_COMMANDS"], spec.env["ACTIONS_ALLOW_UNSECURE_COMMANDS"]),
-    allowUnsecureStopTokens: allowsUnsecureStopTokens(process.env["ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS"], spec.env["ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS"]),
+    allowUnsecureStopTokens: allowsUnsecureStopTokens(
+      process.env["ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS"],
+      spec.env["ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS"],
+    ),
     ...(state.stopToken !== undefined ? { stopToken: state.stopToken } : {}),
     signal,
     tracker: state.tracker,
@@ -41,7 +44,8 @@ export function applyProcessResult(state: JobState, result: StepProcessResult, i
   if (result.cancelled) return { outcome: "cancelled", outputs: result.outputs };
   if (result.exitCode !== 0) {
     state.system(`Process completed with exit code ${result.exitCode ?? "(killed)"}.`, index);
-    if (result.errorAnnotations === 0) state.annotate(index, { level: "error", message: `Process completed with exit code ${result.exitCode ?? "(killed by a signal)"}.` });
+    if (result.errorAnnotations === 0)
+      state.annotate(index, { level: "error", message: `Process completed with exit code ${result.exitCode ?? "(killed by a signal)"}.` });
   }
   const ok = result.exitCode === 0 && result.errors.length === 0;
   return { outcome: ok ? "success" : "failure", outputs: result.outputs };

@@ -28,8 +28,12 @@ export function buildApp(ctx: ServerContext, logger: FastifyServerOptions["logge
   });
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string; validation?: unknown }, req, reply) => {
-    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.code(413).send({ error: `the body is over the limit (${req.url.startsWith("/hooks/") ? `${MAX_DELIVERY_BYTES / 1024 / 1024} MB` : "1 MB"})` });
-    if (err.validation !== undefined || (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)) return reply.code(err.statusCode ?? 400).send({ error: err.message });
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      return reply
+        .code(413)
+        .send({ error: `the body is over the limit (${req.url.startsWith("/hooks/") ? `${MAX_DELIVERY_BYTES / 1024 / 1024} MB` : "1 MB"})` });
+    if (err.validation !== undefined || (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500))
+      return reply.code(err.statusCode ?? 400).send({ error: err.message });
     req.log.error({ err }, "request failed");
     return reply.code(500).send({ error: "internal error; the server log has the details" });
   });
@@ -42,7 +46,9 @@ export function buildApp(ctx: ServerContext, logger: FastifyServerOptions["logge
       return reply.code(503).send({ status: "store not answering" });
     }
   });
-  app.get("/metrics", { config: { role: "read" } }, async (_req, reply) => reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()));
+  app.get("/metrics", { config: { role: "read" } }, async (_req, reply) =>
+    reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+  );
 
   registerHooksRoute(app, ctx);
   registerRunsRoutes(app, ctx);

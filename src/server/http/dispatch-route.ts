@@ -58,7 +58,12 @@ export function registerDispatchRoute(app: FastifyInstance, ctx: ServerContext):
         req.body.inputs,
       );
       if (!check.ok) return reply.code(422).send({ errors: check.errors });
-      const run = ctx.db.queueRun({ repo: repo.name, event: "workflow_dispatch", ref, request: { kind: "dispatch", workflow: req.body.workflow, ref, inputs: check.inputs, actor: req.caller?.name ?? "tierci" } });
+      const run = ctx.db.queueRun({
+        repo: repo.name,
+        event: "workflow_dispatch",
+        ref,
+        request: { kind: "dispatch", workflow: req.body.workflow, ref, inputs: check.inputs, actor: req.caller?.name ?? "tierci" },
+      });
       ctx.queue.submit(run);
       return reply.code(201).send({ run_id: run.id });
     },

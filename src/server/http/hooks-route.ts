@@ -53,7 +53,8 @@ export function registerHooksRoute(app: FastifyInstance, ctx: ServerContext): vo
       const event = header(req.headers["x-github-event"]) ?? header(req.headers["x-gitea-event"]) ?? header(req.headers["x-forgejo-event"]);
       const delivery = header(req.headers["x-github-delivery"]) ?? header(req.headers["x-gitea-delivery"]) ?? header(req.headers["x-forgejo-delivery"]);
       if (event === undefined || !/^[a-z_]{1,64}$/.test(event)) return fail(400, "malformed", "missing or malformed X-GitHub-Event (or X-Gitea-Event) header");
-      if (delivery === undefined || !/^[\w.-]{1,128}$/.test(delivery)) return fail(400, "malformed", "missing or malformed X-GitHub-Delivery (or X-Gitea-Delivery) header");
+      if (delivery === undefined || !/^[\w.-]{1,128}$/.test(delivery))
+        return fail(400, "malformed", "missing or malformed X-GitHub-Delivery (or X-Gitea-Delivery) header");
       const payload = payloadOf(body, req.headers["content-type"]);
       if (!payload) return fail(400, "malformed", "the body is not a JSON object");
       const repository = payload["repository"] as { full_name?: unknown } | undefined;
@@ -61,7 +62,8 @@ export function registerHooksRoute(app: FastifyInstance, ctx: ServerContext): vo
       const repo = ctx.config.repos.find((r) => r.name === name);
       if (!repo) return fail(404, "unknown_repo", `no repository ${name === undefined ? "named in the payload" : `'${name}'`} is configured on this server`);
       const signature = forge === "gitea" ? header(req.headers["x-gitea-signature"]) : header(req.headers["x-hub-signature-256"]);
-      if (!(await signatureValid(forge, repo.webhookSecret, body, signature))) return fail(401, "unauthorized", "missing or wrong signature: check the webhook's secret");
+      if (!(await signatureValid(forge, repo.webhookSecret, body, signature)))
+        return fail(401, "unauthorized", "missing or wrong signature: check the webhook's secret");
 
       const reason = nothingToRun(event, payload);
       if (reason !== undefined) {

@@ -54,31 +54,48 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
     return run;
   };
 
-  app.get<{ Params: { id: string } }>("/api/runs/:id", { config: { role: "read" }, schema: { params: { type: "object", properties: { id: ID } } } }, async (req, reply) => {
-    const run = withRun(req.params, reply);
-    return run ? runDetail(run, ctx.store) : reply;
-  });
+  app.get<{ Params: { id: string } }>(
+    "/api/runs/:id",
+    { config: { role: "read" }, schema: { params: { type: "object", properties: { id: ID } } } },
+    async (req, reply) => {
+      const run = withRun(req.params, reply);
+      return run ? runDetail(run, ctx.store) : reply;
+    },
+  );
 
-  app.post<{ Params: { id: string } }>("/api/runs/:id/cancel", { config: { role: "trigger" }, schema: { params: { type: "object", properties: { id: ID } } } }, async (req, reply) => {
-    const run = withRun(req.params, reply);
-    if (!run) return reply;
-    if (run.status === "completed") return reply.code(409).send({ error: `run ${run.id} has already completed` });
-    ctx.queue.cancel(run.id);
-    return reply.code(202).send({ run_id: run.id });
-  });
+  app.post<{ Params: { id: string } }>(
+    "/api/runs/:id/cancel",
+    { config: { role: "trigger" }, schema: { params: { type: "object", properties: { id: ID } } } },
+    async (req, reply) => {
+      const run = withRun(req.params, reply);
+      if (!run) return reply;
+      if (run.status === "completed") return reply.code(409).send({ error: `run ${run.id} has already completed` });
+      ctx.queue.cancel(run.id);
+      return reply.code(202).send({ run_id: run.id });
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: { failed_only?: boolean } | null }>(
     "/api/runs/:id/rerun",
     {
       config: { role: "trigger" },
-      schema: { params: { type: "object", properties: { id: ID } }, body: { type: ["object", "null"], additionalProperties: false, properties: { failed_only: { type: "boolean" } } } },
+      schema: {
+        params: { type: "object", properties: { id: ID } },
+        body: { type: ["object", "null"], additionalProperties: false, properties: { failed_only: { type: "boolean" } } },
+      },
     },
     async (req, reply) => {
       const run = withRun(req.params, reply);
       if (!run) return reply;
       if (run.status !== "completed") return reply.code(409).send({ error: `run ${run.id} is still ${run.status}; cancel it or wait for it to end` });
       const failedOnly = req.body?.failed_only === true;
-      const again = ctx.db.queueRun({ repo: run.repo, event: run.event, ref: run.ref, sha: run.sha, request: { kind: "rerun", of: run.id, failedOnly, actor: req.caller?.name ?? "tierci" } });
+      const again = ctx.db.queueRun({
+        repo: run.repo,
+        event: run.event,
+        ref: run.ref,
+        sha: run.sha,
+        request: { kind: "rerun", of: run.id, failedOnly, actor: req.caller?.name ?? "tierci" },
+      });
       ctx.queue.submit(again);
       return reply.code(201).send({ run_id: again.id });
     },
@@ -93,37 +110,53 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
   };
   const jobParams = { type: "object", properties: { id: ID, job: { type: "integer", minimum: 1 } } } as const;
 
-  app.get<{ Params: { id: string; job: number } }>("/api/runs/:id/jobs/:job/logs", { config: { role: "read" }, schema: { params: jobParams } }, async (req, reply) => {
-    const job = jobOf(req.params, reply);
-    if (job === undefined) return reply;
-    ctx.store.flush();
-    const text = ctx.store.logsOf(job).map((l) => `${l.text}\n`).join("");
-    return reply.type("text/plain; charset=utf-8").send(text);
-  });
+  app.get<{ Params: { id: string; job: number } }>(
+    "/api/runs/:id/jobs/:job/logs",
+    { config: { role: "read" }, schema: { params: jobParams } },
+    async (req, reply) => {
+      const job = jobOf(req.params, reply);
+      if (job === undefined) return reply;
+      ctx.store.flush();
+      const text = ctx.store
+        .logsOf(job)
+        .map((l) => `${l.text}\n`)
+        .join("");
+      return reply.type("text/plain; charset=utf-8").send(text);
+    },
+  );
 
-  app.get<{ Params: { id: string; job: number } }>("/api/runs/:id/jobs/:job/logs/stream", { config: { role: "read" }, schema: { params: jobParams } }, async (req, reply) => {
-    const job = jobOf(req.params, reply);
-    if (job === undefined) return reply;
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
-    const pending: { index: number; text: string }[] = [];
-    let ended = false;
-    let replaying = true;
-    const end = (): void => {
-      if (res.writableEnded) return;
-      res.end("event: end\ndata: \n\n");
-    };
-    const unfollow = ctx.live.follow(job, {
-      line: (l) => (replaying ? pending.push(l) : res.write(sseData(l.text))),
-      end: () => (replaying ? (ended = true) : end()),
-    });
-    ctx.store.flush();
-    const stored = ctx.store.logsOf(job);
-    for (const l of stored) res.write(sseData(l.text));
-    for (const l of pending) if (l.index >= stored.length) res.write(sseData(l.text));
-    replaying = false;
-    if (!unfollow || ended) return end();
-    req.raw.on("close", unfollow);
-  });
+  app.get<{ Params: { id: string; job: number } }>(
+    "/api/runs/:id/jobs/:job/logs/stream",
+    { config: { role: "read" }, schema: { params: jobParams } },
+    async (req, reply) => {
+      const job = jobOf(req.params, reply);
+      if (job === undefined) return reply;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      const pending: { index: number; text: string }[] = [];
+      let ended = false;
+      let replaying = true;
+      const end = (): void => {
+        if (res.writableEnded) return;
+        res.end("event: end\ndata: \n\n");
+      };
+      const unfollow = ctx.live.follow(job, {
+        line: (l) => (replaying ? pending.push(l) : res.write(sseData(l.text))),
+        end: () => (replaying ? (ended = true) : end()),
+      });
+      ctx.store.flush();
+      const stored = ctx.store.logsOf(job);
+      for (const l of stored) res.write(sseData(l.text));
+      for (const l of pending) if (l.index >= stored.length) res.write(sseData(l.text));
+      replaying = false;
+      if (!unfollow || ended) return end();
+      req.raw.on("close", unfollow);
+    },
+  );
 }

@@ -28,6 +28,11 @@ export async function deliverChat(repo: RepoConfig, item: OutboxItem, signal: Ab
   const p = item.payload as unknown as ChatPayload;
   const target = repo.notify[p.target];
   if (!target) return;
-  const res = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chatBody(target.kind, p.text)), signal });
+  const res = await fetch(target.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(chatBody(target.kind, p.text)),
+    signal,
+  });
   if (!res.ok) throw Object.assign(new Error(`${target.kind} answered ${res.status}`), { status: res.status });
 }

@@ -40,23 +40,55 @@ function client(repo: RepoConfig): { octokit: Octokit; owner: string; name: stri
   if (!repo.status) throw new Error(`${repo.name} has no status settings`);
   const [owner = "", name = ""] = repo.name.split("/");
   // No retries or throttling inside Octokit: the outbox retries, and records what failed.
-  return { octokit: new Octokit({ auth: repo.status.token, baseUrl: repo.status.apiUrl, userAgent: "tierci", log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } }), owner, name };
+  return {
+    octokit: new Octokit({
+      auth: repo.status.token,
+      baseUrl: repo.status.apiUrl,
+      userAgent: "tierci",
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    }),
+    owner,
+    name,
+  };
 }
 
 export async function deliverStatus(repo: RepoConfig, item: OutboxItem, signal: AbortSignal): Promise<undefined> {
   const p = item.payload as unknown as StatusPayload;
   const { octokit, owner, name } = client(repo);
-  await octokit.rest.repos.createCommitStatus({ owner, repo: name, sha: p.sha, state: p.state, context: p.context, description: p.description, target_url: p.target_url, request: { signal } });
+  await octokit.rest.repos.createCommitStatus({
+    owner,
+    repo: name,
+    sha: p.sha,
+    state: p.state,
+    context: p.context,
+    description: p.description,
+    target_url: p.target_url,
+    request: { signal },
+  });
 }
 
 export async function deliverCheckRun(repo: RepoConfig, item: OutboxItem, signal: AbortSignal): Promise<Record<string, unknown>> {
   const p = { ...(item.payload as unknown as CheckPayload) };
   const { octokit, owner, name } = client(repo);
-  const output = (annotations: CheckAnnotation[]): { title: string; summary: string; annotations: CheckAnnotation[] } => ({ title: p.title, summary: p.summary, annotations });
+  const output = (annotations: CheckAnnotation[]): { title: string; summary: string; annotations: CheckAnnotation[] } => ({
+    title: p.title,
+    summary: p.summary,
+    annotations,
+  });
   try {
     if (p.check_id === undefined) {
       const first = p.annotations.slice(0, ANNOTATIONS_PER_REQUEST);
-      const made = await octokit.rest.checks.create({ owner, repo: name, name: p.name, head_sha: p.sha, status: "completed", conclusion: p.conclusion, details_url: p.details_url, output: output(first), request: { signal } });
+      const made = await octokit.rest.checks.create({
+        owner,
+        repo: name,
+        name: p.name,
+        head_sha: p.sha,
+        status: "completed",
+        conclusion: p.conclusion,
+        details_url: p.details_url,
+        output: output(first),
+        request: { signal },
+      });
       p.check_id = made.data.id;
       p.sent = first.length;
     }

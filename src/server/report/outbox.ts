@@ -60,7 +60,12 @@ export class Outbox {
     opts: OutboxOptions = {},
   ) {
     db.exec(SCHEMA);
-    this.o = { maxAttempts: opts.maxAttempts ?? 8, baseDelayMs: opts.baseDelayMs ?? 1000, maxDelayMs: opts.maxDelayMs ?? 5 * 60_000, timeoutMs: opts.timeoutMs ?? 10_000 };
+    this.o = {
+      maxAttempts: opts.maxAttempts ?? 8,
+      baseDelayMs: opts.baseDelayMs ?? 1000,
+      maxDelayMs: opts.maxDelayMs ?? 5 * 60_000,
+      timeoutMs: opts.timeoutMs ?? 10_000,
+    };
   }
 
   handle(kind: OutboxKind, deliver: Deliver): void {
@@ -74,8 +79,11 @@ export class Outbox {
   enqueue(kind: OutboxKind, repo: string, payload: Record<string, unknown>, supersedes?: string): void {
     const now = Date.now();
     this.db.transaction(() => {
-      if (supersedes !== undefined) this.db.prepare("UPDATE outbox SET state = 'superseded' WHERE state = 'pending' AND repo = ? AND supersede_key = ?").run(repo, supersedes);
-      this.db.prepare("INSERT INTO outbox (kind, repo, payload, supersede_key, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)").run(kind, repo, JSON.stringify(payload), supersedes ?? null, now, now);
+      if (supersedes !== undefined)
+        this.db.prepare("UPDATE outbox SET state = 'superseded' WHERE state = 'pending' AND repo = ? AND supersede_key = ?").run(repo, supersedes);
+      this.db
+        .prepare("INSERT INTO outbox (kind, repo, payload, supersede_key, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(kind, repo, JSON.stringify(payload), supersedes ?? null, now, now);
     })();
     this.wake(0);
   }
@@ -102,7 +110,9 @@ export class Outbox {
   }
 
   private async drain(): Promise<void> {
-    const due = this.db.prepare("SELECT id, kind, repo, payload, attempts, supersede_key AS key FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT 20").all(Date.now()) as (Omit<OutboxItem, "payload"> & { payload: string; key: string | null })[];
+    const due = this.db
+      .prepare("SELECT id, kind, repo, payload, attempts, supersede_key AS key FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT 20")
+      .all(Date.now()) as (Omit<OutboxItem, "payload"> & { payload: string; key: string | null })[];
     // Items of one key (one commit status context) go in order; the rest at once, so that one
     // slow forge does not hold up every other message.
     const groups = new Map<string, OutboxItem[]>();
@@ -125,7 +135,9 @@ export class Outbox {
     try {
       if (!handler) throw new Error(`nothing delivers '${item.kind}' items`);
       const progress = await handler(item, signal);
-      this.db.prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, payload = ?, last_error = NULL WHERE id = ?").run(JSON.stringify(progress ?? item.payload), item.id);
+      this.db
+        .prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, payload = ?, last_error = NULL WHERE id = ?")
+        .run(JSON.stringify(progress ?? item.payload), item.id);
     } catch (err) {
       if (this.closed) return;
       const attempts = item.attempts + 1;
@@ -138,7 +150,10 @@ export class Outbox {
       this.db
         .prepare("UPDATE outbox SET state = ?, attempts = ?, next_at = ?, last_error = ?, payload = ? WHERE id = ?")
         .run(failed ? "failed" : "pending", attempts, Date.now() + delay, message, JSON.stringify(progress), item.id);
-      this.log.error({ outbox: item.id, kind: item.kind, repo: item.repo, attempts, error: message }, failed ? `gave up delivering a ${item.kind} after ${attempts} attempts` : `could not deliver a ${item.kind}; retrying in ${delay} ms`);
+      this.log.error(
+        { outbox: item.id, kind: item.kind, repo: item.repo, attempts, error: message },
+        failed ? `gave up delivering a ${item.kind} after ${attempts} attempts` : `could not deliver a ${item.kind}; retrying in ${delay} ms`,
+      );
     }
   }
 }

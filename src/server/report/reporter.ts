@@ -40,7 +40,8 @@ function annotationsOf(jobs: SummaryJob[]): { placed: CheckAnnotation[]; loose: 
   for (const j of jobs) {
     for (const a of j.annotations) {
       const level = a.level === "error" ? "failure" : a.level === "warning" ? "warning" : "notice";
-      if (a.file && a.line !== null) placed.push({ path: a.file, start_line: a.line, end_line: a.line, annotation_level: level, message: short(a.message, 64 * 1024 - 1) });
+      if (a.file && a.line !== null)
+        placed.push({ path: a.file, start_line: a.line, end_line: a.line, annotation_level: level, message: short(a.message, 64 * 1024 - 1) });
       else loose.push(`- ${a.level} in ${j.name}: ${a.message}`);
     }
   }
@@ -87,7 +88,8 @@ export class ForgeReporter implements RunObserver {
     if (byWorkflow.size === 0) {
       // Nothing ran: say why on the commit, once.
       if (run.conclusion === "failure") this.status(repo, run, "tierci", "failure", run.note ?? "the run failed before any job started");
-      for (const file of run.workflowFiles) this.status(repo, run, `tierci/${basename(file)}`, state(run.conclusion ?? "failure"), run.note ?? (run.conclusion ?? ""));
+      for (const file of run.workflowFiles)
+        this.status(repo, run, `tierci/${basename(file)}`, state(run.conclusion ?? "failure"), run.note ?? run.conclusion ?? "");
       return;
     }
     for (const [file, jobs] of byWorkflow) {
@@ -96,13 +98,30 @@ export class ForgeReporter implements RunObserver {
       if (repo.status?.per === "job") {
         for (const j of jobs) this.status(repo, run, `tierci/${basename(file)}/${j.name}`, state(j.conclusion), `${j.conclusion} (run #${run.number})`);
       } else {
-        this.status(repo, run, `tierci/${basename(file)}`, state(conclusion), failed.length ? `failed: ${failed.join(", ")}` : `${conclusion} (run #${run.number})`);
+        this.status(
+          repo,
+          run,
+          `tierci/${basename(file)}`,
+          state(conclusion),
+          failed.length ? `failed: ${failed.join(", ")}` : `${conclusion} (run #${run.number})`,
+        );
       }
       if (repo.status?.checkRuns) {
         const { placed, loose } = annotationsOf(jobs);
         const lines = jobs.map((j) => `- ${j.name}: ${j.conclusion}`);
-        const summary = short([`Run #${run.number}: ${this.runUrl(run)}`, "", ...lines, ...(loose.length ? ["", ...loose.slice(0, 50)] : [])].join("\n"), 65_000);
-        const check: CheckPayload = { sha: run.sha ?? "", name: `tierci/${basename(file)}`, conclusion, details_url: this.runUrl(run), title: `${basename(file)}: ${conclusion}`, summary, annotations: placed };
+        const summary = short(
+          [`Run #${run.number}: ${this.runUrl(run)}`, "", ...lines, ...(loose.length ? ["", ...loose.slice(0, 50)] : [])].join("\n"),
+          65_000,
+        );
+        const check: CheckPayload = {
+          sha: run.sha ?? "",
+          name: `tierci/${basename(file)}`,
+          conclusion,
+          details_url: this.runUrl(run),
+          title: `${basename(file)}: ${conclusion}`,
+          summary,
+          annotations: placed,
+        };
         this.outbox.enqueue("check", repo.name, { ...check });
       }
     }

@@ -13,7 +13,12 @@ export function checkAnchors(ctx: CheckContext): void {
   const visit = (node: unknown): void => {
     if (isPair(node)) {
       if (isScalar(node.key) && node.key.value === "<<" && node.key.type === "PLAIN") {
-        ctx.error(node.key, RULE, "GitHub does not support YAML merge keys ('<<'); the entry is read as a key named '<<'", "repeat the keys, or alias the whole mapping with *name");
+        ctx.error(
+          node.key,
+          RULE,
+          "GitHub does not support YAML merge keys ('<<'); the entry is read as a key named '<<'",
+          "repeat the keys, or alias the whole mapping with *name",
+        );
       }
       visit(node.key);
       visit(node.value);

@@ -21,7 +21,16 @@ test("text around ${{ }} makes a condition always true: an error", () => {
 });
 
 test("a condition that depends on nothing is a warning", () => {
-  const yaml = lines("on: push", "jobs:", "  a:", "    if: false", "    runs-on: ubuntu-latest", "    steps:", "      - run: echo", "        if: ${{ 1 == 1 }}");
+  const yaml = lines(
+    "on: push",
+    "jobs:",
+    "  a:",
+    "    if: false",
+    "    runs-on: ubuntu-latest",
+    "    steps:",
+    "      - run: echo",
+    "        if: ${{ 1 == 1 }}",
+  );
   assert.deepEqual(brief(runCheck(checkConditions, yaml)), ["4:warning", "8:warning"]);
 });
 

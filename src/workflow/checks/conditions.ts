@@ -58,7 +58,12 @@ export function checkConditions(ctx: CheckContext): void {
     }
     const inner = found.length === 1 ? (found[0]?.inner ?? "") : text;
     if (inner.trim() !== "" && isConstant(inner)) {
-      ctx.warn(node, RULE, `the condition '${inner.trim()}' does not depend on anything, so it is always the same`, "remove the if: if the step should always run, or base it on a context");
+      ctx.warn(
+        node,
+        RULE,
+        `the condition '${inner.trim()}' does not depend on anything, so it is always the same`,
+        "remove the if: if the step should always run, or base it on a context",
+      );
     }
   }
 }

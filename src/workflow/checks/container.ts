@@ -12,7 +12,12 @@ export function checkContainers(ctx: CheckContext): void {
     const container = resolve(ctx.src, get(ctx.src, job.node, "container"));
     // `container: null` is a common way to switch a container off; an empty name looks like a slip.
     if (isScalar(container) && container.value === "") {
-      ctx.warn(container, RULE, `job '${job.model.id}' sets an empty container image, so its steps run on the runner itself`, "remove `container:` or name an image");
+      ctx.warn(
+        container,
+        RULE,
+        `job '${job.model.id}' sets an empty container image, so its steps run on the runner itself`,
+        "remove `container:` or name an image",
+      );
     } else checkCredentials(ctx, container, "the job container");
     for (const service of entries(ctx.src, get(ctx.src, job.node, "services"))) {
       checkCredentials(ctx, service.value, `service '${service.key}'`);
@@ -29,7 +34,12 @@ function checkCredentials(ctx: CheckContext, node: Node | undefined, what: strin
   const password = get(ctx.src, credentials, "password");
   if ((username === undefined) !== (password === undefined)) {
     const missing = username === undefined ? "username" : "password";
-    ctx.error(credentialsKey, RULE, `the registry credentials of ${what} have no ${missing}; the image pull logs in with both`, `add \`${missing}:\`, e.g. from \${{ secrets.REGISTRY_${missing.toUpperCase()} }}`);
+    ctx.error(
+      credentialsKey,
+      RULE,
+      `the registry credentials of ${what} have no ${missing}; the image pull logs in with both`,
+      `add \`${missing}:\`, e.g. from \${{ secrets.REGISTRY_${missing.toUpperCase()} }}`,
+    );
   }
   const text = password === undefined ? undefined : toText(ctx.src, password);
   if (password !== undefined && text !== undefined && text !== "" && !hasExpression(text)) {

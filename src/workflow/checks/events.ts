@@ -19,7 +19,12 @@ export function checkEvents(ctx: CheckContext): void {
   if (isScalar(on) || isSeq(on)) {
     for (const item of isSeq(on) ? items(ctx.src, on) : [on]) {
       if (toText(ctx.src, item) === "schedule") {
-        ctx.error(item, RULE, "'schedule' is listed without any cron entry, so it never fires", "write it as a mapping: `on: { schedule: [ { cron: '30 5 * * 1-5' } ] }`");
+        ctx.error(
+          item,
+          RULE,
+          "'schedule' is listed without any cron entry, so it never fires",
+          "write it as a mapping: `on: { schedule: [ { cron: '30 5 * * 1-5' } ] }`",
+        );
       }
     }
     return;
@@ -56,7 +61,12 @@ function checkSchedule(ctx: CheckContext, keyNode: Node, node: Node | undefined)
   const list = resolve(ctx.src, node);
   if (!isSeq(list) || list.items.length === 0) {
     if (list === undefined || isSeq(list) || (isScalar(list) && list.value === null)) {
-      ctx.error(isSeq(list) ? list : keyNode, RULE, "'schedule' has no cron entry, so it never fires", "add entries like `- cron: '30 5 * * 1-5'`, or remove 'schedule'");
+      ctx.error(
+        isSeq(list) ? list : keyNode,
+        RULE,
+        "'schedule' has no cron entry, so it never fires",
+        "add entries like `- cron: '30 5 * * 1-5'`, or remove 'schedule'",
+      );
     }
     return;
   }

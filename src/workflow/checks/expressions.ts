@@ -137,11 +137,17 @@ function checkNode(node: Expr, parent: Expr | undefined, report: Report, decl: D
   if (node instanceof FunctionCall && node.functionName.lexeme.toLowerCase() === "fromjson") {
     const arg = node.args[0];
     if (arg instanceof Literal && arg.literal.kind === data.Kind.String && brokenJson(arg.literal.coerceString())) {
-      report(`fromJSON is given ${JSON.stringify(arg.literal.coerceString())}, which is not complete JSON, so the expression fails`, "fix the JSON text: close every quote and bracket");
+      report(
+        `fromJSON is given ${JSON.stringify(arg.literal.coerceString())}, which is not complete JSON, so the expression fails`,
+        "fix the JSON text: close every quote and bracket",
+      );
     }
   }
   if (node instanceof FunctionCall && node.functionName.lexeme.toLowerCase() === "contains" && node.args[0] && typeOf(node.args[0], scope).kind === "object") {
-    report("contains() searches a string or an array, but is given an object, so it is always false", "search one of the object's properties, or its keys with contains(toJSON(...), ...)");
+    report(
+      "contains() searches a string or an array, but is given an object, so it is always false",
+      "search one of the object's properties, or its keys with contains(toJSON(...), ...)",
+    );
   }
   if (isComparison(node)) {
     const left = typeOf(node.left, scope);
@@ -164,7 +170,12 @@ function checkEmbedded(ctx: CheckContext, node: Node, f: Found, expr: Expr, scop
   const t = typeOf(expr, scope);
   const at = posInScalar(ctx.src, node, f.start);
   if (isComposite(t)) {
-    ctx.error(at, RULE, `\${{${f.inner}}} is ${t.kind === "array" ? "an array" : "an object"}, which reads as '${t.kind === "array" ? "Array" : "Object"}' inside a string`, "pick a property of it, or convert it with toJSON()");
+    ctx.error(
+      at,
+      RULE,
+      `\${{${f.inner}}} is ${t.kind === "array" ? "an array" : "an object"}, which reads as '${t.kind === "array" ? "Array" : "Object"}' inside a string`,
+      "pick a property of it, or convert it with toJSON()",
+    );
   } else if (t.kind === "null" && expr instanceof Literal) {
     ctx.warn(at, RULE, "${{ null }} inside a string reads as an empty string", "remove it");
   }
@@ -183,20 +194,30 @@ function checkPath(path: Path, report: Report, decl: Declared, scope: Scope, ctx
   switch (root) {
     case "inputs":
       if (!decl.inputs.has(first)) {
-        report(`inputs.${first} is not an input of this workflow (inputs: ${known(decl.inputs.keys())})`, "fix the name, or declare the input under on.workflow_dispatch.inputs or on.workflow_call.inputs");
+        report(
+          `inputs.${first} is not an input of this workflow (inputs: ${known(decl.inputs.keys())})`,
+          "fix the name, or declare the input under on.workflow_dispatch.inputs or on.workflow_call.inputs",
+        );
       } else if (path.length > 2) {
         report(`inputs.${first} is a ${decl.inputs.get(first)}, so it has no property '${second ?? "[...]"}'`, `use inputs.${first} itself`);
       }
       return;
     case "github":
       if (first === "event" && second === "inputs" && third && decl.hasDispatch && !decl.hasCall && !decl.dispatchInputs.has(third)) {
-        report(`github.event.inputs.${third} is not an input of workflow_dispatch (inputs: ${known(decl.dispatchInputs)})`, "fix the name, or declare the input under on.workflow_dispatch.inputs");
+        report(
+          `github.event.inputs.${third} is not an input of workflow_dispatch (inputs: ${known(decl.dispatchInputs)})`,
+          "fix the name, or declare the input under on.workflow_dispatch.inputs",
+        );
       }
       return;
     case "vars":
     case "secrets":
     case "env":
-      if (path.length > 2) report(`${root}.${first} is a string, so it has no property '${second ?? "[...]"}'`, `use ${root}.${first} itself; to read JSON in it, use fromJSON(${root}.${first})`);
+      if (path.length > 2)
+        report(
+          `${root}.${first} is a string, so it has no property '${second ?? "[...]"}'`,
+          `use ${root}.${first} itself; to read JSON in it, use fromJSON(${root}.${first})`,
+        );
       return;
     case "needs":
       if (job) checkNeeds(ctx, job, first, second, third, report);
@@ -217,20 +238,40 @@ function jobById(ctx: CheckContext, id: string): JobNodes | undefined {
   return ctx.jobs.find((j) => j.model.id.toLowerCase() === id);
 }
 
-function checkOutput(ctx: CheckContext, job: JobNodes, prefix: string, second: string | null | undefined, third: string | null | undefined, report: Report): void {
+function checkOutput(
+  ctx: CheckContext,
+  job: JobNodes,
+  prefix: string,
+  second: string | null | undefined,
+  third: string | null | undefined,
+  report: Report,
+): void {
   // A called workflow's outputs live in another file, and outputs given as one expression are only known at run time.
   if (second !== "outputs" || !third || job.model.uses !== undefined) return;
   const outputsNode = resolve(ctx.src, get(ctx.src, job.node, "outputs"));
   if (outputsNode !== undefined && !isMap(outputsNode)) return;
   const outputs = Object.keys(job.model.outputs);
   if (!outputs.some((o) => o.toLowerCase() === third)) {
-    report(`${prefix}.outputs.${third} is not an output of job '${job.model.id}' (outputs: ${known(outputs)})`, `fix the name, or add it under jobs.${job.model.id}.outputs`);
+    report(
+      `${prefix}.outputs.${third} is not an output of job '${job.model.id}' (outputs: ${known(outputs)})`,
+      `fix the name, or add it under jobs.${job.model.id}.outputs`,
+    );
   }
 }
 
-function checkNeeds(ctx: CheckContext, job: JobNodes, first: string, second: string | null | undefined, third: string | null | undefined, report: Report): void {
+function checkNeeds(
+  ctx: CheckContext,
+  job: JobNodes,
+  first: string,
+  second: string | null | undefined,
+  third: string | null | undefined,
+  report: Report,
+): void {
   if (!job.model.needs.some((n) => n.toLowerCase() === first)) {
-    report(`needs.${first} refers to a job that '${job.model.id}' does not need (needs: ${known(job.model.needs)})`, `add '${first}' to jobs.${job.model.id}.needs`);
+    report(
+      `needs.${first} refers to a job that '${job.model.id}' does not need (needs: ${known(job.model.needs)})`,
+      `add '${first}' to jobs.${job.model.id}.needs`,
+    );
     return;
   }
   const needed = jobById(ctx, first);
@@ -250,7 +291,10 @@ function checkSteps(ctx: CheckContext, job: JobNodes, step: number | undefined, 
   const steps = job.model.steps;
   const index = steps.findIndex((s) => s.id?.toLowerCase() === id);
   if (index < 0) {
-    report(`steps.${id} is not the id of a step in job '${job.model.id}' (ids: ${known(steps.flatMap((s) => (s.id ? [s.id] : [])))})`, "fix the id, or give the step `id:`");
+    report(
+      `steps.${id} is not the id of a step in job '${job.model.id}' (ids: ${known(steps.flatMap((s) => (s.id ? [s.id] : [])))})`,
+      "fix the id, or give the step `id:`",
+    );
   } else if (step !== undefined && index >= step) {
     const which = index === step ? "this step itself" : "a later step";
     report(`steps.${id} is ${which}, which has not run yet here`, `read it from a step after '${id}'`);
@@ -272,5 +316,6 @@ function checkMatrixKey(ctx: CheckContext, job: JobNodes, key: string, report: R
   for (const entry of items(ctx.src, include)) for (const e of entries(ctx.src, entry)) keys.add(e.key.toLowerCase());
   // A key written as an expression is only known when the job starts.
   if ([...keys].some(hasExpression)) return;
-  if (!keys.has(key)) report(`matrix.${key} is not a key of the matrix of job '${job.model.id}' (keys: ${known(keys)})`, "fix the key, or add it to strategy.matrix");
+  if (!keys.has(key))
+    report(`matrix.${key} is not a key of the matrix of job '${job.model.id}' (keys: ${known(keys)})`, "fix the key, or add it to strategy.matrix");
 }

@@ -10,7 +10,7 @@ test("untrusted event text pasted into a script or github-script body is a warni
     "  a:",
     "    runs-on: ubuntu-latest",
     "    steps:",
-    "      - run: echo \"${{ github.event.pull_request.title }}\"", // 6
+    '      - run: echo "${{ github.event.pull_request.title }}"', // 6
     "      - run: |",
     "          echo ok",
     "          git log -1 ${{ github.event.commits[0].message }}", // 9
@@ -29,7 +29,7 @@ test("untrusted text passed through env, and trusted fields, report nothing", ()
     "  a:",
     "    runs-on: ubuntu-latest",
     "    steps:",
-    "      - run: echo \"$TITLE\" ${{ github.event.pull_request.number }} ${{ github.sha }}",
+    '      - run: echo "$TITLE" ${{ github.event.pull_request.number }} ${{ github.sha }}',
     "        env:",
     "          TITLE: ${{ github.event.pull_request.title }}",
     "      - uses: some/action@v1",

@@ -26,7 +26,12 @@ export function checkInputs(ctx: CheckContext): void {
   for (const output of entries(ctx.src, get(ctx.src, get(ctx.src, ctx.on, "workflow_call"), "outputs"))) {
     const value = resolve(ctx.src, get(ctx.src, output.value, "value"));
     if (isScalar(value) && (value.value === null || value.value === "")) {
-      ctx.error(value, RULE, `workflow_call output '${output.key}' has an empty value, so callers always read ''`, `set it from a job output, e.g. value: \${{ jobs.<job>.outputs.${output.key} }}`);
+      ctx.error(
+        value,
+        RULE,
+        `workflow_call output '${output.key}' has an empty value, so callers always read ''`,
+        `set it from a job output, e.g. value: \${{ jobs.<job>.outputs.${output.key} }}`,
+      );
     }
   }
 }
@@ -40,14 +45,29 @@ function checkInput(ctx: CheckContext, event: string, name: string, keyNode: Nod
   if (type === "choice") checkChoice(ctx, name, keyNode, node, defaultNode, dynamic);
   if (defaultNode !== undefined && def !== null && !dynamic) {
     if (type === "boolean" && typeof def !== "boolean" && def !== "true" && def !== "false") {
-      ctx.error(defaultNode, RULE, `input '${name}' is a boolean, but its default ${JSON.stringify(def)} is neither true nor false`, "set the default to true or false");
+      ctx.error(
+        defaultNode,
+        RULE,
+        `input '${name}' is a boolean, but its default ${JSON.stringify(def)} is neither true nor false`,
+        "set the default to true or false",
+      );
     }
     if (type === "number" && !isNumeric(def)) {
-      ctx.error(defaultNode, RULE, `input '${name}' is a number, but its default ${JSON.stringify(def)} is not a number`, "set a numeric default, e.g. 10 or 2.5");
+      ctx.error(
+        defaultNode,
+        RULE,
+        `input '${name}' is a number, but its default ${JSON.stringify(def)} is not a number`,
+        "set a numeric default, e.g. 10 or 2.5",
+      );
     }
   }
   if (event === "workflow_call" && defaultNode !== undefined && toValue(ctx.src, get(ctx.src, node, "required")) === true) {
-    ctx.warn(defaultNode, RULE, `input '${name}' is required, so its default is never used`, "drop `required: true` to make the default apply, or drop the default");
+    ctx.warn(
+      defaultNode,
+      RULE,
+      `input '${name}' is required, so its default is never used`,
+      "drop `required: true` to make the default apply, or drop the default",
+    );
   }
 }
 

@@ -15,13 +15,26 @@ export function checkLimits(ctx: CheckContext): void {
   for (const job of ctx.jobs) {
     const maxParallel = numberAt(ctx, get(ctx.src, get(ctx.src, job.node, "strategy"), "max-parallel"));
     if (maxParallel && (!Number.isInteger(maxParallel.value) || maxParallel.value <= 0)) {
-      ctx.error(maxParallel.node, RULE, `max-parallel must be a whole number of at least 1, not ${maxParallel.value}`, "set how many matrix jobs may run at once, e.g. max-parallel: 2");
+      ctx.error(
+        maxParallel.node,
+        RULE,
+        `max-parallel must be a whole number of at least 1, not ${maxParallel.value}`,
+        "set how many matrix jobs may run at once, e.g. max-parallel: 2",
+      );
     }
-    const timeouts = [get(ctx.src, job.node, "timeout-minutes"), ...items(ctx.src, get(ctx.src, job.node, "steps")).map((s) => get(ctx.src, s, "timeout-minutes"))];
+    const timeouts = [
+      get(ctx.src, job.node, "timeout-minutes"),
+      ...items(ctx.src, get(ctx.src, job.node, "steps")).map((s) => get(ctx.src, s, "timeout-minutes")),
+    ];
     for (const t of timeouts) {
       const timeout = numberAt(ctx, t);
       if (timeout && timeout.value <= 0) {
-        ctx.error(timeout.node, RULE, `timeout-minutes must be greater than 0, not ${timeout.value}`, "give the number of minutes after which GitHub cancels it, e.g. timeout-minutes: 30");
+        ctx.error(
+          timeout.node,
+          RULE,
+          `timeout-minutes must be greater than 0, not ${timeout.value}`,
+          "give the number of minutes after which GitHub cancels it, e.g. timeout-minutes: 30",
+        );
       }
     }
   }

@@ -4,7 +4,16 @@ import { brief, lines, runCheck } from "./harness.js";
 import { checkMatrix } from "./matrix.js";
 
 function job(...matrix: string[]): string {
-  return lines("on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    strategy:", "      matrix:", ...matrix.map((l) => `        ${l}`), "    steps: [{run: echo}]");
+  return lines(
+    "on: push",
+    "jobs:",
+    "  a:",
+    "    runs-on: ubuntu-latest",
+    "    strategy:",
+    "      matrix:",
+    ...matrix.map((l) => `        ${l}`),
+    "    steps: [{run: echo}]",
+  );
 }
 
 test("exclude keys outside the matrix and values it never takes are errors", () => {

@@ -72,7 +72,10 @@ export function checkMatrix(ctx: CheckContext): void {
         ctx.error(at, RULE, `matrix key '${key}' has no values, so the job has no combination to run`, `give '${key}' at least one value, or remove it`);
       }
     }
-    for (const [name, list] of [["include", matrix.include], ["exclude", matrix.exclude]] as const) {
+    for (const [name, list] of [
+      ["include", matrix.include],
+      ["exclude", matrix.exclude],
+    ] as const) {
       const n = resolve(ctx.src, list);
       if (isSeq(n) && n.items.length === 0) ctx.warn(n, RULE, `matrix '${name}' is an empty list`, `remove '${name}'`);
     }

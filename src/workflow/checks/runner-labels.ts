@@ -98,7 +98,12 @@ function matrixLabels(ctx: CheckContext, job: JobNodes, key: string, runsOnNode:
   const out: Label[] = [];
   const mapping = values.find((v) => isMap(resolve(ctx.src, v)));
   if (mapping) {
-    ctx.error(runsOnNode, RULE, `runs-on takes 'matrix.${key}', whose value on line ${ctx.pos(mapping).line} is a mapping, not a label or list of labels`, `use a string property of it, e.g. matrix.${key}.<name>`);
+    ctx.error(
+      runsOnNode,
+      RULE,
+      `runs-on takes 'matrix.${key}', whose value on line ${ctx.pos(mapping).line} is a mapping, not a label or list of labels`,
+      `use a string property of it, e.g. matrix.${key}.<name>`,
+    );
   }
   for (const value of values) {
     const v = resolve(ctx.src, value);
@@ -115,7 +120,12 @@ function checkKnown(ctx: CheckContext, label: Label): void {
   const l = label.text.toLowerCase();
   if (RETIRED[l]) {
     // Only a warning: tierci runs the job on this machine whatever the label, and GitHub fails it.
-    ctx.warn(label.node, RULE, `GitHub has retired the '${label.text}' runner image, so the job never starts there on GitHub`, `move to a current image, e.g. ${LATEST[RETIRED[l]]}`);
+    ctx.warn(
+      label.node,
+      RULE,
+      `GitHub has retired the '${label.text}' runner image, so the job never starts there on GitHub`,
+      `move to a current image, e.g. ${LATEST[RETIRED[l]]}`,
+    );
     return;
   }
   if (HOSTED[l] || !/^(ubuntu|windows|macos)-/.test(l)) return;

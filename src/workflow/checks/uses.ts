@@ -39,7 +39,12 @@ export function checkUses(ctx: CheckContext): void {
     const uses = toText(ctx.src, usesNode);
     const local = uses?.startsWith("./") ?? false;
     if (usesNode && uses && local && localUsesEscapes(uses)) {
-      ctx.error(usesNode, RULE_CALL, `${localUsesEscapeMessage(uses).replace("local action", "local workflow")}`, "call a workflow inside this repository: ./.github/workflows/build.yml");
+      ctx.error(
+        usesNode,
+        RULE_CALL,
+        `${localUsesEscapeMessage(uses).replace("local action", "local workflow")}`,
+        "call a workflow inside this repository: ./.github/workflows/build.yml",
+      );
     } else if (usesNode && uses && !hasExpression(uses) && !(local ? LOCAL_WORKFLOW : REMOTE_WORKFLOW).test(uses)) {
       ctx.error(
         usesNode,
@@ -54,7 +59,12 @@ export function checkUses(ctx: CheckContext): void {
       const node = get(ctx.src, step, "uses");
       const action = toText(ctx.src, node);
       if (node && action?.startsWith("./") && !hasExpression(action) && localUsesEscapes(action)) {
-        ctx.error(node, RULE_LOCAL, `${localUsesEscapeMessage(action)}, so the step would fail`, "point it at an action directory inside the repository, e.g. ./.github/actions/setup");
+        ctx.error(
+          node,
+          RULE_LOCAL,
+          `${localUsesEscapeMessage(action)}, so the step would fail`,
+          "point it at an action directory inside the repository, e.g. ./.github/actions/setup",
+        );
         continue;
       }
       const m = action === undefined ? null : /^([\w.-]+\/[\w.-]+)@v(\d+)(?:\.\d+)*$/.exec(action);
@@ -64,7 +74,12 @@ export function checkUses(ctx: CheckContext): void {
       const shutDown = LAST_SHUT_DOWN[name];
       const oldRuntime = LAST_OLD_RUNTIME[name];
       if (shutDown !== undefined && major <= shutDown) {
-        ctx.error(node, RULE_ACTION, `'${action}' uses a service GitHub has shut down for this version, so the step fails`, `update to ${m[1]}@v${shutDown + 1} or later`);
+        ctx.error(
+          node,
+          RULE_ACTION,
+          `'${action}' uses a service GitHub has shut down for this version, so the step fails`,
+          `update to ${m[1]}@v${shutDown + 1} or later`,
+        );
       } else if (oldRuntime !== undefined && major <= oldRuntime) {
         ctx.warn(
           node,
