@@ -1,6 +1,6 @@
 // Evaluation of expressions inside a YAML structure (a matrix, `with:` of a reusable
 // workflow call), with the template rules GitHub applies to structures.
-import { appendAll } from "../util/append-all.js";
+import { appendAll } from "../util/large-arrays.js";
 import { evaluateValue, type EvalOptions } from "./evaluate.js";
 import type { ExprContexts, ExprValue } from "./value.js";
 

@@ -1,7 +1,7 @@
 // git's unified diff read file by file: the lines a change adds (numbered in the new file)
 // and removes (numbered in the old one). Hunks are read by their counts, so a removed line
 // that reads "-- x" or an added one that reads "++ x" is never taken for a file header.
-import { appendAll } from "../util/append-all.js";
+import { appendAll } from "../util/large-arrays.js";
 
 export interface ChangedLine {
   line: number;

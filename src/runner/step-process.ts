@@ -1,6 +1,6 @@
 // Runs one process for a step (a script or a JavaScript action): fresh env files,
 // workflow commands and masking on every output line, and what the env files said.
-import { appendAll } from "../util/append-all.js";
+import { appendAll } from "../util/large-arrays.js";
 import { readFile } from "node:fs/promises";
 import {
   createStepEnvFiles,

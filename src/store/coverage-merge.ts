@@ -1,5 +1,6 @@
 // A run's coverage rows merged per file: a line counts as covered when any job or report of the
 // run covered it.
+import { maxOf } from "../util/large-arrays.js";
 import type { FileCoverage } from "../formats/report-types.js";
 import { decodeLines } from "./line-ranges.js";
 
@@ -38,14 +39,14 @@ function mergeFile(path: string, rows: CoverageFileRow[]): FileCoverage {
   // Reports without line detail can only be combined by taking the best of them.
   const file: FileCoverage = {
     path,
-    linesValid: lines.size > 0 ? lines.size : Math.max(...rows.map((r) => r.linesValid)),
-    linesCovered: lines.size > 0 ? covered : Math.max(...rows.map((r) => r.linesCovered)),
+    linesValid: lines.size > 0 ? lines.size : maxOf(rows.map((r) => r.linesValid)),
+    linesCovered: lines.size > 0 ? covered : maxOf(rows.map((r) => r.linesCovered)),
     lines,
   };
   const branchesValid = rows.flatMap((r) => (r.branchesValid === null ? [] : [r.branchesValid]));
   const branchesCovered = rows.flatMap((r) => (r.branchesCovered === null ? [] : [r.branchesCovered]));
-  if (branchesValid.length > 0) file.branchesValid = Math.max(...branchesValid);
-  if (branchesCovered.length > 0) file.branchesCovered = Math.max(...branchesCovered);
+  if (branchesValid.length > 0) file.branchesValid = maxOf(branchesValid);
+  if (branchesCovered.length > 0) file.branchesCovered = maxOf(branchesCovered);
   return file;
 }
 

@@ -1,6 +1,6 @@
 // Discovers, parses and validates a repository's workflow files and tiers.yml.
 import { isInside } from "../util/path-inside.js";
-import { appendAll } from "../util/append-all.js";
+import { appendAll } from "../util/large-arrays.js";
 import { existsSync, statSync } from "node:fs";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { join, relative, resolve as resolvePath, sep } from "node:path";

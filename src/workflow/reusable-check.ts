@@ -1,5 +1,5 @@
 // Cross-file checks of jobs that call a local reusable workflow (`uses: ./...`).
-import { appendAll } from "../util/append-all.js";
+import { appendAll } from "../util/large-arrays.js";
 import type { Diagnostic, Job, Workflow } from "./model.js";
 
 export function isLocalWorkflowRef(uses: string): boolean {

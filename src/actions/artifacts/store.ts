@@ -9,6 +9,7 @@
 // same name in one run are told apart. Ids come from `.ids/`, where each upload creates the file
 // one above the highest with O_EXCL. Expired artifacts are swept whenever the store is listed or
 // written.
+import { maxOf } from "../../util/large-arrays.js";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
@@ -271,7 +272,7 @@ async function allocateId(stateDir: string): Promise<number> {
 
 async function highestId(dir: string): Promise<number> {
   const ids = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^\d+$/.test(n)).map(Number);
-  return ids.length > 0 ? Math.max(...ids) : 0;
+  return maxOf(ids);
 }
 
 function missing(err: NodeJS.ErrnoException): undefined {

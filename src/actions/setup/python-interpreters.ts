@@ -1,7 +1,7 @@
 // The CPython interpreters installed on this machine: pyenv's versions, uv-managed ones,
 // /usr/local/bin and /usr/bin, then whatever else is on PATH. Each distinct binary is asked
 // once for its exact version and layout; the answer holds for the life of the process.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { cachedVersions } from "../../toolcache/layout.js";

@@ -3,7 +3,7 @@
 // setup-python validates pyproject ranges with semver.validRange(range, loose). Same
 // grammar (x-ranges, ~, ^, hyphen ranges, comparators, ||) and the same rule that a
 // prerelease only satisfies a range naming a prerelease of the same major.minor.patch.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 
 export interface SemVer {
   major: number;

@@ -1,4 +1,4 @@
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Finding, GateReport, RuleInfo } from "../../gates/finding.js";

@@ -2,7 +2,7 @@
 // Bidirectional controls reorder what an editor or a review shows, so the code that runs
 // differs from the code that was read; zero-width characters make two identical-looking
 // names different.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 
 const NAMES: Record<number, string> = {
   0x202a: "LEFT-TO-RIGHT EMBEDDING",

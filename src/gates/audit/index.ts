@@ -1,7 +1,7 @@
 // `tierci audit` and the tierci/audit action: repository hygiene in one report. Hidden
 // characters in text files (trojan source), tracked files the ignore rules exclude,
 // files over a size limit, and Markdown reports against a schema.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import picomatch from "picomatch";

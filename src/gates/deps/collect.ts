@@ -1,5 +1,5 @@
 // Finds a repository's dependency files and reads the pinned packages out of each.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Dependency, AuditNote, ParseResult } from "./manifest.js";

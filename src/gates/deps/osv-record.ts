@@ -1,6 +1,6 @@
 // One OSV record (https://ossf.github.io/osv-schema/) reduced to what an audit needs: who
 // it is, how bad, and which versions of which PyPI and npm packages it affects.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { cvss3BaseScore, ratingOf } from "./cvss.js";
 import { ECOSYSTEMS, type AffectedVersions, type Ecosystem, type RangeEvent, type VersionRange } from "./osv-range.js";
 import { normalizePypiName } from "./pep440.js";

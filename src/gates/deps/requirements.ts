@@ -1,6 +1,6 @@
 // pip requirements files: pinned requirements become dependencies, `-r` includes are
 // followed, and everything pip would install without a pinned version becomes a note.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { AuditNote, Dependency, ParseResult } from "./manifest.js";

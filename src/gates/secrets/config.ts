@@ -1,6 +1,6 @@
 // Rule configuration in gitleaks' TOML format: [[rules]] with their allowlists, a global
 // [allowlist] / [[allowlists]], and [extend] to build on the defaults or on another file.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";

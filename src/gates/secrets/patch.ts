@@ -1,7 +1,7 @@
 // Reads `git log -p` / `git diff` output one line at a time and turns the lines each commit
 // added to each file into fragments, with their line numbers in the new file. Hunk headers
 // give exact line counts, so a hunk's content is never mistaken for a header.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import type { CommitMeta, Fragment } from "./detector.js";
 
 /** The `--format` that starts each commit: a line no header or hunk line can start with. */

@@ -1,7 +1,7 @@
 // `runs-on:` labels that no runner can satisfy: labels of two operating systems at once
 // (a runner must carry every label), empty label lists, a matrix value that is a mapping
 // where labels are expected, and (as warnings) images GitHub has retired.
-import { appendAll } from "../../util/append-all.js";
+import { appendAll } from "../../util/large-arrays.js";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { get, items, resolve, toText } from "../yaml-tree.js";
 import { hasExpression, type CheckContext, type JobNodes } from "./context.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { appendAll } from "./append-all.js";
+import { appendAll } from "./large-arrays.js";
 
 test("appends any number of items, where push(...items) overflows the call stack", () => {
   const many = Array.from({ length: 500_000 }, (_, i) => i);
