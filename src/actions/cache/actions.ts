@@ -5,6 +5,8 @@ import { isExactKeyMatch, pathLines, restoreCache, saveCache } from "./index.js"
 
 const STATE_KEY = "CACHE_KEY";
 const STATE_MATCHED = "CACHE_RESULT";
+/** An exact hit, known at restore: a key holding a secret is matched by its hash, not its masked text. */
+const STATE_EXACT = "CACHE_EXACT_HIT";
 
 const flag = (run: BuiltinRun, name: string): boolean => (run.inputs[name] ?? "").toLowerCase() === "true";
 
@@ -29,18 +31,19 @@ async function restore(run: BuiltinRun, remember: (name: string, value: string) 
     return;
   }
   remember(STATE_MATCHED, matchedKey);
+  if (hit) remember(STATE_EXACT, "true");
   run.setOutput("cache-hit", String(hit));
   run.log(lookupOnly ? `Cache found and can be restored from key: ${matchedKey}` : `Cache restored from key: ${matchedKey}`);
 }
 
 /** The save half; returns false when nothing was saved. */
-async function save(run: BuiltinRun, primaryKey: string, restoredKey: string | undefined): Promise<boolean> {
+async function save(run: BuiltinRun, primaryKey: string, restoredKey: string | undefined, exactHit = false): Promise<boolean> {
   if (!primaryKey) {
     run.warning("Key is not specified.");
     return true;
   }
-  if (isExactKeyMatch(primaryKey, restoredKey)) {
-    run.log(`Cache hit occurred on the primary key ${primaryKey}, not saving cache.`);
+  if (exactHit || isExactKeyMatch(primaryKey, restoredKey)) {
+    run.log(`Cache hit occurred on the primary key ${run.mask(primaryKey)}, not saving cache.`);
     return true;
   }
   const paths = pathLines(run.inputs["path"] ?? "");
@@ -77,7 +80,7 @@ export const cacheAction: BuiltinAction = {
       run.log(`Not saving cache: the job's status is ${run.jobStatus}`);
       return;
     }
-    await save(run, run.state[STATE_KEY] || (run.inputs["key"] ?? ""), run.state[STATE_MATCHED]);
+    await save(run, run.state[STATE_KEY] || (run.inputs["key"] ?? ""), run.state[STATE_MATCHED], run.state[STATE_EXACT] === "true");
   },
 };
 
@@ -86,7 +89,10 @@ export const cacheRestoreAction: BuiltinAction = {
   inputs: common,
   async main(run) {
     const outputs: Record<string, string> = { [STATE_KEY]: "cache-primary-key", [STATE_MATCHED]: "cache-matched-key" };
-    await restore(run, (name, value) => run.setOutput(outputs[name] ?? name, value));
+    await restore(run, (name, value) => {
+      const output = outputs[name];
+      if (output) run.setOutput(output, value);
+    });
   },
 };
 
