@@ -25,7 +25,17 @@ import type { ExprValue } from "../expr/value.js";
 import { combine, compareOrder, notRun, refOf, RUN_CANCELLED } from "./results.js";
 import type { ConcurrencyGate } from "./concurrency.js";
 import { Slots } from "./slots.js";
-import { JobCancellation, type JobExecutor, type JobRecord, type RunOutcome, type SchedulerEvent, type SchedulerOptions, type TierOutcome } from "./types.js";
+import {
+  JobCancellation,
+  jobKey,
+  type JobExecutor,
+  type JobRecord,
+  type JobRef,
+  type RunOutcome,
+  type SchedulerEvent,
+  type SchedulerOptions,
+  type TierOutcome,
+} from "./types.js";
 import { WorkflowRun, type SchedulerScope } from "./workflow-run.js";
 
 export * from "./types.js";
@@ -69,6 +79,10 @@ class Scheduler implements SchedulerScope {
   record(order: number[], record: JobRecord): void {
     this.records.push({ order, record });
     this.emit({ type: "job-end", job: record });
+  }
+
+  kept(ref: JobRef): Record<string, string> | undefined {
+    return this.opts.kept?.get(jobKey(ref.workflow, ref.key, ref.callers));
   }
 
   github(workflow: PlannedWorkflow, jobId: string): ExprValue {

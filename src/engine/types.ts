@@ -31,6 +31,11 @@ export interface JobRef {
   callers: string[];
 }
 
+/** A job's identity across runs of the same plan: its workflow, key and callers. */
+export function jobKey(workflow: string, key: string, callers: readonly string[]): string {
+  return [...callers, `${workflow}#${key}`].join(" > ");
+}
+
 export interface JobAttempt {
   tier: string;
   workflow: PlannedWorkflow;
@@ -89,6 +94,11 @@ export interface SchedulerOptions {
   maxJobs: number;
   /** A job pool shared with other runs (a server's executor pool); then maxJobs is not used. */
   pool?: Slots;
+  /**
+   * Jobs a re-run keeps from the run it repeats, by jobKey, with their outputs: they end as
+   * successes without running, and the jobs that need them see those outputs.
+   */
+  kept?: ReadonlyMap<string, Record<string, string>>;
   /** false (--no-gate): every tier starts at once, as GitHub runs all workflows. */
   gate: boolean;
   /** A tier over its budget fails (otherwise it only warns). */

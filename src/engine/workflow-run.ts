@@ -36,6 +36,8 @@ export interface SchedulerScope {
   emit(e: SchedulerEvent): void;
   record(order: number[], record: JobRecord): void;
   github(workflow: PlannedWorkflow, jobId: string): ExprValue;
+  /** The outputs of a job the run keeps from an earlier one, when it keeps this one. */
+  kept(ref: JobRef): Record<string, string> | undefined;
 }
 
 /** A job instance that may run once it has its slots. */
@@ -262,6 +264,9 @@ export class WorkflowRun {
       this.s.record(order, record);
       return { result: reported(conclusion, record.continuedOnError), outputs: record.outputs };
     };
+
+    const kept = job.calls ? undefined : this.s.kept(ref);
+    if (kept) return end("success", { outputs: kept, reason: "kept from the run this one re-runs" });
 
     // Call jobs take neither continue-on-error nor timeout-minutes on GitHub.
     let continueOnError = false;

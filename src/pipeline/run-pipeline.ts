@@ -91,6 +91,7 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
     const outcome = await runPlan(plan, executor, {
       maxJobs,
       ...(req.pool ? { pool: req.pool } : {}),
+      ...(req.kept ? { kept: req.kept } : {}),
       gate: req.gate,
       enforceBudgets: req.enforceBudgets,
       ...(req.signal ? { signal: req.signal } : {}),

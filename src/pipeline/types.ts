@@ -38,6 +38,8 @@ export interface PipelineRequest extends EventRequest {
   job?: string;
   /** Only these workflow files (names under .github/workflows): a re-run of the failed ones. */
   workflowFiles?: string[];
+  /** Jobs kept from the run this one re-runs, by jobKey, with their outputs: they are not run again. */
+  kept?: ReadonlyMap<string, Record<string, string>>;
   /** Only this tier (by name). */
   tier?: string;
   /** Only the first tier, whatever its name: what the pre-push hook runs. */

@@ -1,5 +1,6 @@
 // The `--json FILE` run summary of DESIGN.md. Field names and status words are a
 // contract with users' scripts; change them only with the design.
+import { jobKey } from "../engine/types.js";
 import type { BuiltinReport } from "../actions/builtin-types.js";
 import type { RunOutcome } from "../engine/scheduler.js";
 import type { Annotation, StepRecord } from "../runner/job-types.js";
@@ -55,9 +56,7 @@ export interface JobDetails {
   reports: BuiltinReport[];
 }
 
-export function jobKey(workflow: string, key: string, callers: string[]): string {
-  return [...callers, `${workflow}#${key}`].join(" > ");
-}
+export { jobKey };
 
 /** What the record stage made of the reports the jobs wrote. */
 export interface RecordedResults {

@@ -5,7 +5,8 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConcurrencyGate } from "../engine/concurrency.js";
-import type { Slots } from "../engine/scheduler.js";
+import { jobKey, type JobRecord, type Slots } from "../engine/scheduler.js";
+import { carryArtifacts } from "../actions/artifacts/carry.js";
 import { reapDeadRuns } from "../pipeline/run-ledger.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { PipelineRefused, type PipelineResult } from "../pipeline/types.js";
@@ -152,16 +153,22 @@ export class RunQueue {
     return this.s.repos.find((r) => r.name === name);
   }
 
-  private original(run: ServerRun): { request: Exclude<RunRequest, { kind: "rerun" }>; workflowFiles?: string[] } | undefined {
+  private original(
+    run: ServerRun,
+  ):
+    | { request: Exclude<RunRequest, { kind: "rerun" }>; workflowFiles?: string[]; kept?: Map<string, Record<string, string>>; keptFrom?: string | null }
+    | undefined {
     let req: RunRequest = run.request;
-    let workflowFiles: string[] | undefined;
+    let narrowed: { workflowFiles: string[]; kept: Map<string, Record<string, string>>; keptFrom: string | null } | undefined;
     for (let hops = 0; req.kind === "rerun" && hops < 100; hops++) {
       const of = this.s.db.getRun(req.of);
       if (!of) return undefined;
-      if (req.failedOnly && workflowFiles === undefined) workflowFiles = failedWorkflows(of);
+      // Re-running failed jobs: the failed workflows only, keeping their jobs that succeeded.
+      if (req.failedOnly && narrowed === undefined)
+        narrowed = { workflowFiles: failedWorkflows(of), kept: this.s.db.keptOf(of.id), keptFrom: of.pipelineRunId };
       req = of.request;
     }
-    return req.kind === "rerun" ? undefined : { request: req, ...(workflowFiles ? { workflowFiles } : {}) };
+    return req.kind === "rerun" ? undefined : { request: req, ...narrowed };
   }
 
   private finish(run: ServerRun, result: { conclusion: ServerConclusion; summary?: unknown; note?: string }): void {
@@ -184,8 +191,10 @@ export class RunQueue {
       if (signal.aborted) return this.finish(run, { conclusion: "cancelled", note: abortReason(signal) });
       const checkout = join(workDir, run.repo.split("/")[1] ?? "repo");
       await this.mirror(repo).checkout(resolved.prepared.sha, checkout);
-      const result = await this.runPipeline(run, repo, checkout, resolved, original.workflowFiles, signal);
+      const secrets = repo.secretsFile ? readSecretsFile(repo.secretsFile) : {};
+      const result = await this.runPipeline(run, repo, checkout, resolved, original, secrets, signal);
       if (result.kind === "nothing-fired") return this.finish(run, { conclusion: "skipped", note: `no workflow fires for this ${resolved.event} event` });
+      this.s.db.keep(run.id, keepable(result.outcome.jobs, Object.values(secrets)));
       this.finish(run, { conclusion: result.outcome.conclusion, summary: result.summary });
     } catch (err) {
       this.finish(run, { conclusion: signal.aborted ? "cancelled" : "failure", note: this.failureNote(run, err) });
@@ -199,7 +208,8 @@ export class RunQueue {
     repo: RepoConfig,
     checkout: string,
     resolved: Extract<Awaited<ReturnType<typeof resolveRun>>, { kind: "run" }>,
-    workflowFiles: string[] | undefined,
+    narrowed: { workflowFiles?: string[]; kept?: ReadonlyMap<string, Record<string, string>>; keptFrom?: string | null },
+    secrets: Record<string, string>,
     signal: AbortSignal,
   ): Promise<PipelineResult> {
     const { store, live, db } = this.s;
@@ -212,14 +222,15 @@ export class RunQueue {
         event: resolved.event,
         prepared: resolved.prepared,
         ...(resolved.workflow ? { workflows: `.github/workflows/${resolved.workflow}` } : {}),
-        ...(workflowFiles ? { workflowFiles } : {}),
+        ...(narrowed.workflowFiles ? { workflowFiles: narrowed.workflowFiles } : {}),
+        ...(narrowed.kept ? { kept: narrowed.kept } : {}),
         inputs: dispatchInputs,
         vars: {},
         actor:
           typeof (resolved.prepared.payload["sender"] as { login?: unknown } | undefined)?.login === "string"
             ? (resolved.prepared.payload["sender"] as { login: string }).login
             : "tierci",
-        secrets: repo.secretsFile ? readSecretsFile(repo.secretsFile) : {},
+        secrets,
         env: {},
         gate: true,
         enforceBudgets: false,
@@ -237,6 +248,11 @@ export class RunQueue {
       {
         runStarted: (record) => {
           db.startRun(run.id, record.id, workflows);
+          if (narrowed.kept && narrowed.keptFrom) {
+            // The kept jobs' artifacts, for the jobs that run again to download.
+            const keys = new Set([...narrowed.kept.keys()].map((k) => k.slice(k.lastIndexOf("#") + 1)));
+            carryArtifacts(this.stateDir(run.repo), narrowed.keptFrom, { id: record.id, number: record.number }, keys);
+          }
           const started = db.getRun(run.id);
           if (started) for (const o of this.s.observers) o.started?.(started);
         },
@@ -271,6 +287,20 @@ export class RunQueue {
 
 function abortReason(signal: AbortSignal): string {
   return signal.reason instanceof Error ? signal.reason.message : "cancelled";
+}
+
+/**
+ * The jobs a re-run of failed jobs may keep: those that succeeded, with their outputs, unless an
+ * output holds a secret (those are neither stored nor kept: the job runs again).
+ */
+function keepable(jobs: readonly JobRecord[], secrets: readonly string[]): Record<string, Record<string, string>> {
+  const kept: Record<string, Record<string, string>> = {};
+  for (const job of jobs) {
+    if (job.conclusion !== "success" || job.continuedOnError) continue;
+    if (Object.values(job.outputs).some((v) => secrets.some((s) => s !== "" && v.includes(s)))) continue;
+    kept[jobKey(job.workflow, job.key, job.callers)] = job.outputs;
+  }
+  return kept;
 }
 
 /** The workflow files of a finished run whose jobs did not all succeed. */

@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS server_runs (
   workflow_files TEXT NOT NULL DEFAULT '[]',
   summary TEXT,
   note TEXT,
+  kept TEXT,
   UNIQUE (repo, number)
 );
 CREATE INDEX IF NOT EXISTS server_runs_status ON server_runs (status, id);
@@ -113,6 +114,18 @@ export class ServerDb {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare("SELECT name FROM pragma_table_info('server_runs')").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "kept")) this.db.exec("ALTER TABLE server_runs ADD COLUMN kept TEXT");
+  }
+
+  /** The successful jobs of a finished run and their outputs, by jobKey: what a re-run of its failed jobs keeps. */
+  keptOf(id: string): Map<string, Record<string, string>> {
+    const row = this.db.prepare("SELECT kept FROM server_runs WHERE id = ?").get(id) as { kept: string | null } | undefined;
+    return new Map(Object.entries(row?.kept ? (JSON.parse(row.kept) as Record<string, Record<string, string>>) : {}));
+  }
+
+  keep(id: string, jobs: Record<string, Record<string, string>>): void {
+    this.db.prepare("UPDATE server_runs SET kept = ? WHERE id = ?").run(JSON.stringify(jobs), id);
   }
 
   close(): void {

@@ -1,9 +1,11 @@
 // `tierci serve` end to end: the real server on a loopback port, a bare repository as the forge,
 // GitHub's documented payload shapes, signed as GitHub signs them.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ZERO_SHA } from "../../src/git/git.js";
-import { bareCopy, examplePayload, removeTempDirs, type ServedRepo, signature, TestServer, TOKENS } from "../support/server-harness.js";
+import { bareCopy, examplePayload, harnessDir, removeTempDirs, type ServedRepo, signature, TestServer, TOKENS } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -158,4 +160,56 @@ test("a re-run of failed workflows runs only those, on the same commit; a full r
   const all = await server.request("POST", `/api/runs/${first}/rerun`, { token: TOKENS.trigger, body: {} });
   const whole = await server.completed((all.body as { run_id: string }).run_id);
   assert.deepEqual([...(whole["workflow_files"] as string[])].sort(), [".github/workflows/ci.yml", ".github/workflows/flaky.yml"]);
+});
+
+test("a re-run of failed jobs keeps the jobs that succeeded, with their outputs and artifacts, and runs only the others", async () => {
+  const flag = join(harnessDir("tierci-flag-"), "fixed");
+  work.write({
+    ".github/workflows/keep.yml": [
+      "on: push",
+      "jobs:",
+      "  build:",
+      "    runs-on: ubuntu-latest",
+      "    outputs:",
+      "      stamp: ${{ steps.s.outputs.stamp }}",
+      "    steps:",
+      '      - id: s\n        run: echo "stamp=$(date +%s%N)" >> "$GITHUB_OUTPUT" && echo "built $(date +%s%N)" > out.txt',
+      "      - uses: actions/upload-artifact@v4\n        with:\n          name: built\n          path: out.txt",
+      "  test:",
+      "    needs: build",
+      "    runs-on: ubuntu-latest",
+      "    steps:",
+      "      - uses: actions/download-artifact@v4\n        with:\n          name: built",
+      "      - run: cat out.txt",
+      `      - run: echo "got=\${{ needs.build.outputs.stamp }}" && test -f ${flag}`,
+      "",
+    ].join("\n"),
+  });
+  work.commit("keep");
+  const sha = pushToForge();
+  const first = ((await server.deliver(served, "push", pushPayload(sha))).body as { run_ids: string[] }).run_ids[0] as string;
+  const failed = await server.completed(first);
+  const testJob = (run: Record<string, unknown>): { id: number; conclusion: string } | undefined =>
+    (run["jobs"] as { id: number; job_id: string; workflow: string; conclusion: string }[]).find((j) => j.workflow.endsWith("keep.yml") && j.job_id === "test");
+  const logOf = async (id: string, run: Record<string, unknown>): Promise<string> =>
+    (await server.request("GET", `/api/runs/${id}/jobs/${testJob(run)?.id}/logs`, { token: TOKENS.reader })).text;
+  assert.equal(testJob(failed)?.conclusion, "failure");
+  const stamp = /got=(\d+)/.exec(await logOf(first, failed))?.[1];
+  assert.ok(stamp);
+  writeFileSync(flag, "");
+  const again = await server.request("POST", `/api/runs/${first}/rerun`, { token: TOKENS.trigger, body: { failed_only: true } });
+  const rerunId = (again.body as { run_id: string }).run_id;
+  const rerun = await server.completed(rerunId);
+  // (The repository's other failing workflow, flaky.yml, runs again too and fails again.)
+  assert.equal(testJob(rerun)?.conclusion, "success", JSON.stringify(rerun));
+  const build = (rerun["jobs"] as { job_id: string; workflow: string; conclusion: string; started_at: string | null }[]).find(
+    (j) => j.workflow.endsWith("keep.yml") && j.job_id === "build",
+  );
+  assert.equal(build?.conclusion, "success");
+  assert.equal(build?.started_at, null, "the kept job did not run again");
+  const rerunLog = await logOf(rerunId, rerun);
+  assert.match(rerunLog, new RegExp(`got=${stamp}`));
+  // The kept job's artifact came along: the job that ran again downloaded what the first run built.
+  const built = /built \d+/.exec(await logOf(first, failed))?.[0];
+  assert.ok(built && rerunLog.includes(built), rerunLog);
 });
