@@ -4,6 +4,7 @@
 // grammar (x-ranges, ~, ^, hyphen ranges, comparators, ||) and the same rule that a
 // prerelease only satisfies a range naming a prerelease of the same major.minor.patch.
 import { appendAll } from "../../util/large-arrays.js";
+import { comparePrecedence } from "../../util/semver-precedence.js";
 
 export interface SemVer {
   major: number;
@@ -43,26 +44,8 @@ export function cleanVersion(text: string): string | null {
   return v ? formatVersion(v) : null;
 }
 
-function compareIds(a: string | number, b: string | number): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "number") return -1;
-  if (typeof b === "number") return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function compareVersions(a: SemVer, b: SemVer): number {
-  const main = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-  if (main !== 0) return Math.sign(main);
-  if (a.prerelease.length === 0 || b.prerelease.length === 0) return Math.sign(b.prerelease.length - a.prerelease.length);
-  for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
-    const x = a.prerelease[i];
-    const y = b.prerelease[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const c = compareIds(x, y);
-    if (c !== 0) return Math.sign(c);
-  }
-  return 0;
+  return comparePrecedence({ ...a, pre: a.prerelease }, { ...b, pre: b.prerelease });
 }
 
 type Operator = "<" | "<=" | ">" | ">=" | "=";

@@ -1,4 +1,5 @@
-// npm package versions as Semantic Versioning 2.0.0 orders them (precedence, section 11).
+// npm package versions as advisories write them; ordered by Semantic Versioning 2.0.0 precedence.
+import { comparePrecedence } from "../../util/semver-precedence.js";
 
 export interface SemVer {
   major: bigint;
@@ -25,22 +26,6 @@ export function parseSemver(text: string): SemVer | undefined {
   };
 }
 
-const cmp = <T extends bigint | string>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function comparePre(a: (bigint | string)[], b: (bigint | string)[]): number {
-  // A release ranks above any of its pre-releases: 1.0.0-rc.1 < 1.0.0.
-  if (a.length === 0 || b.length === 0) return b.length === a.length ? 0 : a.length === 0 ? 1 : -1;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i] as bigint | string;
-    const y = b[i] as bigint | string;
-    // Numeric identifiers rank below alphanumeric ones.
-    if (typeof x !== typeof y) return typeof x === "bigint" ? -1 : 1;
-    const c = cmp(x, y);
-    if (c !== 0) return c;
-  }
-  return Math.sign(a.length - b.length);
-}
-
 export function compareSemver(a: SemVer, b: SemVer): number {
-  return cmp(a.major, b.major) || cmp(a.minor, b.minor) || cmp(a.patch, b.patch) || comparePre(a.pre, b.pre);
+  return comparePrecedence(a, b);
 }
