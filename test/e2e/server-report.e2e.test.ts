@@ -137,9 +137,10 @@ test("a forge that never answers fails no run; what was not delivered is recorde
     if (failed.length > 0) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  const rows = db.prepare("SELECT id, kind, state, attempts, next_at - ? AS due, last_error FROM outbox").all(Date.now());
   db.close();
-  assert.ok(failed.length > 0, "an item was given up after its attempts");
-  assert.match(failed[0]?.last_error ?? "", /abort|timeout/i);
+  assert.ok(failed.length > 0, `an item was given up after its attempts: ${JSON.stringify(rows)}\n${server.log()}`);
+  assert.match(failed[0]?.last_error ?? "", /no answer within 1000 ms/);
   const bytes =
     readFileSync(join(server.dataDir, "server.db")).toString("latin1") + readFileSync(join(server.dataDir, "server.db-wal"), { flag: "r" }).toString("latin1");
   assert.doesNotMatch(bytes, new RegExp(STATUS_TOKEN));

@@ -131,10 +131,20 @@ export class Outbox {
 
   private async deliver(item: OutboxItem): Promise<void> {
     const handler = this.handlers.get(item.kind);
-    const signal = AbortSignal.any([this.inFlight.signal, AbortSignal.timeout(this.o.timeoutMs)]);
+    // A timer of our own, held until the delivery ends: a signal from AbortSignal.timeout() that only
+    // AbortSignal.any() refers to can be garbage-collected before it fires, leaving a request unbounded.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${this.o.timeoutMs} ms`)), this.o.timeoutMs);
+    const stopAll = (): void => deadline.abort(this.inFlight.signal.reason);
+    this.inFlight.signal.addEventListener("abort", stopAll, { once: true });
+    const signal = deadline.signal;
     try {
       if (!handler) throw new Error(`nothing delivers '${item.kind}' items`);
-      const progress = await handler(item, signal);
+      // The signal ends the wait even for a request that does not heed it: one silent forge must not stall the outbox.
+      const stop = aborted(signal);
+      // A handler that finishes first leaves the abort unheard: it must not count as an unhandled rejection.
+      stop.catch(() => undefined);
+      const progress = await Promise.race([handler(item, signal), stop]);
       this.db
         .prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, payload = ?, last_error = NULL WHERE id = ?")
         .run(JSON.stringify(progress ?? item.payload), item.id);
@@ -154,8 +164,20 @@ export class Outbox {
         { outbox: item.id, kind: item.kind, repo: item.repo, attempts, error: message },
         failed ? `gave up delivering a ${item.kind} after ${attempts} attempts` : `could not deliver a ${item.kind}; retrying in ${delay} ms`,
       );
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.signal.removeEventListener("abort", stopAll);
     }
   }
+}
+
+/** Rejects when `signal` aborts, with its reason. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fail = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error("the request was aborted"));
+    if (signal.aborted) fail();
+    else signal.addEventListener("abort", fail, { once: true });
+  });
 }
 
 /** An error as one line, without anything a request carried (tokens are in headers, never here). */
