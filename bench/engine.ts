@@ -3,6 +3,7 @@
 // commands (each step is its own bash on GitHub too). Per job: 40 one-step jobs against bash
 // running their 40 commands. Times are the run's own (the summary's job and tier durations), so
 // the CLI's start-up is not counted; `startup` measures that.
+import { commitDirectory } from "./repo.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,20 +24,7 @@ function engineRepo(): string {
   writeFileSync(join(dir, ".github", "workflows", "steps.yml"), `name: steps\non: push\njobs:\n  many:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`);
   const jobs = Array.from({ length: JOBS }, (_, i) => `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n`).join("");
   writeFileSync(join(dir, ".github", "workflows", "jobs.yml"), `name: jobs\non: push\njobs:\n${jobs}`);
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "b",
-    GIT_AUTHOR_EMAIL: "b@example.com",
-    GIT_COMMITTER_NAME: "b",
-    GIT_COMMITTER_EMAIL: "b@example.com",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-  };
-  for (const args of [
-    ["init", "-q", "-b", "main"],
-    ["add", "-A"],
-    ["commit", "-q", "-m", "init"],
-  ])
-    spawnSync("git", args, { cwd: dir, env });
+  commitDirectory(dir);
   return dir;
 }
 

@@ -1,6 +1,7 @@
 // Start-up latency of the CLI against `node -e 0` measured in the same run: `--version`, `list` and
 // `plan` on the example, and the pre-push hook on a repository whose first tier is one trivial job,
 // against `tierci run` of that same job (the difference is what the hook itself adds).
+import { commitDirectory } from "./repo.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import Module from "node:module";
@@ -47,20 +48,7 @@ function hookRepo(): string {
   writeFileSync(join(dir, ".github", "workflows", "check.yml"), job("check", "true"));
   writeFileSync(join(dir, ".github", "workflows", "slow.yml"), job("slow", "sleep 30"));
   writeFileSync(join(dir, ".github", "tiers.yml"), "tiers:\n  - name: fast\n    workflows: [check.yml]\n  - name: slow\n    workflows: [slow.yml]\n");
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "b",
-    GIT_AUTHOR_EMAIL: "b@example.com",
-    GIT_COMMITTER_NAME: "b",
-    GIT_COMMITTER_EMAIL: "b@example.com",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-  };
-  for (const args of [
-    ["init", "-q", "-b", "main"],
-    ["add", "-A"],
-    ["commit", "-q", "-m", "init"],
-  ])
-    spawnSync("git", args, { cwd: dir, env });
+  commitDirectory(dir);
   return dir;
 }
 
