@@ -226,10 +226,7 @@ export class RunQueue {
         ...(narrowed.kept ? { kept: narrowed.kept } : {}),
         inputs: dispatchInputs,
         vars: {},
-        actor:
-          typeof (resolved.prepared.payload["sender"] as { login?: unknown } | undefined)?.login === "string"
-            ? (resolved.prepared.payload["sender"] as { login: string }).login
-            : "tierci",
+        actor: senderLogin(resolved.prepared.payload),
         secrets,
         env: {},
         gate: true,
@@ -283,6 +280,12 @@ export class RunQueue {
     this.s.log.error({ run: run.id, err }, `run ${run.repo}#${run.number} failed inside the server`);
     return `the server could not run it: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** Who the event names as its sender (github.actor), or tierci itself for a schedule. */
+function senderLogin(payload: Record<string, unknown>): string {
+  const login = (payload["sender"] as { login?: unknown } | undefined)?.login;
+  return typeof login === "string" ? login : "tierci";
 }
 
 function abortReason(signal: AbortSignal): string {
