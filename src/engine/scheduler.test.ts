@@ -6,6 +6,7 @@ import type { Plan } from "../plan/plan-types.js";
 import { buildWorkflow } from "../workflow/build-model.js";
 import type { Repository } from "../workflow/load.js";
 import { DEFAULT_REPORT_GLOBS } from "../workflow/tiers.js";
+import { NO_REUSE } from "../workflow/reuse-policy.js";
 import { parseYamlSource } from "../workflow/yaml-tree.js";
 import {
   JobCancellation,
@@ -49,6 +50,7 @@ function planOf(tiers: TierSpec[], called: Record<string, string> = {}): Plan {
     byPath: new Map(all.map((w) => [w.path, w])),
     tiers: tiers.map((t) => ({ name: t.name, budgetMs: t.budgetMs, workflows: Object.keys(t.files) })),
     reports: DEFAULT_REPORT_GLOBS,
+    reuse: NO_REUSE,
     diagnostics: [],
   };
   const { plan, diagnostics } = buildPlan(repo, {

@@ -59,6 +59,8 @@ export interface JobAttempt {
 export interface JobExecution {
   conclusion: ExecConclusion;
   outputs: Record<string, string>;
+  /** Said beside the conclusion when the job ended without running (a reused result). */
+  reason?: string;
 }
 
 /**

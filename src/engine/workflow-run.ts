@@ -331,6 +331,7 @@ export class WorkflowRun {
           runCancelled: AbortSignal.any([this.s.runCancelled.signal, this.cancelled.signal]),
           callers: this.callers.map((c) => c.job),
         });
+        reason = execution.reason;
       } catch (err) {
         execution = { conclusion: "failure", outputs: {} };
         reason = message(err);

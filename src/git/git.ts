@@ -35,7 +35,8 @@ const INHERITED_GIT_VARS = new Set([
   "GIT_PREFIX",
 ]);
 
-function gitEnv(): NodeJS.ProcessEnv {
+/** The environment every git call of tierci's gets: none of a hook's GIT_* redirections, English messages, no prompt. */
+export function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_GIT_VARS.has(name)));
   // English messages, so that "not a git repository" can be recognised.
   env.LC_ALL = "C";

@@ -14,6 +14,8 @@ import type { RunEvent } from "../runner/run-context.js";
 import type { ReportGlobs } from "../workflow/model.js";
 import type { RunStore } from "../store/index.js";
 import { fanOut, RecordingSink } from "./recording-sink.js";
+import { carryReusedJob } from "./reuse/carry-reused.js";
+import { identifyJob, type IdentityContext } from "./reuse/job-identity.js";
 import type { PipelineRequest, PipelineSinks } from "./types.js";
 
 export interface JobExecutorSetup {
@@ -30,6 +32,9 @@ export interface JobExecutorSetup {
   reports: ReportGlobs;
   /** Filled as jobs finish, keyed by jobKey(). */
   details: Map<string, JobDetails>;
+  /** The repository as the run history names it (PipelineRequest.recordAs). */
+  recordRoot: string;
+  reuse: Pick<IdentityContext, "policy" | "mode">;
 }
 
 /** What the job's callers pass on to it, narrowed to what its own expressions name, as GitHub sends them. */
@@ -47,6 +52,16 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
   const workflowNames = new Map(plan.tiers.flatMap((t) => t.workflows.map((w) => [w.file, w.name] as const)));
   const tierReports = new Map(plan.tiers.map((t) => [t.name, t.reports]));
   return async (attempt) => {
+    const secrets = secretsOfJob(attempt, req.secrets);
+    const identity = await identifyJob(attempt, secrets, {
+      repoRoot: setup.repoRoot,
+      stateDir: setup.stateDir,
+      event: { name: setup.event.name, ref: setup.event.ref },
+      vars: req.vars,
+      env: req.env,
+      ...setup.reuse,
+    });
+    const reusable = identity.noReuse === null && identity.inputKey !== null ? store.findReusableJob(setup.recordRoot, identity.inputKey) : undefined;
     const row = store.addJob({
       runId: run.id,
       tier: attempt.tier,
@@ -55,9 +70,21 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
       name: attempt.ref.name,
       matrix: attempt.ref.matrix,
       startedAt: Date.now(),
+      tree: identity.tree,
+      inputKey: identity.inputKey,
+      reusedFrom: reusable?.jobRowId ?? null,
     });
+    const detailsKey = jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers);
+    if (reusable !== undefined) {
+      const ref = attempt.ref;
+      setup.details.set(detailsKey, carryReusedJob(store, setup.stateDir, reusable, { run, jobRowId: row.id, workflow: ref.workflow, jobId: ref.jobId, key: ref.key, matrix: ref.matrix }));
+      store.setJobOutputs(row.id, reusable.outputs);
+      store.finishJob(row.id, "success");
+      sinks.jobEnded?.(row.id);
+      return { conclusion: "success", outputs: reusable.outputs, reason: `reused from run #${reusable.runNumber}` };
+    }
     const record: JobDetails = { steps: [], annotations: [], stepSummary: "", reports: [] };
-    setup.details.set(jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers), record);
+    setup.details.set(detailsKey, record);
     const collect: JobSink = {
       stepStart: () => {},
       stepEnd: (r: StepRecord) => record.steps.push(r),
@@ -89,7 +116,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
         actionDirs: setup.actionDirs,
         offline: req.offline,
         env: req.env,
-        secrets: secretsOfJob(attempt, req.secrets),
+        secrets,
         vars: req.vars,
         // ACTIONS_STEP_DEBUG as a secret or variable turns on debug logging, as on GitHub.
         debug: req.debug || req.secrets["ACTIONS_STEP_DEBUG"] === "true" || req.vars["ACTIONS_STEP_DEBUG"] === "true",
@@ -101,6 +128,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
     const ingested = await ingestJobReports({ store, jobRowId: row.id, files: result.reportFiles, repoRoot: setup.repoRoot, mask: result.mask });
     const reportSink = fanOut(recording, collect);
     for (const a of ingested.annotations) reportSink.annotation(null, a);
+    store.setJobOutputs(row.id, result.outputs);
     store.finishJob(row.id, result.conclusion);
     sinks.jobEnded?.(row.id);
     return { conclusion: result.conclusion, outputs: result.outputs };

@@ -78,6 +78,8 @@ export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {
       actionDirs: [...req.actionDirs.map((d) => resolve(d)), defaultActionCache()],
       reports: repo.reports,
       details,
+      recordRoot: req.recordAs ?? repo.root,
+      reuse: { policy: repo.reuse, mode: req.reuse ?? "policy" },
     });
     const recorder = store;
     const onEvent = (e: SchedulerEvent): void => {

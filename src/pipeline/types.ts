@@ -8,6 +8,7 @@ import type { RunSummary } from "../reports/run-summary.js";
 import type { JobSink } from "../runner/job-types.js";
 import type { RunRecord, RunStore } from "../store/index.js";
 import type { Diagnostic } from "../workflow/model.js";
+import type { ReuseMode } from "./reuse/job-identity.js";
 
 /** An event made elsewhere (a server's webhook), used as it is instead of one made from the checkout. */
 export interface PreparedEvent {
@@ -76,6 +77,11 @@ export interface PipelineRequest extends EventRequest {
   concurrency?: ConcurrencyGate;
   /** Cancels the run: running jobs are cancelled as GitHub cancels them, `always()` steps still run. */
   signal?: AbortSignal;
+  /**
+   * Result reuse: "policy" (the default) as tiers.yml's `reuse:` says, "all" (`--reuse`) for
+   * every job, "none" (`--no-reuse`) runs everything.
+   */
+  reuse?: ReuseMode;
 }
 
 /** Where the pipeline reports while it goes. Every member is optional. */

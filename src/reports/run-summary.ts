@@ -29,6 +29,8 @@ export interface SummaryJob {
   annotations: { level: string; file: string | null; line: number | null; message: string }[];
   /** The job's GITHUB_STEP_SUMMARY Markdown, masked; empty when no step wrote one. */
   step_summary: string;
+  /** The run whose success this job reused instead of running (its inputs were identical); absent when it ran. */
+  reused_from?: { run: number };
 }
 
 export interface RunSummary {
@@ -54,6 +56,8 @@ export interface JobDetails {
   annotations: Annotation[];
   stepSummary: string;
   reports: BuiltinReport[];
+  /** The number of the run whose success the job reused. */
+  reusedFrom?: number;
 }
 
 export { jobKey };
@@ -113,6 +117,7 @@ export function buildRunSummary(
         steps: (d?.steps ?? []).map((s) => ({ name: s.name, id: s.id ?? null, outcome: s.outcome, conclusion: s.conclusion, duration_ms: s.durationMs })),
         annotations: (d?.annotations ?? []).map((a) => ({ level: a.level, file: a.file ?? null, line: a.line ?? null, message: a.message })),
         step_summary: d?.stepSummary ?? "",
+        ...(d?.reusedFrom !== undefined ? { reused_from: { run: d.reusedFrom } } : {}),
       };
     }),
     artifacts: reported.flatMap(({ job, r }) =>

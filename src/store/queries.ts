@@ -60,14 +60,15 @@ function statements(db: Database.Database) {
       `WITH picked AS (
          SELECT r.id FROM runs r
          WHERE r.repo_root = @repo AND (@since IS NULL OR r.started_at >= @since)
-           AND EXISTS (SELECT 1 FROM jobs j JOIN test_results t ON t.job_row_id = j.id WHERE j.run_id = r.id)
+           AND EXISTS (SELECT 1 FROM jobs j JOIN test_results t ON t.job_row_id = j.id WHERE j.run_id = r.id AND j.reused_from IS NULL)
          ORDER BY r.id DESC LIMIT @limit
        )
        SELECT r.id AS runId, r.number AS runNumber, r.sha, r.ref, r.started_at AS runStartedAt,
               j.id AS jobRowId, j.workflow, j.job_id AS jobId, j.name AS jobName, j.matrix_json AS matrix, j.attempt AS jobAttempt,
-              t.suite, t.classname, t.name, t.file, t.line, t.status, t.duration_ms AS durationMs, t.message, t.attempts,
+              j.tree, j.input_key AS inputKey, t.suite, t.classname, t.name, t.file, t.line, t.status, t.duration_ms AS durationMs, t.message, t.attempts,
               t.retry_statuses AS retryStatuses
        FROM picked p JOIN runs r ON r.id = p.id JOIN jobs j ON j.run_id = r.id JOIN test_results t ON t.job_row_id = j.id
+       WHERE j.reused_from IS NULL
        ORDER BY r.id, j.id, t.id`,
     ),
     coverageOf: db.prepare<{ run: string; job: number | null }, CoverageFileRow>(

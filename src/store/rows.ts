@@ -9,7 +9,7 @@ export const RUN_COLUMNS = `runs.id, runs.number, runs.repo_root AS repoRoot, ru
   runs.pid_start AS processStart, runs.host, runs.note`;
 
 export const JOB_COLUMNS = `id, run_id AS runId, tier, workflow, job_id AS jobId, name, matrix_json AS matrix, status, conclusion,
-  started_at AS startedAt, finished_at AS finishedAt, attempt`;
+  started_at AS startedAt, finished_at AS finishedAt, attempt, tree, input_key AS inputKey, reused_from AS reusedFrom`;
 
 export const STEP_COLUMNS = `id, job_row_id AS jobRowId, step_index AS "index", name, step_id AS stepId, status, outcome, conclusion,
   started_at AS startedAt, finished_at AS finishedAt`;

@@ -29,8 +29,8 @@ function statements(db: Database.Database) {
     ),
     finishRun: db.prepare("UPDATE runs SET status = 'completed', conclusion = @conclusion, finished_at = @finishedAt, summary_json = @summary WHERE id = @id"),
     insertJob: db.prepare(
-      `INSERT INTO jobs (run_id, tier, workflow, job_id, name, matrix_json, status, started_at, attempt)
-       VALUES (@runId, @tier, @workflow, @jobId, @name, @matrix, @status, @startedAt, @attempt)`,
+      `INSERT INTO jobs (run_id, tier, workflow, job_id, name, matrix_json, status, started_at, attempt, tree, input_key, reused_from)
+       VALUES (@runId, @tier, @workflow, @jobId, @name, @matrix, @status, @startedAt, @attempt, @tree, @inputKey, @reusedFrom)`,
     ),
     startJob: db.prepare("UPDATE jobs SET status = 'in_progress', started_at = ? WHERE id = ?"),
     finishJob: db.prepare("UPDATE jobs SET status = 'completed', conclusion = ?, finished_at = ? WHERE id = ?"),
@@ -111,6 +111,9 @@ export class RunWrites {
       status: job.startedAt === undefined ? "queued" : "in_progress",
       startedAt: job.startedAt ?? null,
       attempt: job.attempt ?? 1,
+      tree: job.tree ?? null,
+      inputKey: job.inputKey ?? null,
+      reusedFrom: job.reusedFrom ?? null,
     } as const;
     const id = Number(this.sql.insertJob.run(row).lastInsertRowid);
     return { ...row, id, matrix: job.matrix ?? null, conclusion: null, finishedAt: null };

@@ -123,6 +123,16 @@ const MIGRATIONS: readonly string[] = [
   -- The owner's process start time, so that a reused PID is not taken for the run's owner.
   ALTER TABLE runs ADD COLUMN pid_start INTEGER;
   `,
+  `
+  -- What a job tested and on what inputs, so that a test failing and passing on one tree is
+  -- told apart from a fix, and a job whose inputs are byte-identical to a success can reuse it.
+  -- reused_from has no foreign key: the run it names may be pruned, its results were copied.
+  ALTER TABLE jobs ADD COLUMN tree TEXT;
+  ALTER TABLE jobs ADD COLUMN input_key TEXT;
+  ALTER TABLE jobs ADD COLUMN reused_from INTEGER;
+  ALTER TABLE jobs ADD COLUMN outputs_json TEXT;
+  CREATE INDEX jobs_input_key ON jobs (input_key) WHERE input_key IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code reads and writes. */

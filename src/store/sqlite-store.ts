@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CoverageReport, FileCoverage, TestCaseResult } from "../formats/report-types.js";
 import { currentProcess } from "../util/process-identity.js";
+import { JobReuse } from "./job-reuse.js";
 import { LogBuffer } from "./log-buffer.js";
 import { RunQueries } from "./queries.js";
 import { interruptedRunCloser } from "./recovery.js";
@@ -26,6 +27,7 @@ import {
   type NewRun,
   type NewStep,
   type PruneOptions,
+  type ReusableJob,
   type RunRecord,
   type RunResult,
   type RunStore,
@@ -110,6 +112,7 @@ function stripUndefined(options: StoreOptions): StoreOptions {
 class SqliteRunStore implements RunStore {
   private readonly writes: RunWrites;
   private readonly reads: RunQueries;
+  private readonly reuse: JobReuse;
   private readonly logs: LogBuffer;
   private readonly closeDeadRuns: ReturnType<typeof interruptedRunCloser>;
   private readonly pruneRuns: ReturnType<typeof runPruner>;
@@ -129,6 +132,7 @@ class SqliteRunStore implements RunStore {
   ) {
     this.writes = new RunWrites(db, currentProcess());
     this.reads = new RunQueries(db);
+    this.reuse = new JobReuse(db);
     this.logs = new LogBuffer(db, { batchLines: options.logBatchLines, flushMs: options.logFlushMs, bytesPerJob: options.logBytesPerJob }, () =>
       this.writePending(),
     );
@@ -188,6 +192,19 @@ class SqliteRunStore implements RunStore {
 
   finishJob(jobRowId: number, conclusion: Conclusion, finishedAt = Date.now()): void {
     this.write(() => this.writes.finishJob(jobRowId, conclusion, finishedAt));
+  }
+
+  setJobOutputs(jobRowId: number, outputs: Readonly<Record<string, string>>): void {
+    this.write(() => this.reuse.setJobOutputs(jobRowId, outputs));
+  }
+
+  findReusableJob(repoRoot: string, inputKey: string): ReusableJob | undefined {
+    this.usable();
+    return this.reuse.findReusableJob(repoRoot, inputKey);
+  }
+
+  carryJobResults(fromJobRowId: number, toJobRowId: number): void {
+    this.write(() => this.reuse.carryJobResults(fromJobRowId, toJobRowId));
   }
 
   addStep(step: NewStep): StepRecord {

@@ -71,6 +71,12 @@ export interface NewJob {
   attempt?: number;
   /** Given: the job is recorded as already in progress; absent: queued. */
   startedAt?: number;
+  /** The fingerprint of the exact tree the job tests (see git/tree-fingerprint). */
+  tree?: string | null;
+  /** A digest of everything the job's result depends on; equal keys, equal inputs. */
+  inputKey?: string | null;
+  /** The job row whose success this one reuses instead of running. */
+  reusedFrom?: number | null;
 }
 
 export interface JobRecord {
@@ -87,6 +93,18 @@ export interface JobRecord {
   startedAt: number | null;
   finishedAt: number | null;
   attempt: number;
+  tree: string | null;
+  inputKey: string | null;
+  reusedFrom: number | null;
+}
+
+/** A successful job whose inputs had a given key: what a job with the same key reuses. */
+export interface ReusableJob {
+  jobRowId: number;
+  runId: string;
+  /** The number of the run that ran it, or of the run that first reused it when that one is gone. */
+  runNumber: number;
+  outputs: Record<string, string>;
 }
 
 export interface NewStep {
@@ -201,6 +219,9 @@ export interface TestHistoryRow {
   matrix: Readonly<Record<string, unknown>> | null;
   /** The job's attempt (a rerun of the job), not the test's. */
   jobAttempt: number;
+  /** The job's tree fingerprint and input key; null for jobs recorded before tierci kept them. */
+  tree: string | null;
+  inputKey: string | null;
   suite: string;
   classname: string | null;
   name: string;
@@ -247,6 +268,12 @@ export interface RunStore {
   addJob(job: NewJob): JobRecord;
   startJob(jobRowId: number, startedAt?: number): void;
   finishJob(jobRowId: number, conclusion: Conclusion, finishedAt?: number): void;
+  /** The job's outputs, as the jobs that need it saw them, for a later job to reuse. */
+  setJobOutputs(jobRowId: number, outputs: Readonly<Record<string, string>>): void;
+  /** The latest successful job of the repository whose input key is `inputKey`. */
+  findReusableJob(repoRoot: string, inputKey: string): ReusableJob | undefined;
+  /** Copies the annotations, test results and coverage of one job to another, in one transaction. */
+  carryJobResults(fromJobRowId: number, toJobRowId: number): void;
 
   addStep(step: NewStep): StepRecord;
   startStep(stepRowId: number, startedAt?: number): void;
@@ -296,7 +323,7 @@ export interface RunStore {
    * read back with hits of 1 or 0. A job may add several reports.
    */
   addCoverage(jobRowId: number, report: CoverageReport): void;
-  /** Oldest run first, then in the order the jobs and their results were added. */
+  /** Oldest run first, then in the order the jobs and their results were added; reused jobs' copies left out. */
   testHistory(options: TestHistoryOptions): TestHistoryRow[];
   /**
    * A run's coverage by file (sorted by path), merged over its jobs and reports: a line counts as

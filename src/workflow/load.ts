@@ -11,6 +11,7 @@ import { NO_ROOT_JOB, reconcileParserDiagnostics } from "./parser-divergences.js
 import { checkReusableCalls } from "./reusable-check.js";
 import { semanticChecks } from "./semantic-checks.js";
 import { schemaDiagnostics } from "./schema-check.js";
+import { NO_REUSE, type ReusePolicy } from "./reuse-policy.js";
 import { DEFAULT_REPORT_GLOBS, readTiers, singleTier } from "./tiers.js";
 import { aliasBomb, MAX_EXPANDED_NODES, parseYamlSource, recursiveAliases } from "./yaml-tree.js";
 
@@ -26,6 +27,8 @@ export interface Repository {
   tiers: Tier[];
   /** Report globs for jobs of tiers that set none. */
   reports: ReportGlobs;
+  /** Which jobs may reuse an identical earlier success (tiers.yml `reuse:`). */
+  reuse: ReusePolicy;
   tiersFile?: string;
   diagnostics: Diagnostic[];
 }
@@ -155,6 +158,7 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
       byPath: new Map(),
       tiers: [],
       reports: DEFAULT_REPORT_GLOBS,
+      reuse: NO_REUSE,
       diagnostics: [problem(rootDir, `repository directory '${rootDir}' does not exist`, "pass an existing directory with --repo")],
     };
   }
@@ -187,6 +191,7 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   let tiers = singleTier(fileNames);
   let tiersFile: string | undefined;
   let reports = DEFAULT_REPORT_GLOBS;
+  let reuse = NO_REUSE;
   const tiersPath = join(root, TIERS_FILE);
   const tiersOutside = existsSync(tiersPath) ? await linkOutside(root, tiersPath) : undefined;
   if (tiersOutside) diagnostics.push(tiersOutside);
@@ -196,11 +201,12 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
     const result = readTiers(parseYamlSource(TIERS_FILE, await readFile(tiersPath, "utf8")), allNames);
     appendAll(diagnostics, result.diagnostics);
     reports = result.reports;
+    reuse = result.reuse;
     const chosen = new Set(fileNames);
     tiers = result.tiers
       .map((t) => ({ ...t, workflows: t.workflows.filter((w) => chosen.has(w)) }))
       .filter((t) => t.workflows.length > 0 || options.workflows === undefined);
   }
   diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-  return { root, workflows, byPath, tiers, reports, tiersFile, diagnostics };
+  return { root, workflows, byPath, tiers, reports, reuse, tiersFile, diagnostics };
 }

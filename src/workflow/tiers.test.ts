@@ -78,3 +78,19 @@ tiers:
   assert.deepEqual(r.tiers[1]?.reports?.junit, ["out/junit.xml"]);
   assert.match(read("reports:\n  html: [x]\ntiers: []\n").diagnostics[0]?.message ?? "", /unknown report kind 'html'/);
 });
+
+test("reuse: a mode for everything, per workflow or per job; unknown names and modes are errors at their line", () => {
+  const all = read("reuse: exact\ntiers: []\n");
+  assert.deepEqual(all.reuse, { all: "exact", workflows: {} });
+  const some = read("reuse:\n  test.yml: exact\n  lint.yml: {lint: exact, mypy: off}\ntiers: []\n");
+  assert.deepEqual(some.diagnostics, []);
+  assert.deepEqual(some.reuse.workflows, { "test.yml": "exact", "lint.yml": { lint: "exact", mypy: "off" } });
+  const bad = read("reuse:\n  nope.yml: exact\n  test.yml: always\ntiers: []\n");
+  assert.deepEqual(
+    bad.diagnostics.map((d) => [d.line, d.message]),
+    [
+      [2, "reuse names unknown workflow 'nope.yml'"],
+      [3, "unknown reuse mode for test.yml"],
+    ],
+  );
+});

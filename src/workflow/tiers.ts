@@ -1,6 +1,7 @@
 // Reads and validates .github/tiers.yml against the workflows that exist.
 import { isMap, isScalar, isSeq } from "yaml";
 import { parseDuration } from "./duration.js";
+import { NO_REUSE, readReusePolicy, type ReusePolicy } from "./reuse-policy.js";
 import type { Node } from "yaml";
 import type { Diagnostic, ReportGlobs, Tier } from "./model.js";
 import { entries, get, items, posOf, resolve, scalarText, toStringList, toValue, type YamlSource } from "./yaml-tree.js";
@@ -22,6 +23,8 @@ export interface TiersResult {
   tiers: Tier[];
   /** Top-level `reports:`, or the defaults. */
   reports: ReportGlobs;
+  /** Top-level `reuse:`; nothing reuses without it. */
+  reuse: ReusePolicy;
   diagnostics: Diagnostic[];
 }
 
@@ -61,20 +64,23 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
       rule: "syntax",
     });
   }
-  if (src.doc.errors.length > 0) return { tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics };
+  if (src.doc.errors.length > 0) return { tiers: [], reports: DEFAULT_REPORT_GLOBS, reuse: NO_REUSE, diagnostics };
 
   const root = resolve(src, src.doc.contents);
   const list = get(src, root, "tiers");
   if (!isMap(root) || !isSeq(resolve(src, list))) {
     error(root, "tiers.yml must be a mapping with a `tiers:` list", "write `tiers: [{name: fast, budget: 5m, workflows: [lint.yml]}]`");
-    return { tiers: [], reports: DEFAULT_REPORT_GLOBS, diagnostics };
+    return { tiers: [], reports: DEFAULT_REPORT_GLOBS, reuse: NO_REUSE, diagnostics };
   }
   for (const e of entries(src, root)) {
-    if (e.key !== "tiers" && e.key !== "reports") error(e.keyNode, `unknown key '${e.key}' in tiers.yml`, "the top-level keys are `tiers` and `reports`");
+    if (e.key !== "tiers" && e.key !== "reports" && e.key !== "reuse")
+      error(e.keyNode, `unknown key '${e.key}' in tiers.yml`, "the top-level keys are `tiers`, `reports` and `reuse`");
   }
   const reportsNode = get(src, root, "reports");
   const reports = reportsNode === undefined ? DEFAULT_REPORT_GLOBS : readReports(reportsNode, DEFAULT_REPORT_GLOBS);
 
+  const reuseNode = get(src, root, "reuse");
+  const reuse = reuseNode === undefined ? NO_REUSE : readReusePolicy(src, reuseNode, workflowFiles, error);
   const known = new Set(workflowFiles);
   const owner = new Map<string, string>();
   const names = new Set<string>();
@@ -131,7 +137,7 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
   }
   const unlisted = workflowFiles.filter((f) => !owner.has(f));
   if (unlisted.length > 0) tiers.push({ name: UNLISTED_TIER, workflows: unlisted });
-  return { tiers, reports, diagnostics };
+  return { tiers, reports, reuse, diagnostics };
 }
 
 /** Without tiers.yml every workflow shares one tier, as on GitHub. */

@@ -53,6 +53,12 @@ export function healthCommand(out: Out, opts: HealthCommandOptions): number {
 const label = (t: TestHealth): string => `${t.classname ?? t.suite}::${t.name}`;
 const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
 
+function flakyWhy(last: NonNullable<TestHealth["last_flaky"]>): string {
+  if (last.reason === "retry") return "passed on retry";
+  if (last.reason === "same-tree") return `passed and failed on one tree (${(last.tree ?? "").slice(0, 10)}, at ${last.sha.slice(0, 10)})`;
+  return `passed and failed on ${last.sha.slice(0, 10)}`;
+}
+
 function duration(ms: number | null): string {
   if (ms === null) return "-";
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -110,7 +116,7 @@ function render(out: Out, report: HealthReport, runs: number): void {
         percent(t.failure_rate),
         t.last_flaky === null
           ? "-"
-          : `#${t.last_flaky.run} ${t.last_flaky.reason === "retry" ? "passed on retry" : `passed and failed on ${t.last_flaky.sha.slice(0, 10)}`}`,
+          : `#${t.last_flaky.run} ${flakyWhy(t.last_flaky)}`,
         `${t.passes_since_flaky}/${report.flaky_clear_after}`,
       ]),
     );

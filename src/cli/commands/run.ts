@@ -23,6 +23,8 @@ export interface RunOptions extends EventOptions {
   gate: boolean;
   enforceBudgets: boolean;
   reuseWorkspace: boolean;
+  /** `--reuse` (true), `--no-reuse` (false), or neither: as tiers.yml says. */
+  reuse?: boolean;
   keepWorkspace: boolean;
   actionDir: string[];
   offline: boolean;
@@ -65,6 +67,7 @@ export function pipelineRequest(opts: RunOptions, secrets: Record<string, string
     gate: opts.gate,
     enforceBudgets: opts.enforceBudgets,
     reuseWorkspace: opts.reuseWorkspace,
+    reuse: opts.reuse === true ? "all" : opts.reuse === false ? "none" : "policy",
     keepWorkspace: opts.keepWorkspace,
     actionDirs: opts.actionDir,
     offline: opts.offline,

@@ -13,6 +13,10 @@ export const registerList: Registration = (program, { out, handle }) => {
 export const registerPlan: Registration = (program, { out, handle }) => {
   eventOptions(workflowOptions(program.command("plan").description("show what would run for an event, and why each workflow fires or not")))
     .addOption(jsonOption())
+    .option("--reuse", "say for every job whether it would reuse an earlier success (as `run --reuse`)")
+    .option("--no-reuse", "say nothing of reuse, whatever tiers.yml says")
+    .addOption(dbOption("the run database reuse is looked up in (default: <state-dir>/tierci.db)"))
+    .addOption(stateDirOption())
     .action(handle(async (o) => (await import("../commands/plan.js")).planCommand(out, o)));
 };
 
@@ -52,6 +56,8 @@ export const registerRun: Registration = (program, { out, handle }) => {
     .option("--enforce-budgets", "a tier over its budget fails")
     .option("--reuse-workspace", "run jobs in the repository itself instead of a snapshot")
     .option("--keep-workspace", "keep each job's workspace after the run")
+    .option("--reuse", "let every job reuse an earlier success whose inputs were byte-identical (tiers.yml `reuse:` opts in per workflow or job)")
+    .option("--no-reuse", "run every job, whatever tiers.yml's `reuse:` says")
     .option("--action-dir <dir>", "a directory of remote actions as owner/repo@ref (repeatable)", (v: string, prev: string[] = []) => [...prev, v], [])
     .option("--offline", "never fetch remote actions")
     .addOption(dbOption("the run database (default: <state-dir>/tierci.db)"))

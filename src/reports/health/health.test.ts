@@ -14,6 +14,8 @@ interface RowOptions {
   classname?: string | null;
   jobAttempt?: number;
   message?: string;
+  tree?: string | null;
+  inputKey?: string | null;
 }
 
 /** One result of test `name` in run number `run`, on commit `sha`. */
@@ -30,6 +32,8 @@ function row(run: number, sha: string, name: string, status: TestStatus, o: RowO
     jobName: o.jobName ?? o.jobId ?? "unit",
     matrix: o.matrix ?? null,
     jobAttempt: o.jobAttempt ?? 1,
+    tree: o.tree ?? null,
+    inputKey: o.inputKey ?? null,
     suite: o.suite ?? "tests",
     classname: o.classname === undefined ? "tests.test_app" : o.classname,
     name,
@@ -61,7 +65,7 @@ test("a test that failed and passed on the same commit is flaky; one fixed by a 
   const flaky = find(report.tests, "test_network");
   assert.equal(flaky.flaky, true);
   assert.equal(flaky.flaky_events, 1);
-  assert.deepEqual(flaky.last_flaky, { reason: "same-sha", run: 2, sha: "a".repeat(40) });
+  assert.deepEqual(flaky.last_flaky, { reason: "same-sha", run: 2, sha: "a".repeat(40), tree: null });
   assert.equal(flaky.passes_since_flaky, 1);
   assert.equal(flaky.failure_rate, 1 / 3);
   const fixed = find(report.tests, "test_fixed");
@@ -88,7 +92,7 @@ test("passing on a retry inside one run is flaky; failing every attempt is not",
     row(1, "a", "test_broken", "failed", { retries: ["failed", "error"] }),
     row(1, "a", "test_clean", "passed"),
   ]);
-  assert.deepEqual(find(report.tests, "test_retry").last_flaky, { reason: "retry", run: 1, sha: "a".repeat(40) });
+  assert.deepEqual(find(report.tests, "test_retry").last_flaky, { reason: "retry", run: 1, sha: "a".repeat(40), tree: null });
   assert.equal(find(report.tests, "test_retry").flaky, true);
   assert.equal(find(report.tests, "test_broken").flaky, false);
   assert.equal(find(report.tests, "test_clean").flaky, false);
@@ -304,4 +308,23 @@ test("a test is consistently failing only when every run that ran it failed, at 
   const byName = new Map(report.tests.map((t) => [t.name, t.failing_streak]));
   assert.deepEqual([byName.get("rerun")?.runs, byName.get("once")?.runs], [1, 1]);
   assert.equal(analyzeHealth([row(1, "a", "ok", "failed"), row(2, "a", "ok", "passed")]).tests[0]?.failing_streak, null);
+});
+
+test("a failure fixed without committing is a fix: same commit, another tree", () => {
+  const rows = [row(1, "a", "test_fix", "failed", { tree: "t1", inputKey: "k1" }), row(2, "a", "test_fix", "passed", { tree: "t2", inputKey: "k2" })];
+  const t = find(analyzeHealth(rows).tests, "test_fix");
+  assert.equal(t.flaky, false);
+  assert.equal(t.last_flaky, null);
+});
+
+test("passing, failing and passing again on one unchanged tree is flaky, named by its tree", () => {
+  const rows = ["passed", "failed", "passed"].map((s, i) => row(i + 1, "a", "test_net", s as TestStatus, { tree: "t1", inputKey: "k1" }));
+  const t = find(analyzeHealth(rows).tests, "test_net");
+  assert.equal(t.flaky, true);
+  assert.deepEqual(t.last_flaky, { reason: "same-tree", run: 2, sha: "a".repeat(40), tree: "t1" });
+});
+
+test("one tree under other job inputs (an env value, a tool version) is not the same test run", () => {
+  const rows = [row(1, "a", "test_env", "passed", { tree: "t1", inputKey: "k1" }), row(2, "a", "test_env", "failed", { tree: "t1", inputKey: "k2" })];
+  assert.equal(find(analyzeHealth(rows).tests, "test_env").flaky, false);
 });

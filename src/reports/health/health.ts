@@ -4,6 +4,7 @@
 // contracts' snake_case.
 import type { TestHistoryRow } from "../../store/types.js";
 import type { TestStatus } from "../../formats/report-types.js";
+import { canonicalJson } from "../../util/canonical-json.js";
 
 export interface HealthOptions {
   /** Consecutive clean passes after which a flaky test is no longer flagged. */
@@ -16,8 +17,12 @@ export interface HealthOptions {
 
 export const HEALTH_DEFAULTS: Required<HealthOptions> = { flakyClearAfter: 10, trendRuns: 5, slowest: 10 };
 
-/** same-sha: passed and failed on one commit; retry: passed only after failing in the same run. */
-export type FlakyReason = "same-sha" | "retry";
+/**
+ * same-tree: passed and failed on one exact tree with the same job inputs; same-sha: the same on
+ * one commit, for history recorded before tierci kept trees; retry: passed only after failing in
+ * the same run.
+ */
+export type FlakyReason = "same-tree" | "same-sha" | "retry";
 
 export interface RunRef {
   number: number;
@@ -50,7 +55,7 @@ export interface TestHealth extends JobIdentity {
   /** Flagged now: flaky at some point and not yet passed flaky_clear_after times in a row since. */
   flaky: boolean;
   flaky_events: number;
-  last_flaky: { reason: FlakyReason; run: number; sha: string } | null;
+  last_flaky: { reason: FlakyReason; run: number; sha: string; tree: string | null } | null;
   /** Clean passes in a row since the last flaky event (a pass after failed retries is not clean). */
   passes_since_flaky: number;
   duration_p50_ms: number | null;
@@ -135,15 +140,8 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 const failedStatus = (s: TestStatus): boolean => s === "failed" || s === "error";
 
-/** Key order does not change a matrix's identity. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+// Key order does not change a matrix's identity.
+const canonical = canonicalJson;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -179,6 +177,17 @@ function runIndex(rows: readonly TestHistoryRow[]): Map<string, RunInfo> {
 /** A test's results, in run order, then in the order jobs and results were recorded. */
 type Occurrences = TestHistoryRow[];
 
+/**
+ * What a result is compared on: the job's inputs (its exact tree among them) where they were
+ * recorded. A fix made without committing changes the tree, so failing then passing is a fix,
+ * not flakiness; only history from before trees were kept falls back to the commit.
+ */
+function sameInputs(o: TestHistoryRow): { key: string; reason: FlakyReason } {
+  if (o.inputKey !== null) return { key: `inputs:${o.inputKey}`, reason: "same-tree" };
+  if (o.tree !== null) return { key: `tree:${o.tree}`, reason: "same-tree" };
+  return { key: `sha:${o.sha}`, reason: "same-sha" };
+}
+
 function flakiness(occurrences: Occurrences): Pick<TestHealth, "flaky_events" | "last_flaky" | "passes_since_flaky"> {
   const outcomes = new Map<string, { passed: boolean; failed: boolean }>();
   let events = 0;
@@ -187,17 +196,18 @@ function flakiness(occurrences: Occurrences): Pick<TestHealth, "flaky_events" | 
   for (const o of occurrences) {
     if (o.status === "skipped") continue;
     const failed = failedStatus(o.status);
-    const seen = outcomes.get(o.sha) ?? { passed: false, failed: false };
+    const same = sameInputs(o);
+    const seen = outcomes.get(same.key) ?? { passed: false, failed: false };
     const mixedBefore = seen.passed && seen.failed;
     if (failed) seen.failed = true;
     else seen.passed = true;
-    outcomes.set(o.sha, seen);
+    outcomes.set(same.key, seen);
     let reason: FlakyReason | undefined;
     if (!failed && o.retryStatuses.some(failedStatus)) reason = "retry";
-    else if (!mixedBefore && seen.passed && seen.failed) reason = "same-sha";
+    else if (!mixedBefore && seen.passed && seen.failed) reason = same.reason;
     if (reason !== undefined) {
       events++;
-      last = { reason, run: o.runNumber, sha: o.sha };
+      last = { reason, run: o.runNumber, sha: o.sha, tree: o.tree };
       passes = 0;
     } else {
       passes = failed ? 0 : passes + 1;

@@ -63,8 +63,11 @@ function jobsTable(summary: RunSummary): string {
               `<li><span class="status ${esc(st.conclusion)}">${esc(st.conclusion)}</span> ${esc(st.name)} <span class="muted">${esc(formatMs(st.duration_ms))}</span></li>`,
           )
           .join("")}</ol></details>`
-      : `<span class="muted">no steps ran</span>`;
-    return `<tr data-job="${esc(j.job_id)}" data-conclusion="${esc(j.conclusion)}"><td>${esc(j.tier)}</td><td>${esc(j.workflow)}</td><td>${esc(j.name)}</td><td class="status ${esc(j.conclusion)}">${esc(j.conclusion)}</td><td class="num">${esc(formatMs(j.duration_ms))}</td><td>${steps}</td></tr>`;
+      : j.reused_from
+        ? `<span class="reused">reused from run #${esc(String(j.reused_from.run))}: its inputs were identical</span>`
+        : `<span class="muted">no steps ran</span>`;
+    const reused = j.reused_from ? ` data-reused-from="${esc(String(j.reused_from.run))}"` : "";
+    return `<tr data-job="${esc(j.job_id)}" data-conclusion="${esc(j.conclusion)}"${reused}><td>${esc(j.tier)}</td><td>${esc(j.workflow)}</td><td>${esc(j.name)}</td><td class="status ${esc(j.conclusion)}">${esc(j.conclusion)}${j.reused_from ? " (reused)" : ""}</td><td class="num">${esc(formatMs(j.duration_ms))}</td><td>${steps}</td></tr>`;
   });
   return `<table id="jobs"><thead><tr><th>Tier</th><th>Workflow</th><th>Job</th><th>Result</th><th class="num">Duration</th><th>Steps</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

@@ -26,6 +26,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .annotation { padding: 3px 0; } .annotation .level { font-weight: 600; margin-right: 6px; }
 .annotation .level.error { color: var(--fail); } .annotation .level.warning { color: var(--warn); } .annotation .level.notice { color: var(--muted); }
 .muted { color: var(--muted); fill: #59636e; }
+.reused { color: var(--muted); font-style: italic; }
 .empty { color: var(--muted); font-style: italic; }
 .meter { height: 8px; background: var(--bg); border-radius: 4px; overflow: hidden; border: 1px solid var(--line); min-width: 80px; }
 .meter > span { display: block; height: 100%; background: var(--ok); }
