@@ -43,7 +43,8 @@ export class PlainProgress implements Progress {
           `! tier ${e.tier} took ${formatDuration(e.durationMs)}, over its budget of ${formatDuration(e.budgetMs)}${e.enforced ? " (enforced: the tier fails)" : ""}`,
         ),
       );
-    } else if (e.type === "job-end" && e.job.startedAt === null) {
+    } else if (e.type === "job-end" && (e.job.startedAt === null || (e.job.conclusion === "success" && e.job.reason !== undefined))) {
+      // Jobs that did not run (skipped, kept, reused) have no log of their own to show it.
       this.out.log(`${mark(e.job.conclusion)} ${e.job.workflow} / ${e.job.name}: ${e.job.conclusion}${e.job.reason ? ` (${e.job.reason})` : ""}`);
     }
   }

@@ -81,7 +81,7 @@ export async function fingerprintTree(repoRoot: string, workDir: string, options
     const steps: string[][] = [
       // tierci's own state is never part of a snapshot, even where a repository tracks it.
       ["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".tierci"],
-      ["add", "-A", "--", "."],
+      ["add", "-A", "--", ".", ":(exclude).tierci"],
     ];
     for (const args of steps) {
       const r = await run(repoRoot, args, env);

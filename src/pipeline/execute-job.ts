@@ -72,12 +72,15 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
       startedAt: Date.now(),
       tree: identity.tree,
       inputKey: identity.inputKey,
-      reusedFrom: reusable?.jobRowId ?? null,
+      reusedFrom: reusable?.originJobRowId ?? null,
     });
     const detailsKey = jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers);
     if (reusable !== undefined) {
       const ref = attempt.ref;
-      setup.details.set(detailsKey, carryReusedJob(store, setup.stateDir, reusable, { run, jobRowId: row.id, workflow: ref.workflow, jobId: ref.jobId, key: ref.key, matrix: ref.matrix }));
+      setup.details.set(
+        detailsKey,
+        carryReusedJob(store, setup.stateDir, reusable, { run, jobRowId: row.id, workflow: ref.workflow, jobId: ref.jobId, key: ref.key, matrix: ref.matrix }),
+      );
       store.setJobOutputs(row.id, reusable.outputs);
       store.finishJob(row.id, "success");
       sinks.jobEnded?.(row.id);

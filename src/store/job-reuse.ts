@@ -8,8 +8,12 @@ function statements(db: Database.Database) {
   return {
     setOutputs: db.prepare("UPDATE jobs SET outputs_json = ? WHERE id = ?"),
     // The origin is preferred: "reused from run #N" names the run that proved the inputs green.
-    findReusable: db.prepare<{ repo: string; key: string }, { jobRowId: number; runId: string; runNumber: number; originNumber: number | null; outputs: string | null }>(
-      `SELECT j.id AS jobRowId, j.run_id AS runId, r.number AS runNumber, o.number AS originNumber, j.outputs_json AS outputs
+    findReusable: db.prepare<
+      { repo: string; key: string },
+      { jobRowId: number; originJobRowId: number; runId: string; runNumber: number; originNumber: number | null; outputs: string | null }
+    >(
+      `SELECT j.id AS jobRowId, COALESCE(j.reused_from, j.id) AS originJobRowId, j.run_id AS runId, r.number AS runNumber, o.number AS originNumber,
+              j.outputs_json AS outputs
        FROM jobs j JOIN runs r ON r.id = j.run_id
          LEFT JOIN jobs oj ON oj.id = j.reused_from LEFT JOIN runs o ON o.id = oj.run_id
        WHERE j.input_key = @key AND r.repo_root = @repo AND j.status = 'completed' AND j.conclusion = 'success'
@@ -40,7 +44,8 @@ export class JobReuse {
   }
 
   setJobOutputs(jobRowId: number, outputs: Readonly<Record<string, string>>): void {
-    if (this.sql.setOutputs.run(JSON.stringify(outputs), jobRowId).changes === 0) throw new StoreError(`job row ${jobRowId} is not in the run store`, "not-found");
+    if (this.sql.setOutputs.run(JSON.stringify(outputs), jobRowId).changes === 0)
+      throw new StoreError(`job row ${jobRowId} is not in the run store`, "not-found");
   }
 
   findReusableJob(repoRoot: string, inputKey: string): ReusableJob | undefined {
@@ -48,6 +53,7 @@ export class JobReuse {
     if (row === undefined) return undefined;
     return {
       jobRowId: row.jobRowId,
+      originJobRowId: row.originJobRowId,
       runId: row.runId,
       runNumber: row.originNumber ?? row.runNumber,
       outputs: row.outputs === null ? {} : (JSON.parse(row.outputs) as Record<string, string>),

@@ -100,7 +100,10 @@ export interface JobRecord {
 
 /** A successful job whose inputs had a given key: what a job with the same key reuses. */
 export interface ReusableJob {
+  /** The row to copy results from (the latest with the key). */
   jobRowId: number;
+  /** The row that actually ran: what a job reusing this one records as reusedFrom. */
+  originJobRowId: number;
   runId: string;
   /** The number of the run that ran it, or of the run that first reused it when that one is gone. */
   runNumber: number;

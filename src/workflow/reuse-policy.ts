@@ -23,7 +23,12 @@ function mode(text: string): ReuseMode | undefined {
 }
 
 /** Reads `reuse:`; `error` reports a problem at a node. Workflow names must be among `workflowFiles`. */
-export function readReusePolicy(src: YamlSource, node: Node | undefined, workflowFiles: readonly string[], error: (node: unknown, message: string, hint: string) => void): ReusePolicy {
+export function readReusePolicy(
+  src: YamlSource,
+  node: Node | undefined,
+  workflowFiles: readonly string[],
+  error: (node: unknown, message: string, hint: string) => void,
+): ReusePolicy {
   const n = resolve(src, node);
   if (isScalar(n)) {
     const m = mode(scalarText(toValue(src, n)));

@@ -114,9 +114,7 @@ function render(out: Out, report: HealthReport, runs: number): void {
         t.job,
         String(t.runs),
         percent(t.failure_rate),
-        t.last_flaky === null
-          ? "-"
-          : `#${t.last_flaky.run} ${flakyWhy(t.last_flaky)}`,
+        t.last_flaky === null ? "-" : `#${t.last_flaky.run} ${flakyWhy(t.last_flaky)}`,
         `${t.passes_since_flaky}/${report.flaky_clear_after}`,
       ]),
     );

@@ -29,7 +29,12 @@ function sourceSummaryJob(store: RunStore, from: ReusableJob, to: ReuseTarget): 
 export function carryReusedJob(store: RunStore, stateDir: string, from: ReusableJob, to: ReuseTarget): JobDetails {
   store.carryJobResults(from.jobRowId, to.jobRowId);
   carryArtifacts(stateDir, from.runId, to.run, new Set([to.key]));
-  store.appendLog({ jobRowId: to.jobRowId, stepIndex: null, stream: "system", text: `Reused from run #${from.runNumber}: every input of this job is identical to that success` });
+  store.appendLog({
+    jobRowId: to.jobRowId,
+    stepIndex: null,
+    stream: "system",
+    text: `Reused from run #${from.runNumber}: every input of this job is identical to that success`,
+  });
   const annotations: Annotation[] = store
     .annotationsOf(to.run.id)
     .filter((a) => a.jobRowId === to.jobRowId)

@@ -35,7 +35,6 @@ export interface KeyParts {
   toolCache: string;
 }
 
-
 const BUILD = ((): string => {
   const file = fileURLToPath(import.meta.url);
   const st = statSync(file);

@@ -1,7 +1,6 @@
 // What a job's definition says about its inputs, read without running it: the commands its run
 // steps name (their binaries are tool versions the result depends on), the actions it uses, and
-// what makes a result impossible to reuse (it reads the network, runs always(), depends on the
-// run it is in).
+// what makes a result impossible to reuse (it reads the network, runs always(), is scheduled).
 import { parseRemoteUses } from "../../actions/resolve.js";
 import type { Job } from "../../workflow/model.js";
 
@@ -19,9 +18,48 @@ export interface JobFacts {
 // Commands whose purpose is to read from another machine: their output is not a function of the tree.
 const NETWORK_COMMAND = /(?:^|[\s;&|(`$])(curl|wget|ssh|scp|sftp|rsync|telnet|ftp|nc|ncat|gh)(?=\s|$)/m;
 const GIT_NETWORK = /(?:^|[\s;&|(`$])git\s+(?:-\S+\s+)*(clone|fetch|pull|ls-remote)(?=\s|$)/m;
-// Values that differ in every run: a job that reads them does not repeat what an earlier one did.
-const PER_RUN_CONTEXT = /\bgithub\.(run_id|run_number|run_attempt)\b|\bGITHUB_RUN_(ID|NUMBER|ATTEMPT)\b/;
-const SHELL_WORDS = new Set(["if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "function", "in", "time", "exec", "env", "sudo", "command", "!", "{", "}", "[[", "[", "export", "set", "cd", "echo", "test", "true", "false", "local", "return", "exit", "source", ".", "read", "shift", "unset", "printf"]);
+const SHELL_WORDS = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "fi",
+  "for",
+  "while",
+  "until",
+  "do",
+  "done",
+  "case",
+  "esac",
+  "function",
+  "in",
+  "time",
+  "exec",
+  "env",
+  "sudo",
+  "command",
+  "!",
+  "{",
+  "}",
+  "[[",
+  "[",
+  "export",
+  "set",
+  "cd",
+  "echo",
+  "test",
+  "true",
+  "false",
+  "local",
+  "return",
+  "exit",
+  "source",
+  ".",
+  "read",
+  "shift",
+  "unset",
+  "printf",
+]);
 
 function commandsOf(script: string): string[] {
   const names = new Set<string>();
@@ -68,8 +106,5 @@ export function jobFacts(job: Job, event: string, builtin: (name: string) => boo
       }
     }
   }
-  const text = JSON.stringify(job);
-  const perRun = PER_RUN_CONTEXT.exec(text);
-  if (perRun) mark(`the job reads ${perRun[0]}, which differs in every run`);
   return { commands: [...commands].sort(), uses, localActions, impure };
 }

@@ -16,13 +16,17 @@ export interface ReusePrediction {
   reason: string;
 }
 
-
 interface Context extends IdentityContext {
   store: RunStore | undefined;
   recordRoot: string;
 }
 
-async function predictJob(w: PlannedWorkflow, j: PlannedJob, needs: Record<string, NeedResult>, ctx: Context): Promise<ReusePrediction & { outputs?: Record<string, string> }> {
+async function predictJob(
+  w: PlannedWorkflow,
+  j: PlannedJob,
+  needs: Record<string, NeedResult>,
+  ctx: Context,
+): Promise<ReusePrediction & { outputs?: Record<string, string> }> {
   if (j.calls) return { reused: false, reason: "it calls a reusable workflow; its jobs are decided when they start" };
   if (j.deferred) return { reused: false, reason: `decided when it starts (${j.deferred})` };
   // A plan is not given secrets: a job that reads one is keyed on values only the run has.
