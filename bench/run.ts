@@ -3,6 +3,7 @@ import { benchCache } from "./cache.js";
 import { benchEngine } from "./engine.js";
 import { benchIngest } from "./ingest.js";
 import { benchLoadPlan } from "./load-plan.js";
+import { benchReuse } from "./reuse.js";
 import { benchSecrets } from "./secrets.js";
 import { benchServer } from "./server.js";
 import { benchStartup } from "./startup.js";
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   engine: benchEngine,
   ingest: benchIngest,
   "load-plan": benchLoadPlan,
+  reuse: benchReuse,
   secrets: benchSecrets,
   server: benchServer,
   startup: benchStartup,

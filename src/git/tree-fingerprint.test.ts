@@ -91,3 +91,16 @@ test("outside a git work tree there is no fingerprint, and it says why", async (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("tierci's state is left out even where the repository tracks it", async () => {
+  const repo = makeRepo();
+  try {
+    repo.write("a.txt", "a\n");
+    const without = repo.commit("without state");
+    repo.write(".tierci/old.db", "committed by mistake\n");
+    repo.commit("with state");
+    assert.equal((await print(repo.dir)).tree, repo.git("rev-parse", `${without}^{tree}`));
+  } finally {
+    repo.remove();
+  }
+});

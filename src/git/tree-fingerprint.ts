@@ -8,7 +8,7 @@
 // object store, and are removed when the fingerprint is taken.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { gitEnv } from "./git.js";
 
@@ -55,6 +55,34 @@ function parseEntries(stdout: string): TreeEntry[] {
   return entries;
 }
 
+// Where a work tree's index and objects are does not change while it exists; asked once per process.
+const gitPaths = new Map<string, { index: string; objects: string }>();
+
+async function pathsOf(repoRoot: string, env: NodeJS.ProcessEnv): Promise<{ index: string; objects: string } | undefined> {
+  const known = gitPaths.get(repoRoot);
+  if (known) return known;
+  const r = await run(repoRoot, ["rev-parse", "--git-path", "index", "--git-path", "objects"], env);
+  const [index, objects] = r.stdout.split("\n");
+  if (r.status !== 0 || !index || !objects) return undefined;
+  const absolute = (p: string): string => (isAbsolute(p) ? p : join(repoRoot, p));
+  const found = { index: absolute(index), objects: absolute(objects) };
+  gitPaths.set(repoRoot, found);
+  return found;
+}
+
+/** Copies the index with its modification time: git's racy-timestamp check compares file times against it. */
+async function copyIndex(from: string, to: string): Promise<boolean> {
+  let st;
+  try {
+    st = await stat(from);
+  } catch {
+    return false;
+  }
+  await copyFile(from, to);
+  await utimes(to, st.atime, st.mtime);
+  return true;
+}
+
 /**
  * The fingerprint of `repoRoot`'s snapshot, or why there is none (not a git work tree, an
  * unreadable file). `workDir` is a directory of tierci's state the temporary index and objects go
@@ -62,27 +90,24 @@ function parseEntries(stdout: string): TreeEntry[] {
  */
 export async function fingerprintTree(repoRoot: string, workDir: string, options: { entries?: boolean } = {}): Promise<TreeFingerprint | { error: string }> {
   const base = gitEnv();
-  const paths = await run(repoRoot, ["rev-parse", "--git-path", "index", "--git-path", "objects"], base);
-  const [indexPath, objectsPath] = paths.stdout.split("\n");
-  if (paths.status !== 0 || !indexPath || !objectsPath) return { error: `${repoRoot} is not a git work tree` };
-  const absolute = (p: string): string => (isAbsolute(p) ? p : join(repoRoot, p));
+  const paths = await pathsOf(repoRoot, base);
+  if (paths === undefined) return { error: `${repoRoot} is not a git work tree` };
   const scratch = join(workDir, `fingerprint-${process.pid}-${randomBytes(6).toString("hex")}`);
   await mkdir(join(scratch, "objects"), { recursive: true });
   try {
     const index = join(scratch, "index");
     // No index yet (a repository without a commit or `git add`): git starts from an empty one.
-    await copyFile(absolute(indexPath), index).catch(() => undefined);
+    const copied = await copyIndex(paths.index, index);
     const env: NodeJS.ProcessEnv = {
       ...base,
       GIT_INDEX_FILE: index,
       GIT_OBJECT_DIRECTORY: join(scratch, "objects"),
-      GIT_ALTERNATE_OBJECT_DIRECTORIES: absolute(objectsPath),
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: paths.objects,
     };
-    const steps: string[][] = [
-      // tierci's own state is never part of a snapshot, even where a repository tracks it.
-      ["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".tierci"],
-      ["add", "-A", "--", ".", ":(exclude).tierci"],
-    ];
+    const steps: string[][] = [["add", "-A", "--", ".", ":(exclude).tierci"]];
+    // tierci's own state is never part of a snapshot, even where a repository tracks it; the
+    // index holds paths as plain bytes, so one that names none of it needs no git call to say so.
+    if (copied && (await readFile(index)).includes(".tierci/")) steps.unshift(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".tierci"]);
     for (const args of steps) {
       const r = await run(repoRoot, args, env);
       if (r.status !== 0) return { error: `git ${args[0]} could not read the work tree: ${r.stderr.trim() || `exit status ${r.status}`}` };
