@@ -5,6 +5,7 @@ import { PipelineRefused, type EventRequest, type PipelineSinks } from "../pipel
 import type { PlanResult } from "../plan/plan.js";
 import type { Repository } from "../workflow/load.js";
 import type { Out } from "./output.js";
+import { defaultStateDir } from "../util/state-dir.js";
 import { CommandExit } from "./command-exit.js";
 import { renderDiagnostics } from "./render-diagnostics.js";
 
@@ -54,7 +55,7 @@ export async function orRefuse<T>(out: Out, stage: () => T | Promise<T>): Promis
 }
 
 export function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
-  return orRefuse(out, () => loadForRun(opts, stageSinks(out)));
+  return orRefuse(out, () => loadForRun({ ...opts, stateDir: defaultStateDir(opts.repo) }, stageSinks(out)));
 }
 
 export function planFor(out: Out, repo: Repository, opts: EventOptions): Promise<PlanResult> {

@@ -4,7 +4,7 @@ import { synthesizeEvent } from "../plan/event-payload.js";
 import { buildPlan, type PlanResult } from "../plan/plan.js";
 import type { Plan } from "../plan/plan-types.js";
 import { selectJob } from "../plan/select-jobs.js";
-import { loadRepository, type Repository } from "../workflow/load.js";
+import { loadRepository, type LoadOptions, type Repository } from "../workflow/load.js";
 import type { Diagnostic } from "../workflow/model.js";
 import { PipelineRefused, type EventRequest, type PipelineSinks } from "./types.js";
 
@@ -23,8 +23,8 @@ export function asRunWarnings(diagnostics: Diagnostic[]): Diagnostic[] {
  * Refuses the run when a refused workflow was selected with -W, when the problem is outside the
  * workflows (tiers.yml: the pipeline's order is unknown), or when no workflow is left.
  */
-export async function loadForRun(req: Pick<EventRequest, "repo" | "workflows">, sinks: PipelineSinks = {}): Promise<Repository> {
-  const repo = await loadRepository(req.repo, { workflows: req.workflows });
+export async function loadForRun(req: Pick<EventRequest, "repo" | "workflows"> & LoadOptions, sinks: PipelineSinks = {}): Promise<Repository> {
+  const repo = await loadRepository(req.repo, { workflows: req.workflows, ...(req.stateDir !== undefined ? { stateDir: req.stateDir } : {}) });
   const refusing = repo.diagnostics.filter((d) => d.severity === "error" && !d.runtime);
   const refusedFiles = new Set(refusing.map((d) => d.file));
   const kept = repo.workflows.filter((w) => !refusedFiles.has(w.path));

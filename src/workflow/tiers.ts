@@ -3,20 +3,11 @@ import { isMap, isScalar, isSeq } from "yaml";
 import { parseDuration } from "./duration.js";
 import type { Node } from "yaml";
 import type { Diagnostic, ReportGlobs, Tier } from "./model.js";
+import { DEFAULT_REPORT_GLOBS, UNLISTED_TIER } from "./tier-defaults.js";
 import { entries, get, items, posOf, resolve, scalarText, toStringList, toValue, type YamlSource } from "./yaml-tree.js";
-
-export const DEFAULT_TIER = "default";
-export const UNLISTED_TIER = "unlisted";
 
 const TIER_KEYS = new Set(["name", "budget", "workflows", "reports"]);
 const REPORT_KINDS = ["junit", "coverage", "sarif"] as const;
-
-/** Where test tools write reports by default; files a job did not write are never picked up. */
-export const DEFAULT_REPORT_GLOBS: ReportGlobs = {
-  junit: ["**/junit*.xml", "**/TEST-*.xml", "**/test-results/**/*.xml", "**/*.junit.xml", "**/report.xml"],
-  coverage: ["**/coverage.xml", "**/cobertura*.xml", "**/lcov.info", "**/coverage-final.json", "**/coverage.json"],
-  sarif: ["**/*.sarif", "**/*.sarif.json"],
-};
 
 export interface TiersResult {
   tiers: Tier[];
@@ -132,9 +123,4 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
   const unlisted = workflowFiles.filter((f) => !owner.has(f));
   if (unlisted.length > 0) tiers.push({ name: UNLISTED_TIER, workflows: unlisted });
   return { tiers, reports, diagnostics };
-}
-
-/** Without tiers.yml every workflow shares one tier, as on GitHub. */
-export function singleTier(workflowFiles: string[]): Tier[] {
-  return [{ name: DEFAULT_TIER, workflows: [...workflowFiles] }];
 }
