@@ -12,7 +12,8 @@ import { defaultStorePath, openStore, type RunStore } from "../store/index.js";
 import { defaultStateDir, prepareStateDir } from "../util/state-dir.js";
 import { jobExecutor } from "./execute-job.js";
 import { reapDeadRuns, recordLiveRun } from "./run-ledger.js";
-import { actorOf, loadForRun, narrowPlan, planForEvent, repositoryName } from "./prepare.js";
+import { loadForRun } from "./load-stage.js";
+import { actorOf, narrowPlan, planForEvent, repositoryName } from "./prepare.js";
 import type { PipelineRequest, PipelineResult, PipelineSinks } from "./types.js";
 
 /** Said once per run: where running on this host differs from GitHub's runners. */
