@@ -53,7 +53,7 @@ function plain(repo: Repository): unknown {
 }
 
 function cacheFiles(stateDir: string): string[] {
-  return readdirSync(join(stateDir, "cache", "workflows"));
+  return readdirSync(join(stateDir, "workflow-cache"));
 }
 
 describe("the load cache", () => {
@@ -120,7 +120,7 @@ describe("the load cache", () => {
     const r = repoWith(FILES);
     const fresh = await loadRepository(r.root);
     await loadRepository(r.root, { stateDir: r.stateDir });
-    const dir = join(r.stateDir, "cache", "workflows");
+    const dir = join(r.stateDir, "workflow-cache");
     for (const f of readdirSync(dir)) writeFileSync(join(dir, f), "damaged");
     assert.deepStrictEqual(plain(await loadRepository(r.root, { stateDir: r.stateDir })), plain(fresh));
     assert.deepStrictEqual(plain(await loadRepository(r.root, { stateDir: r.stateDir })), plain(fresh));
@@ -145,6 +145,6 @@ describe("the load cache", () => {
   test("the state directory it creates keeps git from seeing the cache", async () => {
     const r = repoWith(FILES);
     await loadRepository(r.root, { stateDir: r.stateDir });
-    assert.deepEqual(readdirSync(r.stateDir).sort(), [".gitignore", "cache"]);
+    assert.deepEqual(readdirSync(r.stateDir).sort(), [".gitignore", "workflow-cache"]);
   });
 });

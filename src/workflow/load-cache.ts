@@ -74,7 +74,7 @@ export class LoadCache {
     version: string,
   ) {
     // Structured clones are written in V8's format, which a newer V8 may read differently.
-    this.cache = new ResultCache(join(stateDir, "cache", "workflows"), `${version}\0${process.versions.v8}`);
+    this.cache = new ResultCache(join(stateDir, "workflow-cache"), `${version}\0${process.versions.v8}`);
   }
 
   /** The cache in `stateDir`, or undefined when this build cannot name its analysis. */

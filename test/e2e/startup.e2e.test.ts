@@ -187,7 +187,7 @@ describe("kept workflow results", () => {
     const r = repo(FILES);
     const args = ["plan", "--repo", r.dir, "--json", "-"];
     const first = await loadedBy(args);
-    const dir = join(r.dir, ".tierci", "cache", "workflows");
+    const dir = join(r.dir, ".tierci", "workflow-cache");
     const entries = readdirSync(dir);
     assert.equal(entries.length, 3);
     for (const f of entries) writeFileSync(join(dir, f), readFileSync(join(dir, f)).subarray(0, 40));
