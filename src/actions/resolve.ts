@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, normalize } from "node:path";
-import { ActionFileError, findActionFile, readActionFile, type ActionDefinition } from "./action-file.js";
+import type { ActionDefinition } from "./action-file.js";
 
 export interface ActionSource {
   dir: string;
@@ -51,6 +51,8 @@ export function parseRemoteUses(uses: string): RemoteRef | undefined {
 }
 
 async function fromDirectory(dir: string, reference: string, extra: Partial<ActionSource> = {}): Promise<Resolution> {
+  // Imported here, with the YAML parser behind it, so that jobs without such actions never load them.
+  const { ActionFileError, findActionFile, readActionFile } = await import("./action-file.js");
   const file = findActionFile(dir);
   if (!file) return { kind: "missing", message: `no action.yml or action.yaml in ${dir} (uses: ${reference})` };
   try {

@@ -1,10 +1,11 @@
 // Shared first steps of the reporting commands: the pipeline's load and plan stages, with
 // their warnings and refusals shown. A refusal ends the command with exit code 2.
-import { loadForRun, planForEvent } from "../pipeline/prepare.js";
+import { loadForRun } from "../pipeline/load-stage.js";
 import { PipelineRefused, type EventRequest, type PipelineSinks } from "../pipeline/types.js";
 import type { PlanResult } from "../plan/plan.js";
 import type { Repository } from "../workflow/load.js";
 import type { Out } from "./output.js";
+import { defaultStateDir } from "../util/state-dir.js";
 import { CommandExit } from "./command-exit.js";
 import { renderDiagnostics } from "./render-diagnostics.js";
 
@@ -54,9 +55,10 @@ export async function orRefuse<T>(out: Out, stage: () => T | Promise<T>): Promis
 }
 
 export function loadValid(out: Out, opts: CommonOptions): Promise<Repository> {
-  return orRefuse(out, () => loadForRun(opts, stageSinks(out)));
+  return orRefuse(out, () => loadForRun({ ...opts, stateDir: defaultStateDir(opts.repo) }, stageSinks(out)));
 }
 
 export function planFor(out: Out, repo: Repository, opts: EventOptions): Promise<PlanResult> {
-  return orRefuse(out, () => planForEvent(repo, eventRequest(opts), stageSinks(out)));
+  // Imported here: list and graph load without planning.
+  return orRefuse(out, async () => (await import("../pipeline/prepare.js")).planForEvent(repo, eventRequest(opts), stageSinks(out)));
 }

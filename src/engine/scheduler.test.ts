@@ -5,7 +5,7 @@ import { buildPlan } from "../plan/plan.js";
 import type { Plan } from "../plan/plan-types.js";
 import { buildWorkflow } from "../workflow/build-model.js";
 import type { Repository } from "../workflow/load.js";
-import { DEFAULT_REPORT_GLOBS } from "../workflow/tiers.js";
+import { DEFAULT_REPORT_GLOBS } from "../workflow/tier-defaults.js";
 import { NO_REUSE } from "../workflow/reuse-policy.js";
 import { parseYamlSource } from "../workflow/yaml-tree.js";
 import {

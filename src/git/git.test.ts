@@ -11,7 +11,7 @@ import {
   commitInfo,
   commitsBetween,
   currentBranch,
-  defaultBranch,
+  defaultBranchCommit,
   headSha,
   mergeBase,
   refExists,
@@ -31,7 +31,7 @@ test("root, branch, HEAD and refs of a feature branch", (t) => {
   assert.equal(repoRoot(join(repo.dir, "src", "deep")), repo.dir);
   assert.equal(currentBranch(repo.dir), "feature/x");
   assert.equal(headSha(repo.dir), repo.git("rev-parse", "HEAD"));
-  assert.equal(defaultBranch(repo.dir), "main");
+  assert.equal(defaultBranchCommit(repo.dir).branch, "main");
   assert.equal(branchCommit(repo.dir, "main"), repo.mainSha);
   assert.equal(branchCommit(repo.dir, "nope"), undefined);
   assert.equal(mergeBase(repo.dir, "main", "HEAD"), repo.mainSha);
@@ -88,12 +88,12 @@ test("default branch: origin/HEAD, then main, then master, then the current bran
   const c = makeFeatureRepo();
   t.after(() => [a, b, c].forEach((r) => r.remove()));
   a.commit("one");
-  assert.equal(defaultBranch(a.dir), "master");
+  assert.deepEqual(defaultBranchCommit(a.dir), { branch: "master", sha: a.git("rev-parse", "HEAD") });
   b.commit("one");
-  assert.equal(defaultBranch(b.dir), "dev");
+  assert.deepEqual(defaultBranchCommit(b.dir), { branch: "dev", sha: b.git("rev-parse", "HEAD") });
   c.git("update-ref", "refs/remotes/origin/trunk", c.mainSha);
   c.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk");
-  assert.equal(defaultBranch(c.dir), "trunk");
+  assert.deepEqual(defaultBranchCommit(c.dir), { branch: "trunk", sha: c.mainSha });
   assert.equal(branchCommit(c.dir, "trunk"), c.mainSha, "a branch only on origin still resolves");
 });
 
@@ -144,7 +144,7 @@ test("a repository without commits has an unborn HEAD", (t) => {
   repo.write(".gitignore", "*.log\n");
   assert.equal(headSha(repo.dir), ZERO_SHA);
   assert.equal(currentBranch(repo.dir), "main");
-  assert.equal(defaultBranch(repo.dir), "main");
+  assert.equal(defaultBranchCommit(repo.dir).branch, "main");
   assert.equal(commitInfo(repo.dir), undefined);
   assert.deepEqual(workingTreeChanges(repo.dir, undefined), [".gitignore", "a.txt"]);
 });

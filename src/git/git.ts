@@ -110,6 +110,8 @@ export function repoRoot(dir: string): string {
   if (root === undefined || !isDirectory(key)) {
     root = git(key, ["rev-parse", "--show-toplevel"]).stdout.trim();
     roots.set(key, root);
+    // Callers go on to ask about the top itself.
+    roots.set(resolve(root), root);
   }
   return root;
 }
@@ -151,17 +153,23 @@ export function tagsAt(dir: string, rev: string): string[] {
 
 /**
  * The branch pull requests target: origin/HEAD when the clone recorded it, else `main` or
- * `master` when present, else the current branch (a repository with a single branch).
+ * `master` when present, else the current branch (a repository with a single branch); and its
+ * commit as branchCommit finds it, undefined when it has none yet.
  */
-export function defaultBranch(dir: string): string {
+export function defaultBranchCommit(dir: string): { branch: string; sha: string | undefined } {
   const originHead = git(dir, ["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], [0, 1, 128]);
   const prefix = "refs/remotes/origin/";
   const target = originHead.stdout.trim();
-  if (originHead.status === 0 && target.startsWith(prefix)) return target.slice(prefix.length);
-  for (const candidate of ["main", "master"]) {
-    if (branchCommit(dir, candidate) !== undefined) return candidate;
+  if (originHead.status === 0 && target.startsWith(prefix)) {
+    const branch = target.slice(prefix.length);
+    return { branch, sha: branchCommit(dir, branch) };
   }
-  return currentBranch(dir) ?? "main";
+  for (const candidate of ["main", "master"]) {
+    const sha = branchCommit(dir, candidate);
+    if (sha !== undefined) return { branch: candidate, sha };
+  }
+  const branch = currentBranch(dir) ?? "main";
+  return { branch, sha: branchCommit(dir, branch) };
 }
 
 /** The best common ancestor of two revisions, or undefined when their histories are unrelated. */
@@ -197,14 +205,13 @@ export function changedFilesBetween(dir: string, from: string | undefined, to: s
  */
 export function workingTreeChanges(dir: string, base: string | undefined): string[] {
   const root = repoRoot(dir);
-  const untracked = nulList(git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).stdout);
-  let tracked: string[];
   if (base === undefined || base === ZERO_SHA) {
-    tracked = nulList(git(root, ["ls-files", "--cached", "-z"]).stdout);
-  } else {
-    checkRevision(dir, base);
-    tracked = nulList(git(root, [...DIFF_NAMES, base, "--"]).stdout);
+    // Tracked and untracked files in one listing; --exclude-standard applies to the untracked alone.
+    return [...new Set(nulList(git(root, ["ls-files", "--cached", "--others", "--exclude-standard", "-z"]).stdout))].sort();
   }
+  checkRevision(dir, base);
+  const untracked = nulList(git(root, ["ls-files", "--others", "--exclude-standard", "-z"]).stdout);
+  const tracked = nulList(git(root, [...DIFF_NAMES, base, "--"]).stdout);
   return [...new Set([...tracked, ...untracked])].sort();
 }
 

@@ -14,7 +14,6 @@ import type { RunEvent } from "../runner/run-context.js";
 import type { ReportGlobs } from "../workflow/model.js";
 import type { RunStore } from "../store/index.js";
 import { fanOut, RecordingSink } from "./recording-sink.js";
-import { carryReusedJob } from "./reuse/carry-reused.js";
 import { identifyJob, type IdentityContext } from "./reuse/job-identity.js";
 import type { PipelineRequest, PipelineSinks } from "./types.js";
 
@@ -77,6 +76,8 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
     const detailsKey = jobKey(attempt.ref.workflow, attempt.ref.key, attempt.ref.callers);
     if (reusable !== undefined) {
       const ref = attempt.ref;
+      // Loaded only when a job is reused: copying artifacts is no part of a run that runs everything.
+      const { carryReusedJob } = await import("./reuse/carry-reused.js");
       setup.details.set(
         detailsKey,
         carryReusedJob(store, setup.stateDir, reusable, { run, jobRowId: row.id, workflow: ref.workflow, jobId: ref.jobId, key: ref.key, matrix: ref.matrix }),

@@ -1,7 +1,7 @@
 // The whole pipeline as one call: load -> plan -> schedule -> run -> record -> report.
 // The CLI, the pre-push hook, the server and agents call this; none of the stages below
 // knows which of them did.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { defaultActionCache } from "../actions/resolve.js";
@@ -9,20 +9,16 @@ import { LocalConcurrency } from "../engine/concurrency.js";
 import { runPlan, type SchedulerEvent } from "../engine/scheduler.js";
 import { buildRunSummary, type JobDetails, type RecordedResults } from "../reports/run-summary.js";
 import { defaultStorePath, openStore, type RunStore } from "../store/index.js";
+import { defaultStateDir, prepareStateDir } from "../util/state-dir.js";
 import { jobExecutor } from "./execute-job.js";
 import { reapDeadRuns, recordLiveRun } from "./run-ledger.js";
-import { actorOf, loadForRun, narrowPlan, planForEvent, repositoryName } from "./prepare.js";
+import { loadForRun } from "./load-stage.js";
+import { actorOf, narrowPlan, planForEvent, repositoryName } from "./prepare.js";
 import type { PipelineRequest, PipelineResult, PipelineSinks } from "./types.js";
 
 /** Said once per run: where running on this host differs from GitHub's runners. */
 export const HOST_NOTE =
   "jobs run directly on this host: runs-on is not honoured, and container jobs, services and Docker actions need a container engine; caches and artifacts stay on this machine";
-
-/** tierci's state lives inside the repository by default; keep git (and job snapshots) from seeing it. */
-function prepareStateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, ".gitignore"), "*\n");
-}
 
 /** Test totals and merged coverage of the reports the run's jobs wrote, when there were any. */
 function recordedResults(store: RunStore, runId: string): RecordedResults {
@@ -39,13 +35,13 @@ function recordedResults(store: RunStore, runId: string): RecordedResults {
 export async function runPipeline(req: PipelineRequest, sinks: PipelineSinks = {}): Promise<PipelineResult> {
   const maxJobs = req.maxJobs ?? availableParallelism();
   if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new RangeError(`maxJobs must be a whole number of at least 1, got ${maxJobs}`);
-  const repo = await loadForRun(req, sinks);
+  const stateDir = resolve(req.stateDir ?? defaultStateDir(req.repo));
+  const repo = await loadForRun({ ...req, stateDir }, sinks);
   const plan = narrowPlan(planForEvent(repo, req, sinks).plan, req);
   if (!plan.tiers.some((t) => t.workflows.some((w) => w.fired))) return { kind: "nothing-fired", plan };
   sinks.planned?.(plan);
   sinks.note?.(HOST_NOTE);
 
-  const stateDir = resolve(req.stateDir ?? join(repo.root, ".tierci"));
   prepareStateDir(stateDir);
   for (const r of await reapDeadRuns(stateDir)) {
     sinks.note?.(

@@ -13,7 +13,7 @@ import {
   commitsBetween,
   changedFilesBetween,
   currentBranch,
-  defaultBranch,
+  defaultBranchCommit,
   headSha,
   mergeBase,
   repoRoot,
@@ -69,6 +69,8 @@ interface RepoState {
   branch: string | undefined;
   head: string;
   defaultBranch: string;
+  /** The default branch's commit, when it has one here. */
+  defaultSha: string | undefined;
   repository: Json;
   htmlUrl: string;
   owner: string;
@@ -82,7 +84,7 @@ function readState(repoDir: string, actor: string | undefined): RepoState {
   const slug = repositorySlug(root);
   const fullName = `${slug.owner}/${slug.name}`;
   const htmlUrl = `https://github.com/${fullName}`;
-  const defBranch = defaultBranch(root);
+  const { branch: defBranch, sha: defaultSha } = defaultBranchCommit(root);
   const login = actor ?? defaultActor();
   const head = headSha(root);
   const notes: string[] = [];
@@ -92,6 +94,7 @@ function readState(repoDir: string, actor: string | undefined): RepoState {
     branch: currentBranch(root),
     head,
     defaultBranch: defBranch,
+    defaultSha,
     repository: {
       name: slug.name,
       full_name: fullName,
@@ -139,9 +142,8 @@ function commitPayload(c: CommitInfo, htmlUrl: string): Json {
  */
 function pushBase(s: RepoState, branch: string | undefined, after: string): string | undefined {
   if (after === ZERO_SHA) return undefined;
-  const defSha = branchCommit(s.root, s.defaultBranch);
-  if (branch !== s.defaultBranch && defSha !== undefined) {
-    const base = mergeBase(s.root, defSha, after);
+  if (branch !== s.defaultBranch && s.defaultSha !== undefined) {
+    const base = mergeBase(s.root, s.defaultSha, after);
     if (base !== undefined) return base;
   }
   return resolveCommit(s.root, `${after}~1`);
@@ -159,8 +161,11 @@ function push(s: RepoState, o: Overrides): Omit<SynthesizedEvent, "notes"> {
   const explicit = (givenBefore !== undefined || givenAfter !== undefined) && after !== ZERO_SHA;
   const changedFiles = explicit ? changedFilesBetween(s.root, base, after) : workingTreeChanges(s.root, base);
   const before = givenBefore ?? base ?? ZERO_SHA;
-  const commits = after === ZERO_SHA ? [] : commitsBetween(s.root, base, after, PUSH_COMMITS_LIMIT).map((c) => commitPayload(c, s.htmlUrl));
-  const headCommit = after === ZERO_SHA ? undefined : commitInfo(s.root, after);
+  const pushed = after === ZERO_SHA ? [] : commitsBetween(s.root, base, after, PUSH_COMMITS_LIMIT);
+  const commits = pushed.map((c) => commitPayload(c, s.htmlUrl));
+  // The newest pushed commit is `after` itself; git is asked again only when nothing was pushed.
+  const newest = pushed.at(-1);
+  const headCommit = after === ZERO_SHA ? undefined : newest?.sha === after ? newest : commitInfo(s.root, after);
   const payload: Json = {
     ref,
     before,
@@ -198,7 +203,7 @@ function pullRequestFiles(s: RepoState, baseSha: string | undefined, givenHead: 
 }
 
 function baseCommit(s: RepoState, o: Overrides, baseBranch: string, shaKeys: string[]): string | undefined {
-  const sha = o.commit(s.root, shaKeys) ?? branchCommit(s.root, baseBranch);
+  const sha = o.commit(s.root, shaKeys) ?? (baseBranch === s.defaultBranch ? s.defaultSha : branchCommit(s.root, baseBranch));
   if (sha === undefined) s.notes.push(`base branch ${baseBranch} has no commit here: every file counts as changed`);
   return sha;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { DEFAULT_REPORT_GLOBS } from "../workflow/tiers.js";
+import { DEFAULT_REPORT_GLOBS } from "../workflow/tier-defaults.js";
 import { collectReports, reportBaseline } from "./collect-reports.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierci-reports-"));

@@ -4,16 +4,14 @@ import { appendAll } from "../util/large-arrays.js";
 import { existsSync, statSync } from "node:fs";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { join, relative, resolve as resolvePath, sep } from "node:path";
-import { buildWorkflow } from "./build-model.js";
+import type { FileAnalysis } from "./analyze-file.js";
+import { problem } from "./diagnostic.js";
+import { LoadCache } from "./load-cache.js";
 import type { Diagnostic, ReportGlobs, Tier, Workflow } from "./model.js";
-import { validateNeeds } from "./dag.js";
-import { NO_ROOT_JOB, reconcileParserDiagnostics } from "./parser-divergences.js";
 import { checkReusableCalls } from "./reusable-check.js";
-import { semanticChecks } from "./semantic-checks.js";
-import { schemaDiagnostics } from "./schema-check.js";
+import { DEFAULT_REPORT_GLOBS, singleTier } from "./tier-defaults.js";
+import type { TiersResult } from "./tiers.js";
 import { NO_REUSE, type ReusePolicy } from "./reuse-policy.js";
-import { DEFAULT_REPORT_GLOBS, readTiers, singleTier } from "./tiers.js";
-import { aliasBomb, MAX_EXPANDED_NODES, parseYamlSource, recursiveAliases } from "./yaml-tree.js";
 
 export const WORKFLOWS_DIR = ".github/workflows";
 export const TIERS_FILE = ".github/tiers.yml";
@@ -36,6 +34,8 @@ export interface Repository {
 export interface LoadOptions {
   /** `-W`: a workflow file or a directory of them, relative to the repository. */
   workflows?: string;
+  /** tierci's state directory, where what each file says is kept for the next load; nothing is kept without it. */
+  stateDir?: string;
 }
 
 function toRepoPath(root: string, file: string): string {
@@ -49,29 +49,6 @@ async function listYaml(dir: string): Promise<string[]> {
     .filter((n) => /\.ya?ml$/.test(n))
     .sort()
     .map((n) => join(dir, n));
-}
-
-function problem(file: string, message: string, hint: string, rule = "load"): Diagnostic {
-  return { severity: "error", file, line: 1, col: 1, message, hint, rule };
-}
-
-/** Cycles and self-references in `needs:`; unknown jobs are already reported by the parser. */
-function needsDiagnostics(workflow: Workflow): Diagnostic[] {
-  return validateNeeds(workflow.jobs)
-    .filter((e) => e.kind !== "unknown-need")
-    .map((e) => {
-      const job = workflow.jobs.find((j) => j.id === e.jobId);
-      const pos = job?.pos ?? { line: 1, col: 1 };
-      return {
-        severity: "error",
-        file: workflow.path,
-        line: pos.line,
-        col: pos.col,
-        message: e.message,
-        hint: "change `needs:` so that no job depends on itself, directly or through others",
-        rule: "needs",
-      };
-    });
 }
 
 /**
@@ -94,7 +71,7 @@ async function linkOutside(root: string, file: string): Promise<Diagnostic | und
   );
 }
 
-async function loadFile(root: string, file: string): Promise<{ workflow?: Workflow; diagnostics: Diagnostic[] }> {
+async function loadFile(root: string, file: string, cache: LoadCache | undefined): Promise<FileAnalysis> {
   const path = toRepoPath(root, file);
   const outside = await linkOutside(root, file);
   if (outside) return { diagnostics: [outside] };
@@ -104,48 +81,21 @@ async function loadFile(root: string, file: string): Promise<{ workflow?: Workfl
   } catch (err) {
     return { diagnostics: [problem(path, `cannot read workflow: ${(err as Error).message}`, "check the file's permissions")] };
   }
-  const src = parseYamlSource(path, text);
-  const loops = recursiveAliases(src);
-  if (loops.length > 0) {
-    return {
-      diagnostics: loops.map((l) => ({
-        severity: "error" as const,
-        file: path,
-        line: l.pos.line,
-        col: l.pos.col,
-        message: `recursive alias '*${l.anchor}' refers to a node that contains it`,
-        hint: "point the alias at an anchor outside the node that uses it",
-        rule: "syntax",
-      })),
-    };
-  }
-  const bomb = aliasBomb(src);
-  if (bomb) {
-    return {
-      diagnostics: [
-        {
-          severity: "error",
-          file: path,
-          line: bomb.pos.line,
-          col: bomb.pos.col,
-          message: `the YAML's aliases expand to more than ${MAX_EXPANDED_NODES} nodes${bomb.anchor ? ` (at '*${bomb.anchor}')` : ""}; the file is refused unread, as a document built to exhaust memory would be`,
-          hint: "repeat what you need instead of nesting aliases of aliases",
-          rule: "syntax",
-        },
-      ],
-    };
-  }
-  const parserDiagnostics = await schemaDiagnostics(path, text);
-  if (src.doc.errors.length > 0 || src.doc.contents === null) {
-    if (parserDiagnostics.length === 0) parserDiagnostics.push(problem(path, "the file is empty or not a YAML mapping", "add `on:` and `jobs:`", "syntax"));
-    return { diagnostics: parserDiagnostics };
-  }
-  const workflow = buildWorkflow(src, path);
-  const needs = needsDiagnostics(workflow);
-  const reconciled = reconcileParserDiagnostics(parserDiagnostics, src, workflow)
-    // The parser's "no job without dependencies" is what a cycle looks like to it; ours names the cycle.
-    .filter((d) => !(needs.length > 0 && d.message === NO_ROOT_JOB));
-  return { workflow, diagnostics: [...reconciled, ...needs, ...semanticChecks(workflow, src)] };
+  const kept = cache?.workflow(path, text);
+  if (kept) return kept;
+  const { analyzeWorkflowFile } = await import("./analyze-file.js");
+  const analysis = await analyzeWorkflowFile(path, text);
+  cache?.keepWorkflow(path, text, analysis);
+  return analysis;
+}
+
+async function loadTiers(path: string, text: string, names: string[], cache: LoadCache | undefined): Promise<TiersResult> {
+  const kept = cache?.tiers(path, text, names);
+  if (kept) return kept;
+  const { analyzeTiersFile } = await import("./analyze-file.js");
+  const result = analyzeTiersFile(path, text, names);
+  cache?.keepTiers(path, text, names, result);
+  return result;
 }
 
 export async function loadRepository(rootDir: string, options: LoadOptions = {}): Promise<Repository> {
@@ -177,7 +127,8 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
     diagnostics.push(problem(WORKFLOWS_DIR, `no workflow files in ${join(root, WORKFLOWS_DIR)}`, "add a workflow there, run `tierci init`, or pass -W PATH"));
   }
 
-  const loaded = await Promise.all(files.map((f) => loadFile(root, f)));
+  const cache = options.stateDir === undefined ? undefined : LoadCache.open(options.stateDir);
+  const loaded = await Promise.all(files.map((f) => loadFile(root, f, cache)));
   const byPath = new Map<string, Workflow>();
   for (const l of loaded) {
     appendAll(diagnostics, l.diagnostics);
@@ -198,7 +149,7 @@ export async function loadRepository(rootDir: string, options: LoadOptions = {})
   else if (existsSync(tiersPath)) {
     tiersFile = TIERS_FILE;
     const allNames = [...byPath.values()].map((w) => w.fileName);
-    const result = readTiers(parseYamlSource(TIERS_FILE, await readFile(tiersPath, "utf8")), allNames);
+    const result = await loadTiers(TIERS_FILE, await readFile(tiersPath, "utf8"), allNames, cache);
     appendAll(diagnostics, result.diagnostics);
     reports = result.reports;
     reuse = result.reuse;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { formatDuration, parseDuration } from "./duration.js";
-import { readTiers, UNLISTED_TIER } from "./tiers.js";
+import { UNLISTED_TIER } from "./tier-defaults.js";
+import { readTiers } from "./tiers.js";
 import { parseYamlSource } from "./yaml-tree.js";
 
 const files = ["lint.yml", "test.yml", "deep.yml"];

@@ -1,23 +1,14 @@
 // Reads and validates .github/tiers.yml against the workflows that exist.
 import { isMap, isScalar, isSeq } from "yaml";
 import { parseDuration } from "./duration.js";
-import { NO_REUSE, readReusePolicy, type ReusePolicy } from "./reuse-policy.js";
+import { NO_REUSE, type ReuseMode, type ReusePolicy } from "./reuse-policy.js";
 import type { Node } from "yaml";
 import type { Diagnostic, ReportGlobs, Tier } from "./model.js";
+import { DEFAULT_REPORT_GLOBS, UNLISTED_TIER } from "./tier-defaults.js";
 import { entries, get, items, posOf, resolve, scalarText, toStringList, toValue, type YamlSource } from "./yaml-tree.js";
-
-export const DEFAULT_TIER = "default";
-export const UNLISTED_TIER = "unlisted";
 
 const TIER_KEYS = new Set(["name", "budget", "workflows", "reports"]);
 const REPORT_KINDS = ["junit", "coverage", "sarif"] as const;
-
-/** Where test tools write reports by default; files a job did not write are never picked up. */
-export const DEFAULT_REPORT_GLOBS: ReportGlobs = {
-  junit: ["**/junit*.xml", "**/TEST-*.xml", "**/test-results/**/*.xml", "**/*.junit.xml", "**/report.xml"],
-  coverage: ["**/coverage.xml", "**/cobertura*.xml", "**/lcov.info", "**/coverage-final.json", "**/coverage.json"],
-  sarif: ["**/*.sarif", "**/*.sarif.json"],
-};
 
 export interface TiersResult {
   tiers: Tier[];
@@ -140,7 +131,51 @@ export function readTiers(src: YamlSource, workflowFiles: string[]): TiersResult
   return { tiers, reports, reuse, diagnostics };
 }
 
-/** Without tiers.yml every workflow shares one tier, as on GitHub. */
-export function singleTier(workflowFiles: string[]): Tier[] {
-  return [{ name: DEFAULT_TIER, workflows: [...workflowFiles] }];
+const HINT = "write `reuse: exact`, or `reuse: {ci.yml: exact}`, or `reuse: {ci.yml: {test: exact}}`; modes are exact and off";
+
+function mode(text: string): ReuseMode | undefined {
+  return text === "exact" || text === "off" ? text : undefined;
+}
+
+/** Reads `reuse:`; `error` reports a problem at a node. Workflow names must be among `workflowFiles`. */
+export function readReusePolicy(
+  src: YamlSource,
+  node: Node | undefined,
+  workflowFiles: readonly string[],
+  error: (node: unknown, message: string, hint: string) => void,
+): ReusePolicy {
+  const n = resolve(src, node);
+  if (isScalar(n)) {
+    const m = mode(scalarText(toValue(src, n)));
+    if (m === undefined) error(n, `unknown reuse mode '${scalarText(toValue(src, n))}'`, HINT);
+    return { all: m ?? "off", workflows: {} };
+  }
+  if (!isMap(n)) {
+    error(n, "`reuse:` must be a mode or a mapping of workflow files", HINT);
+    return NO_REUSE;
+  }
+  const known = new Set(workflowFiles);
+  const workflows: ReusePolicy["workflows"] = {};
+  for (const e of entries(src, n)) {
+    const file = e.key.replace(/^\.github\/workflows\//, "");
+    if (!known.has(file)) {
+      error(e.keyNode, `reuse names unknown workflow '${file}'`, `use a file name from .github/workflows (found: ${workflowFiles.join(", ") || "none"})`);
+      continue;
+    }
+    const value = resolve(src, e.value);
+    if (isMap(value)) {
+      const jobs: Record<string, ReuseMode> = {};
+      for (const j of entries(src, value)) {
+        const m = mode(scalarText(toValue(src, j.value)));
+        if (m === undefined) error(j.value, `unknown reuse mode for job '${j.key}' of ${file}`, HINT);
+        else jobs[j.key] = m;
+      }
+      workflows[file] = jobs;
+      continue;
+    }
+    const m = mode(scalarText(toValue(src, value)));
+    if (m === undefined) error(value, `unknown reuse mode for ${file}`, HINT);
+    else workflows[file] = m;
+  }
+  return { all: "off", workflows };
 }

@@ -3,7 +3,7 @@
 // of modules a child process loads (not on its time, which a busy machine would blur).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
@@ -31,6 +31,7 @@ let runs = 0;
 interface Loaded {
   code: number;
   stdout: string;
+  stderr: string;
   modules: string[];
 }
 
@@ -42,12 +43,15 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Loaded> 
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
+  let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((done) =>
     child.on("close", (code) =>
       done({
         code: code ?? -1,
         stdout,
+        stderr,
         modules: existsSync(log)
           ? [
               ...new Set(
@@ -148,5 +152,73 @@ describe("Node's compile cache", () => {
     const cache = join(work, "compile-cache-off");
     await loadedBy(["--version"], { XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: "1" });
     assert.equal(existsSync(join(cache, "tierci")), false);
+  });
+});
+
+describe("kept workflow results", () => {
+  // Warnings and a refused workflow, so that diagnostics go through the cache too.
+  const FILES = {
+    ".github/workflows/ci.yml":
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.head_commit.message }}\n  b:\n    needs: a\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.x }}\n",
+    ".github/workflows/broken.yml": "on: push\njobs:\n  c:\n    runs-on: ubuntu-latest\n    needs: [nothing]\n    steps:\n      - run: true\n",
+    ".github/tiers.yml": "tiers:\n  - name: fast\n    workflows: [ci.yml]\n  - name: rest\n    workflows: [broken.yml]\n",
+  };
+  const parserAndYaml = ["the bundled workflow parser", "yaml"];
+
+  test("a second plan and list load neither the parser nor yaml, and print exactly what the first did", async () => {
+    const r = repo(FILES);
+    for (const args of [
+      ["plan", "--repo", r.dir],
+      ["plan", "--repo", r.dir, "--json", "-"],
+      ["list", "--repo", r.dir],
+    ]) {
+      const first = await loadedBy(args);
+      const second = await loadedBy(args);
+      assert.equal(first.code, 0, first.stderr);
+      assert.ok(first.stderr.includes("broken.yml"), first.stderr);
+      assert.deepEqual([second.code, second.stdout, second.stderr], [first.code, first.stdout, first.stderr], args.join(" "));
+      assert.deepEqual(forbiddenIn(second.modules), [], `tierci ${args.join(" ")} analysed the workflows again`);
+    }
+    // The cache lives where git does not see it: the plan's changed files stay the same.
+    assert.equal(r.git("status", "--porcelain", "--untracked-files=all"), "");
+  });
+
+  test("damaged entries are analysed again, with the same output", async () => {
+    const r = repo(FILES);
+    const args = ["plan", "--repo", r.dir, "--json", "-"];
+    const first = await loadedBy(args);
+    const dir = join(r.dir, ".tierci", "workflow-cache");
+    const entries = readdirSync(dir);
+    assert.equal(entries.length, 3);
+    for (const f of entries) writeFileSync(join(dir, f), readFileSync(join(dir, f)).subarray(0, 40));
+    const damaged = await loadedBy(args);
+    assert.deepEqual([damaged.code, damaged.stdout, damaged.stderr], [first.code, first.stdout, first.stderr]);
+    assert.deepEqual(forbiddenIn(damaged.modules), parserAndYaml);
+    assert.deepEqual(forbiddenIn((await loadedBy(args)).modules), []);
+  });
+
+  test("an edited workflow is analysed again", async () => {
+    const r = repo(FILES);
+    await loadedBy(["list", "--repo", r.dir]);
+    r.write({ ".github/workflows/ci.yml": FILES[".github/workflows/ci.yml"].replace("  b:\n", "  renamed:\n") });
+    const edited = await loadedBy(["list", "--repo", r.dir]);
+    assert.match(edited.stdout, /renamed/);
+    assert.deepEqual(forbiddenIn(edited.modules), parserAndYaml);
+  });
+});
+
+describe("the pre-push hook's run", () => {
+  test("a tier of run: steps loads no built-in action, and from kept results neither the parser nor yaml", async () => {
+    const r = repo({ ".github/workflows/check.yml": "on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo checked\n" });
+    const first = await loadedBy(["hook", "run", "--repo", r.dir]);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await loadedBy(["hook", "run", "--repo", r.dir]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /checked/);
+    assert.deepEqual(forbiddenIn(second.modules), ["better-sqlite3"]);
+    const builtins = second.modules.filter((m) =>
+      /\/dist\/src\/(gates|actions\/(setup|artifacts|codecov|checkout|cache\/actions))|\/node_modules\/(fast-xml-parser|smol-toml)\//.test(m),
+    );
+    assert.deepEqual(builtins, []);
   });
 });

@@ -28,8 +28,8 @@ function workspace(requirements: string): { ws: string; stateDir: string } {
 
 const action = depsAuditAction;
 
-test("tierci/deps-audit is registered and takes max-age, ignore, sarif and db", () => {
-  assert.equal(builtin("tierci/deps-audit"), depsAuditAction);
+test("tierci/deps-audit is registered and takes max-age, ignore, sarif and db", async () => {
+  assert.equal(await builtin("tierci/deps-audit"), depsAuditAction);
   assert.deepEqual(Object.keys(action.inputs).sort(), ["db", "ignore", "max-age", "sarif"]);
 });
 

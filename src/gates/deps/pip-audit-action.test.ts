@@ -44,8 +44,8 @@ function failureOf(promise: Promise<void>): Promise<string> {
   );
 }
 
-test("pypa/gh-action-pip-audit is one of tierci's built-ins", () => {
-  assert.equal(builtin("pypa/gh-action-pip-audit"), pipAuditAction);
+test("pypa/gh-action-pip-audit is one of tierci's built-ins", async () => {
+  assert.equal(await builtin("pypa/gh-action-pip-audit"), pipAuditAction);
 });
 
 test("named requirement files are audited offline, with file:line and the fix", async () => {

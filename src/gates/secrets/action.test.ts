@@ -6,7 +6,7 @@ import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../../actio
 import { builtin } from "../../runner/builtin-registry.js";
 import { makeRepo, tempDir } from "../../../test/support/git-repo.js";
 import { Random, SECRET_FAMILIES } from "../../../test/support/secret-corpus.js";
-import { parseTrufflehogArgs, trufflehogRevisions } from "./action.js";
+import { gitleaksAction, parseTrufflehogArgs, secretScanAction, trufflehogAction, trufflehogRevisions } from "./action.js";
 
 const r = new Random(99);
 const token = (family: string): string => (SECRET_FAMILIES[family] as (r: Random) => string)(r);
@@ -66,14 +66,21 @@ function fakeRun(action: BuiltinAction, workspace: string, inputs: Record<string
   return { run, logs, outputs };
 }
 
+const ACTIONS = new Map([secretScanAction, trufflehogAction, gitleaksAction].map((a) => [a.name, a]));
+
 function action(name: string): BuiltinAction {
-  const found = builtin(name);
-  assert.ok(found, `${name} is registered`);
+  const found = ACTIONS.get(name);
+  assert.ok(found, name);
   return found;
 }
 
-test("the three names are built-ins, whatever the case", () => {
-  for (const name of ["tierci/secret-scan", "TruffleSecurity/TruffleHog", "gitleaks/gitleaks-action"]) assert.ok(builtin(name), name);
+test("the three names are built-ins, whatever the case", async () => {
+  for (const [name, expected] of [
+    ["tierci/secret-scan", secretScanAction],
+    ["TruffleSecurity/TruffleHog", trufflehogAction],
+    ["gitleaks/gitleaks-action", gitleaksAction],
+  ] as const)
+    assert.equal(await builtin(name), expected, name);
 });
 
 test("tierci/secret-scan fails the step on findings, logging each with file:line, and writes SARIF", async () => {

@@ -3,7 +3,7 @@
 // coverage report of the working tree uses.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { branchCommit, defaultBranch, GitError, gitOutput, mergeBase, repoRoot, resolveCommit } from "../../git/git.js";
+import { defaultBranchCommit, GitError, gitOutput, mergeBase, repoRoot, resolveCommit } from "../../git/git.js";
 import { addedLines } from "./diff.js";
 
 export interface ChangedLines {
@@ -43,8 +43,7 @@ function linesOfNewFile(path: string): number[] {
  */
 export function changedLines(dir: string, base?: string, measured: (path: string) => boolean = () => true): ChangedLines {
   const root = repoRoot(dir);
-  const name = base ?? defaultBranch(root);
-  const baseSha = base === undefined ? branchCommit(root, name) : resolveCommit(root, base);
+  const { branch: name, sha: baseSha } = base === undefined ? defaultBranchCommit(root) : { branch: base, sha: resolveCommit(root, base) };
   if (baseSha === undefined) throw new GitError(`there is no commit '${name}' to compare with; pass --base REF`, "bad-revision", root);
   const head = resolveCommit(root, "HEAD");
   if (head === undefined) throw new GitError(`${root} has no commits yet, so nothing to compare with '${name}'`, "bad-revision", root);

@@ -64,7 +64,7 @@ function postOf(run: StepRun, action: BuiltinAction, name: string, call: Call): 
 }
 
 export async function runBuiltin(run: StepRun, name: string): Promise<StepOutcome> {
-  const action = builtin(name);
+  const action = await builtin(name);
   if (!action) throw new StepError(`unknown built-in action ${name}`);
   const defs = Object.entries(action.inputs).map(([input, d]) => ({ name: input, default: d.default, required: d.required }));
   const call: Call = { inputs: actionInputs(run, defs), index: run.index, signal: run.signal, outputs: {}, state: {} };
