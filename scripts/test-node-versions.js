@@ -120,10 +120,12 @@ function nodeEnv(nodeDir) {
   return { ...process.env, PATH: `${join(nodeDir, "bin")}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
 }
 
-/** Installs the dependencies into the copy for this Node, unless the lockfile and Node are those of the last install. */
+/** Installs the dependencies into the copy for this Node, unless the locked packages and Node are those of the last install. */
 function installDependencies(tree, nodeDir, version) {
-  const lock = readFileSync(join(root, "package-lock.json"));
-  const stamp = `${version} ${createHash("sha256").update(lock).digest("hex")}\n`;
+  // The root entry (the project's own name, engines, ranges) does not change what gets installed.
+  const packages = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")).packages;
+  delete packages[""];
+  const stamp = `${version} ${createHash("sha256").update(JSON.stringify(packages)).digest("hex")}\n`;
   const stampFile = join(tree, "node_modules", ".node-versions-stamp");
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
   console.log(`npm ci for Node ${version} (better-sqlite3 is compiled from source against its headers)`);
