@@ -13,7 +13,7 @@
 //   node scripts/test-node-versions.js [<major>...] [-- <path words>...]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, openSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -173,14 +173,16 @@ function testOn(major) {
   syncTree(tree);
   installDependencies(tree, nodeDir, version);
   const prepared = Date.now();
-  console.log(`testing on Node ${version}${words.length > 0 ? ` (${words.join(" ")})` : ""}`);
-  const env = { ...nodeEnv(nodeDir), TIERCI_CONFORMANCE_DIR: conformance };
-  const res = run(node, ["scripts/run-tests.js", ...words], { cwd: tree, env });
+  // Written as it comes, so a long run can be followed with tail -f.
   const log = join(cache, `test-node-${major}.log`);
-  writeFileSync(log, `${res.stdout}\n${res.stderr}`);
-  console.log(summarize(res.stdout));
+  console.log(`testing on Node ${version}${words.length > 0 ? ` (${words.join(" ")})` : ""}, output in ${log}`);
+  const env = { ...nodeEnv(nodeDir), TIERCI_CONFORMANCE_DIR: conformance };
+  const fd = openSync(log, "w");
+  const res = run(node, ["scripts/run-tests.js", ...words], { cwd: tree, env, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  console.log(summarize(readFileSync(log, "utf8")));
   const seconds = (ms) => `${Math.round(ms / 1000)} s`;
-  console.log(`Node ${version}: exit ${res.status}; setup ${seconds(prepared - started)}, tests ${seconds(Date.now() - prepared)}; full output in ${log}`);
+  console.log(`Node ${version}: exit ${res.status}; setup ${seconds(prepared - started)}, tests ${seconds(Date.now() - prepared)}`);
   return res.status === 0;
 }
 
