@@ -13,7 +13,7 @@
 //   node scripts/test-node-versions.js [<major>...] [-- <path words>...]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, cpSync, existsSync, openSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, openSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -77,48 +77,63 @@ function releaseOf(pkg, major) {
     const v = JSON.parse(res.stdout);
     return newest(Array.isArray(v) ? v : [v]);
   }
-  const cached = existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith(`node-${major}.`)) : [];
+  const line = new RegExp(`^node-(${major}\\.\\d+\\.\\d+)$`);
+  const cached = existsSync(cache) ? readdirSync(cache).flatMap((d) => line.exec(d)?.[1] ?? []) : [];
   if (cached.length === 0) fail(`could not look up ${pkg}@${major} in the npm registry: ${res.stderr.trim().split("\n")[0]}`);
-  const version = newest(cached.map((d) => d.slice("node-".length)));
+  const version = newest(cached);
   console.log(`npm registry unreachable; using the cached Node ${version}`);
   return version;
 }
 
-/** Installs one Node release from the registry once; returns its directory (bin/node, include/node). */
+function npmInstall(prefix, spec) {
+  mkdirSync(prefix, { recursive: true });
+  mustRun(`npm install ${spec}`, "npm", ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", spec], { cwd: prefix });
+}
+
+/**
+ * Installs one Node release from the registry once; returns its directory, laid out as Node's own
+ * distribution: bin/node, include/node, and npm in lib/node_modules with bin/npm and bin/npx. The
+ * registry's package has no npm; the one running this is added, as every Node install a user has
+ * (and one setup-node gives a job) comes with npm beside it.
+ */
 function installNode(major) {
   const pkg = platformPackage();
   const version = releaseOf(pkg, major);
   const home = join(cache, `node-${version}`);
   const dir = join(home, "node_modules", pkg);
-  if (existsSync(join(dir, "bin", "node"))) return dir;
-  console.log(`installing ${pkg}@${version} from the npm registry`);
+  if (existsSync(join(dir, "bin", "npx"))) return dir;
+  const npm = mustRun("npm --version", "npm", ["--version"]).trim();
+  console.log(`installing ${pkg}@${version} and npm@${npm} from the npm registry`);
   const partial = `${home}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  mustRun(
-    `npm install ${pkg}@${version}`,
-    "npm",
-    ["install", "--prefix", partial, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `${pkg}@${version}`],
-    {
-      cwd: partial,
-    },
-  );
-  // Renamed into place only when complete, so an interrupted install is never taken for a cached one.
+  npmInstall(partial, `${pkg}@${version}`);
+  const staged = join(partial, "node_modules", pkg);
+  npmInstall(join(staged, "lib"), `npm@${npm}`);
+  symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", join(staged, "bin", "npm"));
+  symlinkSync("../lib/node_modules/npm/bin/npx-cli.js", join(staged, "bin", "npx"));
+  // Moved into place only when complete, so an interrupted install is never taken for a cached one.
+  rmSync(home, { recursive: true, force: true });
   renameSync(partial, home);
   return dir;
 }
 
-/** Mirrors the working tree (tracked and untracked files git does not ignore) and dist/ into the copy. */
+/**
+ * Mirrors the working tree (tracked and untracked files git does not ignore) and dist/ into the
+ * copy, which is a git repository whose index holds the files the repository tracks: tests read
+ * the tracked files of the example with git ls-files.
+ */
 function syncTree(tree) {
-  const listed = mustRun("git ls-files", "git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
+  const tracked = mustRun("git ls-files", "git", ["ls-files", "-z", "--cached"], { cwd: root });
+  const untracked = mustRun("git ls-files", "git", ["ls-files", "-z", "--others", "--exclude-standard"], { cwd: root });
   for (const name of readdirSync(tree)) {
     if (name !== "node_modules") rmSync(join(tree, name), { recursive: true, force: true });
   }
-  for (const file of listed.split("\0")) {
-    if (file === "" || !existsSync(join(root, file))) continue;
-    cpSync(join(root, file), join(tree, file), { verbatimSymlinks: true });
-  }
+  // A file deleted but not yet staged is gone from the working tree, so from the copy too.
+  const present = (list) => list.split("\0").filter((file) => file !== "" && existsSync(join(root, file)));
+  for (const file of [...present(tracked), ...present(untracked)]) cpSync(join(root, file), join(tree, file), { verbatimSymlinks: true });
   cpSync(join(root, "dist"), join(tree, "dist"), { recursive: true, verbatimSymlinks: true });
+  mustRun("git init", "git", ["init", "-q"], { cwd: tree });
+  mustRun("git add", "git", ["add", "--force", "--pathspec-from-file=-", "--pathspec-file-nul"], { cwd: tree, input: present(tracked).join("\0") });
 }
 
 function nodeEnv(nodeDir) {
