@@ -7,8 +7,12 @@
 // are kept under .cache/node-versions/ (ignored by git): a later run reinstalls only when the
 // locked packages or the Node release changed.
 //
-// Which tests: all of them by default (the whole suite on 2 cores fits CI's budget three times
-// over); words after the versions narrow it as scripts/run-tests.js does.
+// Which tests: all of them, as npm test runs them (type-check and lint are left to npm test: their
+// results do not depend on the Node that runs them). The suite spends about 8 minutes of CPU a
+// line. On 2 cores shared with other heavy work it took 21 (Node 24) and 23 (Node 22) minutes, and
+// a first install of a line 7 to 11 minutes (compiling better-sqlite3): the whole of .ci/run came
+// near 90 minutes there from nothing, about 75 with .cache/node-versions/ kept between runs. Words
+// after `--` narrow the files as run-tests.js does.
 //
 //   node scripts/test-node-versions.js [<major>...] [-- <path words>...]
 import { spawnSync } from "node:child_process";
