@@ -74,6 +74,17 @@ function newest(versions) {
   })[versions.length - 1];
 }
 
+/** What npm --json said went wrong (its summary, such as "No match found for version 99"), else its first line of errors. */
+function npmError(res) {
+  let summary;
+  try {
+    summary = JSON.parse(res.stdout).error?.summary;
+  } catch {
+    // Not JSON: npm failed before it could answer (no network, a broken install).
+  }
+  return typeof summary === "string" ? summary : res.stderr.trim().split("\n")[0];
+}
+
 /** The newest release of a Node line, or the newest one already cached when the registry is unreachable. */
 function releaseOf(pkg, major) {
   const res = run("npm", ["view", `${pkg}@${major}`, "version", "--json"], { cwd: root });
@@ -83,7 +94,7 @@ function releaseOf(pkg, major) {
   }
   const line = new RegExp(`^node-(${major}\\.\\d+\\.\\d+)$`);
   const cached = existsSync(cache) ? readdirSync(cache).flatMap((d) => line.exec(d)?.[1] ?? []) : [];
-  if (cached.length === 0) fail(`could not look up ${pkg}@${major} in the npm registry: ${res.stderr.trim().split("\n")[0]}`);
+  if (cached.length === 0) fail(`could not look up ${pkg}@${major} in the npm registry: ${npmError(res)}`);
   const version = newest(cached);
   console.log(`npm registry unreachable; using the cached Node ${version}`);
   return version;
@@ -199,7 +210,9 @@ function testOn(major) {
   const fd = openSync(log, "w");
   const res = run(node, ["scripts/run-tests.js", ...words], { cwd: tree, env, stdio: ["ignore", fd, fd] });
   closeSync(fd);
-  console.log(summarize(readFileSync(log, "utf8")));
+  const output = readFileSync(log, "utf8");
+  // No TAP at all: the runner stopped before any test (no files matched, a crash), so its own words.
+  console.log(summarize(output) || output.trim().split("\n").slice(-20).join("\n"));
   const seconds = (ms) => `${Math.round(ms / 1000)} s`;
   console.log(`Node ${version}: exit ${res.status}; setup ${seconds(prepared - started)}, tests ${seconds(Date.now() - prepared)}`);
   return res.status === 0;
