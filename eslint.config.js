@@ -18,7 +18,7 @@ export const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "examples/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "examples/", "coverage/", ".cache/"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -21,7 +21,10 @@ if (files.length === 0) {
   console.error("no test files found under dist/ (run npm run build first)");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...files], {
+// Node 23 made spec the default reporter everywhere; TAP off a terminal keeps the output the same
+// (and greppable for "not ok") on every supported Node.
+const reporter = process.stdout.isTTY ? "spec" : "tap";
+const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", `--test-reporter=${reporter}`, ...files], {
   stdio: "inherit",
 });
 process.exit(result.status ?? 1);

@@ -153,7 +153,9 @@ test("concurrency across runs: a newer push to the PR cancels the running one wi
       assert.equal((await server.completed(twoId))["conclusion"], "success");
     } else {
       // The second waits for the first; a third replaces the waiting second, as on GitHub. Cancel
-      // the slow first by hand, then the third runs.
+      // the slow first by hand, then the third runs. Starting the second (fetch, checkout) takes
+      // as long as the machine is busy, so it is waited for; the pause then lets it reach the group.
+      await server.waitForRun(twoId, (r) => r["status"] === "in_progress");
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal((await server.run(twoId))["status"], "in_progress");
       assert.equal((await server.run(oneId))["status"], "in_progress");
