@@ -124,3 +124,29 @@ test("bad parameters are refused, never a crash", async () => {
   assert.equal((await page(`/?conclusion=evil`, admin)).status, 400);
   assert.equal((await page(`/runs/${runId}/jobs/1?q=${"x".repeat(300)}`, admin)).status, 400);
 });
+
+test("the runs page filters by workflow file name, conclusion and branch", async () => {
+  const admin = await dashboardLogin(server.url, TOKENS.admin);
+  const shown = async (q: string) => ((await (await page(`/${q}`, admin)).text()).match(/<tr data-id="/g) ?? []).length;
+  assert.equal(await shown("?workflow=lint.yml"), 1);
+  assert.equal(await shown("?workflow=other.yml"), 0);
+  assert.equal(await shown("?conclusion=failure&repo=acme%2Fapp"), 1);
+  assert.equal(await shown("?conclusion=success"), 0);
+  assert.equal(await shown(`?branch=${encodeURIComponent(BRANCH)}`), 1);
+  assert.equal(await shown(`?before=${runId}`), 0, "nothing is older than the first run");
+});
+
+test("a job log is searched on the server and opens at a line's anchor", async () => {
+  const admin = await dashboardLogin(server.url, TOKENS.admin);
+  const run = await server.run(runId);
+  const lint = (run["jobs"] as { id: number; job_id: string }[]).find((j) => j.job_id === "lint");
+  assert.ok(lint);
+  const found = await (await page(`/runs/${runId}/jobs/${lint.id}?q=ALL%20GOOD`, admin)).text();
+  const hit = /<a href="\?at=(\d+)#L\1">line \1<\/a>/.exec(found);
+  assert.ok(hit?.[1], "the search names the line, case aside");
+  const at = await (await page(`/runs/${runId}/jobs/${lint.id}?at=${hit[1]}`, admin)).text();
+  assert.match(at, new RegExp(`id="L${hit[1]}"[^]*all good`));
+  assert.match(await (await page(`/runs/${runId}/jobs/${lint.id}?q=no-such-text`, admin)).text(), /No line contains/);
+  const folded = /<details data-step="(\d+)"\s*>/.exec(at);
+  assert.ok(folded, "a step that succeeded is folded");
+});

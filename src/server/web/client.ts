@@ -24,7 +24,7 @@ export const DASHBOARD_JS = `"use strict";
         return s === "queued" || s === "in_progress";
       }).map(function (r) { return r.getAttribute("data-id"); });
       var first = body.rows[0];
-      var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "ids=" + active.join(",") + (first ? "&since=" + first.getAttribute("data-id") : "");
+      var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "ids=" + active.join(",") + "&since=" + (first ? first.getAttribute("data-id") : "0");
       fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } })
         .then(function (res) { return res.ok ? res.json() : null; })
         .then(function (data) {
@@ -37,6 +37,8 @@ export const DASHBOARD_JS = `"use strict";
             var row = rowOf(markup);
             if (!body.querySelector('tr[data-id="' + row.getAttribute("data-id") + '"]')) body.insertBefore(row, body.firstChild);
           });
+          var empty = document.getElementById("no-runs");
+          if (empty && body.rows.length) empty.remove();
         })
         .catch(function () {})
         .finally(function () { setTimeout(tick, 2000); });

@@ -6,7 +6,7 @@ import type { ServerContext } from "../http/context.js";
 import { startEventStream } from "../http/event-stream.js";
 import type { LiveLine } from "../live-logs.js";
 import { JOB_PARAMS } from "./params.js";
-import { GROUP_CLOSE, groupOpen, lineHtml } from "./log-lines.js";
+import { group, lineHtml } from "./log-lines.js";
 
 const MAX_REPLAY = 5000;
 
@@ -27,7 +27,7 @@ export function registerLogFollow(app: FastifyInstance, ctx: ServerContext): voi
       const send = (seq: number, step: number | null, text: string): void => {
         if (seq <= sent || res.writableEnded) return;
         sent = seq;
-        const message = { n: seq, step: step ?? "job", html: lineHtml(seq, text).text, group: groupOpen(step, steps, true) + GROUP_CLOSE };
+        const message = { n: seq, step: step ?? "job", html: lineHtml(seq, text).text, group: group(step, steps, true, "") };
         res.write(`data: ${JSON.stringify(message)}\n\n`);
       };
       const end = (event: "end" | "reload"): void => {

@@ -19,15 +19,13 @@ export function stepTitle(step: number | null, steps: ReadonlyMap<number, StepRe
   return record ? `${record.name} — ${stateOf(record.status, record.conclusion).replace("_", " ")}` : `Step ${step + 1}`;
 }
 
-/** An empty group for a step, into whose `.lines` the page (or a live line) puts lines. */
-export function groupOpen(step: number | null, steps: ReadonlyMap<number, StepRecord>, open: boolean): string {
-  return html`<details data-step="${step === null ? "job" : step}" ${open ? html` open` : ""}>
+/** A step's group of lines; the page (or a live line) adds lines to its `.lines`. */
+export function group(step: number | null, steps: ReadonlyMap<number, StepRecord>, open: boolean, lines: string): string {
+  return html`<details data-step="${step === null ? "job" : step}" ${open ? "open" : ""}>
     <summary>${stepTitle(step, steps)}</summary>
-    <div class="lines"></div>
+    <div class="lines">${trusted(lines)}</div>
   </details>`.text;
 }
-
-export const GROUP_CLOSE = "</div></details>";
 
 /** Whether a step's group starts unfolded: it failed or has not finished. */
 export function unfolded(step: number | null, steps: ReadonlyMap<number, StepRecord>): boolean {
@@ -50,7 +48,7 @@ export function renderRange(
   let open = false;
   const close = (): void => {
     if (current === undefined) return;
-    out += groupOpen(current, steps, open) + buffered + GROUP_CLOSE;
+    out += group(current, steps, open, buffered);
   };
   for (const line of lines) {
     if (n++ >= count) break;

@@ -14,7 +14,7 @@ import { html, trusted, type Html } from "./html.js";
 import { RUN_PARAMS } from "./params.js";
 import { badge, csrfField, formatMs, page, stateOf, type PageUser } from "./layout.js";
 import { annotationsSection, cachesAndArtifacts, coverageSection, failingTestsSection, jobsTable } from "./run-sections.js";
-import { branchOf, durationOf, triggerOf } from "./run-view.js";
+import { branchOf, durationOf, triggerOf, workflowNames } from "./run-view.js";
 
 /** The timeline of a finished run from its summary; of a running one from the jobs recorded so far (no budgets yet). */
 function timelineOf(run: ServerRun, jobs: readonly JobRecord[], now: number): string {
@@ -63,7 +63,7 @@ function runBody(ctx: ServerContext, run: ServerRun, user: PageUser): Html {
   return html`<h1>${run.repo} #${run.number} <span id="run-state" aria-live="polite">${badge(state)}</span></h1>
     <p class="meta">
       ${triggerOf(run)} · <span class="mono">${branchOf(run.ref)}</span> @ <span class="mono">${(run.sha ?? "").slice(0, 12)}</span> ·
-      ${run.workflowFiles.join(", ") || run.event} · ${formatMs(durationOf(run, now))}
+      ${workflowNames(run) || run.event} · ${formatMs(durationOf(run, now))}
     </p>
     ${run.note ? html`<p class="notice" role="status">${run.note}</p>` : ""} ${actions(run, user)}
     <h2>Timeline</h2>

@@ -33,6 +33,11 @@ export function triggerOf(run: ServerRun): string {
   }
 }
 
+/** The workflow files a run ran, by file name. */
+export function workflowNames(run: ServerRun): string {
+  return run.workflowFiles.map((f) => f.slice(f.lastIndexOf("/") + 1)).join(", ");
+}
+
 export function durationOf(run: ServerRun, now = Date.now()): number | null {
   return run.startedAt === null ? null : (run.finishedAt ?? now) - run.startedAt;
 }
@@ -63,7 +68,7 @@ export function runRow(run: ServerRun): Html {
     <td>${badge(state)}</td>
     <td>
       <a href="/runs/${run.id}">${run.repo} #${run.number}</a>
-      <div class="muted">${run.workflowFiles.join(", ") || run.event}</div>
+      <div class="muted">${workflowNames(run) || run.event}</div>
     </td>
     <td>
       <span class="mono">${branchOf(run.ref)}</span>

@@ -33,6 +33,8 @@ const FILTER_SCHEMA = {
 function filtersOf(q: Filters): Partial<RunQuery> {
   const out: Partial<RunQuery> = {};
   for (const [k, v] of Object.entries(q) as [keyof Filters, string | undefined][]) if (v !== undefined && v !== "") Object.assign(out, { [k]: v });
+  // Runs record the workflow's path; a bare file name means the one in .github/workflows/.
+  if (out.workflow && !out.workflow.includes("/")) out.workflow = `.github/workflows/${out.workflow}`;
   return out;
 }
 
@@ -102,7 +104,7 @@ export function registerRunsPage(app: FastifyInstance, ctx: ServerContext): void
             </tbody>
           </table>
         </div>
-        ${shown.length === 0 ? html`<p class="empty">No runs match.</p>` : ""}
+        ${shown.length === 0 ? html`<p class="empty" id="no-runs">No runs match.</p>` : ""}
         <div class="pager">${newer}${older}</div>`;
       return reply
         .type("text/html; charset=utf-8")
