@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { DASHBOARD_FILES } from "../support/dashboard-repo.js";
+import { dashboardFiles } from "../support/dashboard-repo.js";
 import { bareCopy, pushPayload, removeTempDirs, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
@@ -57,7 +57,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 before(async () => {
   if (SKIP) return;
   mkdirSync(SHOTS, { recursive: true });
-  work = newRepo(DASHBOARD_FILES);
+  work = newRepo(dashboardFiles());
   served = { name: "acme/app", url: bareCopy(work.dir), secret: "dash-browser-secret" };
   server = await TestServer.start([served], { jobs: 3 });
   browser = await chromium.launch({

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { csrfOf, dashboardLogin, postForm, type DashboardSession } from "../support/dashboard-session.js";
-import { DASHBOARD_FILES, HOSTILE } from "../support/dashboard-repo.js";
+import { dashboardFiles, HOSTILE } from "../support/dashboard-repo.js";
 import { bareCopy, pushPayload, removeTempDirs, TestServer, TOKENS, type ServedRepo } from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
@@ -16,7 +16,7 @@ let runId: string;
 const BRANCH = 'feat/"><script>window.__pwned=3</script>';
 
 before(async () => {
-  work = newRepo(DASHBOARD_FILES);
+  work = newRepo(dashboardFiles("lint <img src=x onerror=window.__pwned=2>"));
   served = { name: "acme/app", url: bareCopy(work.dir), secret: "dash-hook-secret" };
   server = await TestServer.start([served]);
   work.git("push", "-q", served.url, `HEAD:refs/heads/${BRANCH}`);

@@ -4,13 +4,14 @@
 
 export const HOSTILE = "<script>window.__pwned=1</script>";
 
-export const DASHBOARD_FILES: Record<string, string> = {
+/** The repository's files; `lintName` is the lint job's display name (markup, for the escaping tests). */
+export const dashboardFiles = (lintName = "lint"): Record<string, string> => ({
   ".github/tiers.yml": "tiers:\n  - name: fast\n    budget: 5m\n    workflows: [lint.yml]\n  - name: core\n    budget: 15m\n    workflows: [ci.yml]\n",
   ".github/workflows/lint.yml": `name: Lint
 on: push
 jobs:
   lint:
-    name: "lint <img src=x onerror=window.__pwned=2>"
+    name: "${lintName}"
     runs-on: ubuntu-latest
     steps:
       - run: printf '\\033[32mall good\\033[0m\\n'
@@ -50,4 +51,4 @@ jobs:
       - run: if [ "\${{ matrix.node }}" = "20" ]; then echo "::error file=src/app.js,line=9::boom on 20"; exit 1; fi
 `,
   "src/app.js": "const unused = 1;\n",
-};
+});
