@@ -150,3 +150,21 @@ test("a job log is searched on the server and opens at a line's anchor", async (
   const folded = /<details data-step="(\d+)"\s*>/.exec(at);
   assert.ok(folded, "a step that succeeded is folded");
 });
+
+test("an artifact's files are listed and downloaded; only the files it lists are served", async () => {
+  const admin = await dashboardLogin(server.url, TOKENS.admin);
+  const runPage = await (await page(`/runs/${runId}`, admin)).text();
+  const link = /<a class="mono" href="([^"]+)">lint report<\/a>/.exec(runPage)?.[1];
+  assert.equal(link, `/runs/${runId}/artifacts/lint%20report`);
+  const files = await (await page(link, admin)).text();
+  const download = /href="([^"]+\/download\?path=[^"]+)"/.exec(files)?.[1]?.replace(/&amp;/g, "&");
+  assert.equal(download, `${link}/download?path=lint-report.txt`);
+  const res = await page(download, admin);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "3 findings\n");
+  assert.match(res.headers.get("content-disposition") ?? "", /attachment; filename\*=UTF-8''lint-report\.txt/);
+  for (const path of ["../manifest.json", "../../../../server.db", "/etc/passwd"])
+    assert.equal((await page(`${link}/download?path=${encodeURIComponent(path)}`, admin)).status, 404, path);
+  assert.equal((await page(`/runs/${runId}/artifacts/..%2F..`, admin)).status, 404);
+  assert.equal((await fetch(`${server.url}${download}`, { redirect: "manual" })).status, 401, "no session, no file");
+});

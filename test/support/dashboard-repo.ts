@@ -17,6 +17,11 @@ jobs:
       - run: printf '\\033[32mall good\\033[0m\\n'
       - run: echo '::warning file=src/app.js,line=3::unused variable'
       - run: echo '${HOSTILE}'
+      - run: mkdir -p out && echo "3 findings" > out/lint-report.txt
+      - uses: actions/upload-artifact@v4
+        with:
+          name: lint report
+          path: out/
 `,
   ".github/workflows/ci.yml": `name: CI
 on:

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allows } from "../auth.js";
 import type { Role } from "../config.js";
 import type { ServerContext } from "../http/context.js";
+import { registerArtifactPages } from "./artifacts-page.js";
 import { registerDispatchPage } from "./dispatch-page.js";
 import { registerHealthPages } from "./health-page.js";
 import { page } from "./layout.js";
@@ -100,6 +101,7 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext): voi
     registerLogin(scope, ctx, sessions);
     registerRunsPage(scope, ctx);
     registerRunPage(scope, ctx);
+    registerArtifactPages(scope, ctx);
     registerLogPage(scope, ctx);
     registerDispatchPage(scope, ctx);
     registerHealthPages(scope, ctx);

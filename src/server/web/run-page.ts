@@ -75,7 +75,7 @@ function runBody(ctx: ServerContext, run: ServerRun, user: PageUser): Html {
     <h2>Failing tests</h2>
     ${recorded((id, startedAt) => failingTestsSection(ctx.store, run, id, startedAt))}
     <h2>Coverage</h2>
-    ${recorded((id) => coverageSection(ctx.store, id))} ${cachesAndArtifacts(run.summary as RunSummary | null)}`;
+    ${recorded((id) => coverageSection(ctx.store, id))} ${cachesAndArtifacts(run)}`;
 }
 
 export function registerRunPage(app: FastifyInstance, ctx: ServerContext): void {

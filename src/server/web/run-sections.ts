@@ -5,6 +5,7 @@ import { describeJobs, groupAnnotations } from "../../reports/annotation-groups.
 import type { RunSummary } from "../../reports/run-summary.js";
 import type { JobRecord, RunStore } from "../../store/index.js";
 import type { ServerRun } from "../server-db.js";
+import { artifactLink } from "./artifacts-page.js";
 import { html, type Html } from "./html.js";
 import { badge, formatMs, stateOf } from "./layout.js";
 
@@ -135,7 +136,8 @@ export function coverageSection(store: RunStore, pipelineRunId: string): Html {
   </div>`;
 }
 
-export function cachesAndArtifacts(summary: RunSummary | null): Html {
+export function cachesAndArtifacts(run: ServerRun): Html {
+  const summary = run.summary as RunSummary | null;
   const caches = summary?.caches ?? [];
   const artifacts = summary?.artifacts ?? [];
   return html`<h2>Caches</h2>
@@ -153,7 +155,7 @@ export function cachesAndArtifacts(summary: RunSummary | null): Html {
             ${artifacts.map(
               (a) =>
                 html`<li>
-                  <span class="mono">${a.name}</span>
+                  <a class="mono" href="${artifactLink(run, a.name)}">${a.name}</a>
                   <span class="muted">from ${a.job}: ${a.files} files, ${(a.bytes / 1024).toFixed(1)} KB, kept ${a.retention_days} days</span>
                 </li>`,
             )}
