@@ -84,6 +84,11 @@ export const DASHBOARD_JS = `"use strict";
       log.setAttribute("data-last", String(line.n));
       if (follow) window.scrollTo(0, document.documentElement.scrollHeight);
     };
+    // A dropped connection is opened again from the last line shown, so no line comes twice.
+    src.onerror = function () {
+      src.close();
+      setTimeout(function () { followLog(log); }, 2000);
+    };
     src.addEventListener("end", function () {
       src.close();
       if (status) status.textContent = "The job has ended; reload for its result.";

@@ -69,7 +69,7 @@ export function registerLogPage(app: FastifyInstance, ctx: ServerContext): void 
       const steps = new Map(ctx.store.stepsOf(job.id).map((s) => [s.index, s]));
       const found = q ? searchResults(ctx, job.id, q) : "";
       const range = renderRange(ctx.store.iterateLogs(job.id, from), PAGE_LINES, steps, at);
-      const atEnd = range.last >= total;
+      const atEnd = range.last >= total || from > total;
       const follow = running && atEnd ? `/runs/${run.id}/jobs/${job.id}/follow` : "";
       const pager = html`<nav class="pager" aria-label="Log pages">
         ${from > 1 ? html`<a href="${query({ from: 1 })}">First lines</a><a href="${query({ from: Math.max(1, from - PAGE_LINES) })}">← Earlier lines</a>` : ""}${
