@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printing its medians and the ratio to its baseline.
 import { benchCache } from "./cache.js";
+import { benchDashboard } from "./dashboard.js";
 import { benchEngine } from "./engine.js";
 import { benchIngest } from "./ingest.js";
 import { benchLoadPlan } from "./load-plan.js";
@@ -11,6 +12,7 @@ import { benchWorkspace } from "./workspace.js";
 
 const benches: Record<string, () => Promise<void>> = {
   cache: benchCache,
+  dashboard: benchDashboard,
   engine: benchEngine,
   ingest: benchIngest,
   "load-plan": benchLoadPlan,

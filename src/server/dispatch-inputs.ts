@@ -4,7 +4,8 @@
 // GitHub hands inputs to the workflow as strings ("true", "3"), and so does this.
 import type { InputDef, Trigger } from "../workflow/model.js";
 
-export type DispatchCheck = { ok: true; inputs: Record<string, string> } | { ok: false; errors: string[] };
+/** On failure, every message, and those about one input by its name (for a form to show beside the field). */
+export type DispatchCheck = { ok: true; inputs: Record<string, string> } | { ok: false; errors: string[]; byInput: Record<string, string[]> };
 
 /** GitHub's limit on the number of inputs a dispatch may send. */
 const MAX_INPUTS = 25;
@@ -32,12 +33,17 @@ function checkValue(def: InputDef, text: string): string | undefined {
 }
 
 export function checkDispatchInputs(trigger: Trigger | undefined, given: unknown): DispatchCheck {
-  if (!trigger) return { ok: false, errors: ["the workflow has no workflow_dispatch trigger"] };
+  if (!trigger) return { ok: false, errors: ["the workflow has no workflow_dispatch trigger"], byInput: {} };
   if (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given)))
-    return { ok: false, errors: ["inputs must be an object of names to values"] };
+    return { ok: false, errors: ["inputs must be an object of names to values"], byInput: {} };
   const values = (given ?? {}) as Record<string, unknown>;
   const defs = trigger.inputs ?? [];
   const errors: string[] = [];
+  const byInput: Record<string, string[]> = {};
+  const refuse = (name: string, message: string): void => {
+    errors.push(message);
+    (byInput[name] ??= []).push(message);
+  };
   const names = Object.keys(values);
   if (names.length > MAX_INPUTS) errors.push(`at most ${MAX_INPUTS} inputs may be sent, got ${names.length}`);
   for (const name of names)
@@ -48,22 +54,22 @@ export function checkDispatchInputs(trigger: Trigger | undefined, given: unknown
     const raw = values[def.name];
     if (raw === undefined) {
       if (def.default !== undefined) inputs[def.name] = String(def.default);
-      else if (def.required) errors.push(`input '${def.name}' is required`);
+      else if (def.required) refuse(def.name, `input '${def.name}' is required`);
       else if (def.type === "boolean") inputs[def.name] = "false";
       continue;
     }
     const text = asText(raw);
     if (text === undefined) {
-      errors.push(`input '${def.name}' must be a string, number or boolean`);
+      refuse(def.name, `input '${def.name}' must be a string, number or boolean`);
       continue;
     }
     if (Buffer.byteLength(text) > MAX_VALUE_BYTES) {
-      errors.push(`input '${def.name}' is over ${MAX_VALUE_BYTES / 1024} KiB`);
+      refuse(def.name, `input '${def.name}' is over ${MAX_VALUE_BYTES / 1024} KiB`);
       continue;
     }
     const wrong = checkValue(def, text);
-    if (wrong) errors.push(wrong);
+    if (wrong) refuse(def.name, wrong);
     else inputs[def.name] = text;
   }
-  return errors.length ? { ok: false, errors } : { ok: true, inputs };
+  return errors.length ? { ok: false, errors, byInput } : { ok: true, inputs };
 }

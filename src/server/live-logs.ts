@@ -5,6 +5,8 @@
 export interface LiveLine {
   /** The line's position in its job's log, counting from 0. */
   index: number;
+  /** The step's index in the job, null for the job's own lines (as in the run store). */
+  step: number | null;
   text: string;
 }
 
@@ -25,10 +27,10 @@ export class LiveLogs {
     this.jobs.set(jobRowId, { lines: 0, followers: new Set() });
   }
 
-  append(jobRowId: number, text: string): void {
+  append(jobRowId: number, text: string, step: number | null = null): void {
     const job = this.jobs.get(jobRowId);
     if (!job) return;
-    const line = { index: job.lines++, text };
+    const line = { index: job.lines++, step, text };
     for (const f of job.followers) f.line(line);
   }
 

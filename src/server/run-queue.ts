@@ -261,7 +261,7 @@ export class RunQueue {
           return {
             stepStart: () => {},
             stepEnd: () => {},
-            log: (_step, _stream, line) => live.append(jobRowId, line),
+            log: (step, _stream, line) => live.append(jobRowId, line, step),
             annotation: () => {},
           };
         },

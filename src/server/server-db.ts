@@ -49,6 +49,11 @@ export interface RunQuery {
   branch?: string;
   event?: string;
   status?: ServerRunStatus;
+  conclusion?: ServerConclusion;
+  /** A workflow file the run ran, e.g. `ci.yml`. */
+  workflow?: string;
+  /** Keyset pagination: only runs older than this run id. */
+  before?: string;
   limit: number;
 }
 
@@ -184,6 +189,9 @@ export class ServerDb {
       ["event = ?", q.event],
       ["status = ?", q.status],
       ["ref = ?", q.branch === undefined ? undefined : `refs/heads/${q.branch}`],
+      ["conclusion = ?", q.conclusion],
+      ["EXISTS (SELECT 1 FROM json_each(workflow_files) WHERE value = ?)", q.workflow],
+      ["id < ?", q.before],
     ];
     const used = filters.filter((f): f is [string, string] => f[1] !== undefined);
     const where = used.map((f) => f[0]);

@@ -54,6 +54,8 @@ function statements(db: Database.Database) {
     jobsOf: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE run_id = ? ORDER BY id`),
     stepsOf: db.prepare<[number], StepRecord>(`SELECT ${STEP_COLUMNS} FROM steps WHERE job_row_id = ? ORDER BY step_index`),
     logsOfJob: db.prepare<[number], LogLine>(`SELECT ${LOG_COLUMNS} FROM logs WHERE job_row_id = ? ORDER BY seq`),
+    logLength: db.prepare<[number], { n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM logs WHERE job_row_id = ?"),
+    logsOfJobFrom: db.prepare<[number, number], LogLine>(`SELECT ${LOG_COLUMNS} FROM logs WHERE job_row_id = ? AND seq >= ? ORDER BY seq`),
     logsOfStep: db.prepare<[number, number | null], LogLine>(`SELECT ${LOG_COLUMNS} FROM logs WHERE job_row_id = ? AND step_index IS ? ORDER BY seq`),
     annotationsOf: db.prepare<[string], AnnotationRecord>(`SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE run_id = ? ORDER BY id`),
     testHistory: db.prepare<{ repo: string; since: number | null; limit: number }, TestHistorySqlRow>(
@@ -129,8 +131,12 @@ export class RunQueries {
   }
 
   /** One row at a time from the database: a log of any size is read in constant memory. */
-  iterateLogs(jobRowId: number): IterableIterator<LogLine> {
-    return this.sql.logsOfJob.iterate(jobRowId);
+  iterateLogs(jobRowId: number, fromSeq = 1): IterableIterator<LogLine> {
+    return this.sql.logsOfJobFrom.iterate(jobRowId, fromSeq);
+  }
+
+  logLength(jobRowId: number): number {
+    return this.sql.logLength.get(jobRowId)?.n ?? 0;
   }
 
   annotationsOf(runId: string): AnnotationRecord[] {

@@ -278,9 +278,14 @@ class SqliteRunStore implements RunStore {
     return this.reads.logsOf(jobRowId, stepIndex);
   }
 
-  iterateLogs(jobRowId: number): IterableIterator<LogLine> {
+  iterateLogs(jobRowId: number, fromSeq?: number): IterableIterator<LogLine> {
     this.flush();
-    return this.reads.iterateLogs(jobRowId);
+    return this.reads.iterateLogs(jobRowId, fromSeq);
+  }
+
+  logLength(jobRowId: number): number {
+    this.flush();
+    return this.reads.logLength(jobRowId);
   }
 
   annotationsOf(runId: string): AnnotationRecord[] {

@@ -310,9 +310,12 @@ export interface RunStore {
   logsOf(jobRowId: number, stepIndex?: number | null): LogLine[];
   /**
    * Like logsOf without a step, one line at a time from the database: a log of any size is read
-   * in constant memory. Finish (or return from) the iteration before any other call to the store.
+   * in constant memory. From `fromSeq` on (default 1): a page of a long log starts where it is asked to,
+   * through the (job, seq) key. Finish (or return from) the iteration before any other call to the store.
    */
-  iterateLogs(jobRowId: number): IterableIterator<LogLine>;
+  iterateLogs(jobRowId: number, fromSeq?: number): IterableIterator<LogLine>;
+  /** The number of lines of a job's log (the seq of its last line), without reading them. */
+  logLength(jobRowId: number): number;
   /** In the order they were added. */
   annotationsOf(runId: string): AnnotationRecord[];
 

@@ -6,7 +6,16 @@ import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ZERO_SHA } from "../../src/git/git.js";
-import { bareCopy, examplePayload, harnessDir, removeTempDirs, type ServedRepo, signature, TestServer, TOKENS } from "../support/server-harness.js";
+import {
+  bareCopy,
+  harnessDir,
+  pushPayload as pushPayloadOf,
+  removeTempDirs,
+  type ServedRepo,
+  signature,
+  TestServer,
+  TOKENS,
+} from "../support/server-harness.js";
 import { repoFactory, type TempRepo } from "./harness.js";
 
 const newRepo = repoFactory();
@@ -26,15 +35,7 @@ let served: ServedRepo;
 let server: TestServer;
 
 function pushPayload(sha: string, ref = "refs/heads/main", beforeSha = ZERO_SHA): Record<string, unknown> {
-  const payload = examplePayload("push", (p) => String(p["ref"]).startsWith("refs/heads/"));
-  return {
-    ...payload,
-    ref,
-    before: beforeSha,
-    after: sha,
-    deleted: false,
-    repository: { ...(payload["repository"] as object), full_name: served.name, name: "app", default_branch: "main" },
-  };
+  return pushPayloadOf(served.name, sha, ref, beforeSha);
 }
 
 function pushToForge(): string {

@@ -5,6 +5,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ZERO_SHA } from "../../src/git/git.js";
 import { tempDir } from "./git-repo.js";
 
 const CLI = resolve("bin", "tierci.js");
@@ -49,6 +50,19 @@ export function examplePayload(event: string, match: (p: Record<string, unknown>
   const found = all.find((e) => e.name === event)?.examples.find(match);
   if (!found) throw new Error(`no example payload for ${event}`);
   return structuredClone(found);
+}
+
+/** GitHub's example push payload, made to say that `sha` was pushed to `ref` of the repository `repo`. */
+export function pushPayload(repo: string, sha: string, ref = "refs/heads/main", beforeSha = ZERO_SHA): Record<string, unknown> {
+  const payload = examplePayload("push", (p) => String(p["ref"]).startsWith("refs/heads/"));
+  return {
+    ...payload,
+    ref,
+    before: beforeSha,
+    after: sha,
+    deleted: false,
+    repository: { ...(payload["repository"] as object), full_name: repo, name: "app", default_branch: "main" },
+  };
 }
 
 export function signature(secret: string, body: string | Buffer): string {

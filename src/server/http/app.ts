@@ -1,5 +1,5 @@
 // The HTTP server: every /api route states the role it needs and is refused without a token of
-// that role; inputs are bounded by schemas and body limits; errors are JSON with a message and
+// that role (dashboard pages state theirs in `config.page` and take a session instead, see web/); inputs are bounded by schemas and body limits; errors are JSON with a message and
 // never a stack trace.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { allows, bearerToken, callerOf, type Caller } from "../auth.js";
@@ -7,6 +7,7 @@ import type { ServerContext } from "./context.js";
 import { registerDispatchRoute } from "./dispatch-route.js";
 import { MAX_DELIVERY_BYTES, registerHooksRoute } from "./hooks-route.js";
 import { registerRunsRoutes } from "./runs-routes.js";
+import { registerDashboard } from "../web/dashboard.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -53,5 +54,6 @@ export function buildApp(ctx: ServerContext, logger: FastifyServerOptions["logge
   registerHooksRoute(app, ctx);
   registerRunsRoutes(app, ctx);
   registerDispatchRoute(app, ctx);
+  registerDashboard(app, ctx);
   return app;
 }

@@ -1,12 +1,8 @@
 // POST /api/repos/{owner}/{name}/dispatches: run a workflow by hand with typed inputs, checked
 // against the workflow as it is at the tip of the ref.
 import type { FastifyInstance } from "fastify";
-import { buildWorkflow } from "../../workflow/build-model.js";
-import { parseYamlSource } from "../../workflow/yaml-tree.js";
-import { checkDispatchInputs } from "../dispatch-inputs.js";
-import { MirrorError } from "../git-mirror.js";
-import { fullRef } from "../run-event.js";
 import type { ServerContext } from "./context.js";
+import { dispatchRun } from "./run-actions.js";
 
 interface DispatchBody {
   workflow: string;
@@ -35,37 +31,10 @@ export function registerDispatchRoute(app: FastifyInstance, ctx: ServerContext):
       },
     },
     async (req, reply) => {
-      const fullName = `${req.params.owner}/${req.params.name}`;
-      const repo = ctx.config.repos.find((r) => r.name === fullName);
-      if (!repo) return reply.code(404).send({ error: `no repository '${fullName}' is configured on this server` });
-      const mirror = ctx.queue.mirror(repo);
-      const ref = fullRef(req.body.ref ?? (await mirror.defaultBranch()));
-      let text: string | undefined;
-      try {
-        await mirror.fetch();
-        const sha = await mirror.resolve(ref);
-        if (sha === undefined) return reply.code(422).send({ errors: [`${ref} does not exist in the repository`] });
-        text = await mirror.readFile(sha, `.github/workflows/${req.body.workflow}`);
-      } catch (err) {
-        if (err instanceof MirrorError) return reply.code(502).send({ error: `cannot fetch the repository: ${err.message}` });
-        throw err;
-      }
-      if (text === undefined) return reply.code(422).send({ errors: [`there is no workflow .github/workflows/${req.body.workflow} at ${ref}`] });
-      const path = `.github/workflows/${req.body.workflow}`;
-      const workflow = buildWorkflow(parseYamlSource(path, text), path);
-      const check = checkDispatchInputs(
-        workflow.triggers.find((t) => t.event === "workflow_dispatch"),
-        req.body.inputs,
-      );
-      if (!check.ok) return reply.code(422).send({ errors: check.errors });
-      const run = ctx.db.queueRun({
-        repo: repo.name,
-        event: "workflow_dispatch",
-        ref,
-        request: { kind: "dispatch", workflow: req.body.workflow, ref, inputs: check.inputs, actor: req.caller?.name ?? "tierci" },
-      });
-      ctx.queue.submit(run);
-      return reply.code(201).send({ run_id: run.id });
+      const result = await dispatchRun(ctx, `${req.params.owner}/${req.params.name}`, req.body, req.caller?.name ?? "tierci");
+      if (result.ok) return reply.code(201).send({ run_id: result.run.id });
+      if (result.status === 422) return reply.code(422).send({ errors: result.errors });
+      return reply.code(result.status).send({ error: result.errors.join("; ") });
     },
   );
 }

@@ -2,6 +2,8 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ServerRun, ServerRunStatus } from "../server-db.js";
 import type { ServerContext } from "./context.js";
+import { startEventStream } from "./event-stream.js";
+import { cancelRun, rerunRun } from "./run-actions.js";
 import { runDetail, runEntry } from "./run-json.js";
 
 const ID = { type: "string", pattern: "^[0-9a-z]{1,40}$" } as const;
@@ -69,9 +71,8 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
     async (req, reply) => {
       const run = withRun(req.params, reply);
       if (!run) return reply;
-      if (run.status === "completed") return reply.code(409).send({ error: `run ${run.id} has already completed` });
-      ctx.queue.cancel(run.id);
-      return reply.code(202).send({ run_id: run.id });
+      const result = cancelRun(ctx, run);
+      return result.ok ? reply.code(202).send({ run_id: run.id }) : reply.code(result.status).send({ error: result.error });
     },
   );
 
@@ -87,17 +88,8 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
     async (req, reply) => {
       const run = withRun(req.params, reply);
       if (!run) return reply;
-      if (run.status !== "completed") return reply.code(409).send({ error: `run ${run.id} is still ${run.status}; cancel it or wait for it to end` });
-      const failedOnly = req.body?.failed_only === true;
-      const again = ctx.db.queueRun({
-        repo: run.repo,
-        event: run.event,
-        ref: run.ref,
-        sha: run.sha,
-        request: { kind: "rerun", of: run.id, failedOnly, actor: req.caller?.name ?? "tierci" },
-      });
-      ctx.queue.submit(again);
-      return reply.code(201).send({ run_id: again.id });
+      const result = rerunRun(ctx, run, req.body?.failed_only === true, req.caller?.name ?? "tierci");
+      return result.ok ? reply.code(201).send({ run_id: result.run.id }) : reply.code(result.status).send({ error: result.error });
     },
   );
 
@@ -131,14 +123,7 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
     async (req, reply) => {
       const job = jobOf(req.params, reply);
       if (job === undefined) return reply;
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-store",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
+      const res = startEventStream(reply);
       const pending: { index: number; text: string }[] = [];
       let ended = false;
       let replaying = true;
