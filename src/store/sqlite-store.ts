@@ -7,12 +7,13 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CoverageReport, FileCoverage, TestCaseResult } from "../formats/report-types.js";
 import { currentProcess } from "../util/process-identity.js";
-import { LogBuffer } from "./log-buffer.js";
+import { LogBuffer, type LogRow } from "./log-buffer.js";
 import { RunQueries } from "./queries.js";
 import { interruptedRunCloser } from "./recovery.js";
 import { runPruner } from "./retention.js";
 import { RunWrites } from "./run-writes.js";
 import { migrate } from "./schema.js";
+import { withDefaults, type StoreOptions } from "./store-options.js";
 import {
   StoreError,
   type AnnotationRecord,
@@ -36,22 +37,6 @@ import {
   type TestTotals,
 } from "./types.js";
 
-export interface StoreOptions {
-  /** Buffered log lines that trigger a write. */
-  logBatchLines?: number;
-  /** Longest time a log line waits in the buffer; also the most a SIGKILL can lose. */
-  logFlushMs?: number;
-  /** How long a write waits for another process holding the write lock. */
-  busyTimeoutMs?: number;
-  /** Bytes of log text kept per job; past it a marker line says the rest was not stored. */
-  logBytesPerJob?: number;
-}
-
-/** 64 MiB: far above what a person reads, far below what fills a disk over many runs. */
-export const DEFAULT_LOG_BYTES_PER_JOB = 64 * 1024 * 1024;
-
-const DEFAULTS: Required<StoreOptions> = { logBatchLines: 500, logFlushMs: 100, busyTimeoutMs: 10_000, logBytesPerJob: DEFAULT_LOG_BYTES_PER_JOB };
-
 /** Where a repository's runs are kept unless told otherwise. */
 export function defaultStorePath(repoRoot: string): string {
   return join(repoRoot, ".tierci", "tierci.db");
@@ -63,17 +48,17 @@ export function defaultStorePath(repoRoot: string): string {
  * (see recovery.ts): they, and their unfinished jobs and steps, become completed/cancelled at
  * their last recorded activity, with a note saying so.
  */
-export function openStore(path: string, options: StoreOptions = {}): RunStore {
+export function openSqliteStore(path: string, options: StoreOptions = {}): RunStore {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULTS.busyTimeoutMs;
-  const db = new Database(path, { timeout: busyTimeoutMs });
+  const settings = withDefaults(options);
+  const db = new Database(path, { timeout: settings.busyTimeoutMs });
   try {
-    enableWal(db, busyTimeoutMs);
+    enableWal(db, settings.busyTimeoutMs);
     // In WAL mode NORMAL loses no committed transaction when the process dies, only on power loss.
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db);
-    const store = new SqliteRunStore(db, { ...DEFAULTS, ...stripUndefined(options) });
+    const store = new SqliteRunStore(db, settings);
     store.closeInterruptedRuns();
     return store;
   } catch (err) {
@@ -103,10 +88,6 @@ function enableWal(db: Database.Database, timeoutMs: number): void {
   }
 }
 
-function stripUndefined(options: StoreOptions): StoreOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-}
-
 class SqliteRunStore implements RunStore {
   private readonly writes: RunWrites;
   private readonly reads: RunQueries;
@@ -129,13 +110,22 @@ class SqliteRunStore implements RunStore {
   ) {
     this.writes = new RunWrites(db, currentProcess());
     this.reads = new RunQueries(db);
-    this.logs = new LogBuffer(db, { batchLines: options.logBatchLines, flushMs: options.logFlushMs, bytesPerJob: options.logBytesPerJob }, () =>
-      this.writePending(),
+    const lastSeq = db.prepare<[number], { last: number | null }>(
+      "SELECT (SELECT MAX(seq) FROM logs WHERE job_row_id = jobs.id) AS last FROM jobs WHERE id = ?",
     );
+    this.logs = new LogBuffer(
+      { batchLines: options.logBatchLines, flushMs: options.logFlushMs, bytesPerJob: options.logBytesPerJob },
+      () => this.writePending(),
+      (jobRowId) => {
+        const found = lastSeq.get(jobRowId);
+        return found === undefined ? undefined : (found.last ?? 0);
+      },
+    );
+    const insertLog = db.prepare<LogRow>("INSERT INTO logs (job_row_id, seq, step_index, ts, stream, text) VALUES (?, ?, ?, ?, ?, ?)");
     this.closeDeadRuns = interruptedRunCloser(db);
     this.pruneRuns = runPruner(db);
     this.inWriteTransaction = db.transaction((write: () => unknown) => {
-      this.logs.insertPending();
+      for (const row of this.logs.rows) insertLog.run(...row);
       return write();
     });
     // A process that ends through process.exit or an uncaught exception still writes what it
@@ -291,7 +281,7 @@ class SqliteRunStore implements RunStore {
     return this.pruneRuns(options, (fn) => this.write(fn));
   }
 
-  /** See openStore. */
+  /** See openSqliteStore. */
   closeInterruptedRuns(): void {
     this.closeDeadRuns((fn) => this.write(fn));
   }
