@@ -6,6 +6,7 @@ import type { PostgresBridge } from "./postgres-bridge.js";
 import { resolveRunRef } from "./queries.js";
 import {
   ANNOTATION_COLUMNS,
+  COVERAGE_COLUMNS,
   JOB_COLUMNS,
   LOG_COLUMNS,
   RUN_COLUMNS,
@@ -18,9 +19,6 @@ import {
   type TestHistorySqlRow,
 } from "./rows.js";
 import type { AnnotationRecord, JobRecord, ListRunsOptions, LogLine, RunRecord, StepRecord, TestHistoryOptions, TestHistoryRow, TestTotals } from "./types.js";
-
-const COVERAGE_COLUMNS = `c.path, c.lines_valid AS "linesValid", c.lines_covered AS "linesCovered", c.branches_valid AS "branchesValid",
-  c.branches_covered AS "branchesCovered", c.covered_lines AS "coveredLines", c.uncovered_lines AS "uncoveredLines"`;
 
 const RECORDED = {
   tests: "EXISTS (SELECT 1 FROM jobs j JOIN test_results t ON t.job_row_id = j.id WHERE j.run_id = runs.id)",

@@ -7,6 +7,7 @@ import { encodeLines } from "./line-ranges.js";
 import type { LogRow } from "./log-buffer.js";
 import type { Statement, StatementResult } from "./postgres-bridge.js";
 import { newRunId } from "./run-id.js";
+import { inProgressRun } from "./run-writes.js";
 import {
   StoreError,
   type AnnotationRecord,
@@ -74,24 +75,7 @@ export class PostgresWrites {
         this.owner.host,
       ),
     ]);
-    return {
-      id,
-      number: Number(inserted?.rows[0]?.number),
-      repoRoot: run.repoRoot,
-      event: run.event,
-      ref: run.ref,
-      sha: run.sha,
-      actor: run.actor,
-      status: "in_progress",
-      conclusion: null,
-      startedAt,
-      finishedAt: null,
-      summary: null,
-      pid: this.owner.pid,
-      processStart: this.owner.startTime,
-      host: this.owner.host,
-      note: null,
-    };
+    return inProgressRun(run, id, Number(inserted?.rows[0]?.number), startedAt, this.owner);
   }
 
   finishRun(runId: string, result: RunResult): void {

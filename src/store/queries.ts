@@ -6,6 +6,7 @@ import { mergeCoverage, type CoverageFileRow } from "./coverage-merge.js";
 import { isRunIdPrefix } from "./run-id.js";
 import {
   ANNOTATION_COLUMNS,
+  COVERAGE_COLUMNS,
   JOB_COLUMNS,
   LOG_COLUMNS,
   RUN_COLUMNS,
@@ -29,9 +30,6 @@ import {
   type TestHistoryRow,
   type TestTotals,
 } from "./types.js";
-
-const COVERAGE_COLUMNS = `c.path, c.lines_valid AS "linesValid", c.lines_covered AS "linesCovered", c.branches_valid AS "branchesValid",
-  c.branches_covered AS "branchesCovered", c.covered_lines AS "coveredLines", c.uncovered_lines AS "uncoveredLines"`;
 
 function statements(db: Database.Database) {
   return {

@@ -19,6 +19,10 @@ export const LOG_COLUMNS = `job_row_id AS "jobRowId", step_index AS "stepIndex",
 export const ANNOTATION_COLUMNS = `id, run_id AS "runId", job_row_id AS "jobRowId", step_index AS "stepIndex", level, message, title, file,
   line, col, end_line AS "endLine", end_col AS "endCol"`;
 
+/** Over coverage_files aliased c, named as CoverageFileRow's fields. */
+export const COVERAGE_COLUMNS = `c.path, c.lines_valid AS "linesValid", c.lines_covered AS "linesCovered", c.branches_valid AS "branchesValid",
+  c.branches_covered AS "branchesCovered", c.covered_lines AS "coveredLines", c.uncovered_lines AS "uncoveredLines"`;
+
 export type RunRow = Omit<RunRecord, "summary"> & { summary: string | null };
 export type JobRow = Omit<JobRecord, "matrix"> & { matrix: string | null };
 export type TestHistorySqlRow = Omit<TestHistoryRow, "matrix" | "retryStatuses"> & { matrix: string | null; retryStatuses: string | null };
