@@ -27,13 +27,15 @@ const ANSWER_TIMEOUT_MS = 10 * 60_000;
 export function openPostgresStore(url: string, options: StoreOptions = {}): RunStore {
   const settings = withDefaults(options);
   const db = new PostgresBridge(url, { connectTimeoutMs: CONNECT_TIMEOUT_MS, lockTimeoutMs: settings.busyTimeoutMs, answerTimeoutMs: ANSWER_TIMEOUT_MS });
+  let store: PostgresRunStore | undefined;
   try {
     migratePostgres(db, redactUrl(url));
-    const store = new PostgresRunStore(db, url, settings);
+    store = new PostgresRunStore(db, url, settings);
     store.closeInterruptedRuns();
     return store;
   } catch (err) {
-    db.close();
+    if (store === undefined) db.close();
+    else store.close();
     throw err;
   }
 }

@@ -23,6 +23,16 @@ jobs:
 
 after(() => removeTempDirs());
 
+test("a Postgres that does not answer stops tierci serve with a message naming it, without its password", async () => {
+  const work = newRepo({ ".github/workflows/ci.yml": CI });
+  const served = { name: "acme/app", url: bareCopy(work.dir), secret: "s3cret-hook-key" };
+  await assert.rejects(TestServer.start([served], { database: "postgres://tierci:hunter2@127.0.0.1:1/runs" }), (err: Error) => {
+    assert.match(err.message, /tierci serve: could not connect to the Postgres run store at postgres:\/\/tierci:\*\*\*@127\.0\.0\.1:1\/runs: .*ECONNREFUSED/);
+    assert.doesNotMatch(err.message, /hunter2|internal error|\n\s+at /);
+    return true;
+  });
+});
+
 onPostgres((backend) => {
   test("a webhook-triggered run is recorded in Postgres and served back from it", async (t) => {
     const url = new URL(backend.location(t));
