@@ -8,6 +8,7 @@ import { benchReuse } from "./reuse.js";
 import { benchSecrets } from "./secrets.js";
 import { benchServer } from "./server.js";
 import { benchStartup } from "./startup.js";
+import { benchStoreBackends } from "./store-backends.js";
 import { benchWorkspace } from "./workspace.js";
 
 const benches: Record<string, () => Promise<void>> = {
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   secrets: benchSecrets,
   server: benchServer,
   startup: benchStartup,
+  "store-backends": benchStoreBackends,
   workspace: benchWorkspace,
 };
 const only = process.argv.slice(2);

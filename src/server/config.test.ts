@@ -73,6 +73,15 @@ repos:
   ]);
 });
 
+test("database: takes a postgres:// or postgresql:// URL for the run store, and defaults to sqlite", () => {
+  const repos = "repos:\n  - {name: a/b, url: /x, webhook_secret_env: HOOK_SECRET}\n";
+  assert.deepEqual(load(`database: postgresql://tierci:pw@127.0.0.1:5432/runs\n${repos}`).database, {
+    kind: "postgres",
+    url: "postgresql://tierci:pw@127.0.0.1:5432/runs",
+  });
+  assert.deepEqual(load(repos).database, { kind: "sqlite" });
+});
+
 test("short tokens, a repository listed twice, a bad database and YAML errors are refused", () => {
   assert.deepEqual(problems("tokens:\n  - {name: a, token_env: SHORT, role: read}\nrepos: []\n", { ...ENV, SHORT: "abc" }), [
     "2:26 a token must be at least 16 characters long",
@@ -81,5 +90,8 @@ test("short tokens, a repository listed twice, a bad database and YAML errors ar
   const twice = "repos:\n  - {name: a/b, url: /x, webhook_secret_env: HOOK_SECRET}\n  - {name: A/B, url: /y, webhook_secret_env: HOOK_SECRET}\n";
   assert.deepEqual(problems(twice), ["3:12 repository 'A/B' is listed twice"]);
   assert.match(problems(`database: mysql://x\n${twice.split("\n").slice(0, 2).join("\n")}\n`)[0] ?? "", /database must be sqlite or a postgres/);
+  const leaked = problems("database: mysql://tierci:hunter2@db/runs\n").join("\n");
+  assert.match(leaked, /got 'mysql:\/\/tierci:\*\*\*@db\/runs'/);
+  assert.doesNotMatch(leaked, /hunter2/);
   assert.equal(problems("repos: [\n").length > 0, true);
 });

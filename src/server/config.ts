@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { entries, parseYamlSource, posOf, type YamlSource } from "../workflow/yaml-tree.js";
+import { isPostgresUrl, redactUrl } from "../store/index.js";
 
 export type Role = "read" | "trigger" | "admin" | "agent";
 export const ROLES: readonly Role[] = ["read", "trigger", "admin", "agent"];
@@ -248,8 +249,12 @@ export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.
   const data = resolve(base, r.text(top.get("data"), "data", false) ?? "./tierci-data");
   const dbText = r.text(top.get("database"), "database", false) ?? "sqlite";
   let database: ServerConfig["database"] = { kind: "sqlite" };
-  if (/^postgres(ql)?:\/\//.test(dbText)) database = { kind: "postgres", url: dbText };
-  else if (dbText !== "sqlite") r.problem(top.get("database"), `database must be sqlite or a postgres:// URL, got '${dbText}'`);
+  if (isPostgresUrl(dbText)) database = { kind: "postgres", url: dbText };
+  else if (dbText !== "sqlite")
+    r.problem(
+      top.get("database"),
+      `database must be sqlite or a postgres:// URL, got '${/^[a-z][a-z0-9+.-]*:\/\//i.test(dbText) ? redactUrl(dbText) : dbText}'`,
+    );
   const publicUrl = r.text(top.get("public_url"), "public_url", false)?.replace(/\/+$/, "");
   if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) r.problem(top.get("public_url"), `public_url must be an http(s) URL, got '${publicUrl}'`);
   const tokens = readTokens(r, top.get("tokens"));

@@ -1,6 +1,7 @@
 // `tierci serve` put together: the records, the run queue with its executor pool and shared
 // concurrency groups, the schedules and the HTTP server, started in that order and stopped in
-// the reverse one. Everything lives under the config's data directory.
+// the reverse one. Everything lives under the config's data directory, except the run store when
+// the config's database is a Postgres URL.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
@@ -41,7 +42,7 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
   const db = new ServerDb(join(config.data, "server.db"));
   let store: RunStore | undefined;
   try {
-    store = openStore(join(config.data, "runs.db"));
+    store = openStore(config.database.kind === "postgres" ? config.database.url : join(config.data, "runs.db"));
     const runStore = store;
     const live = new LiveLogs();
     const metrics = new ServerMetrics(db);

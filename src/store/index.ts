@@ -1,3 +1,7 @@
-// Persistence of runs: the RunStore interface and its SQLite implementation.
+// Persistence of runs: the RunStore interface and its SQLite and Postgres implementations.
 export * from "./types.js";
-export { DEFAULT_LOG_BYTES_PER_JOB, defaultStorePath, openStore, type StoreOptions } from "./sqlite-store.js";
+export { openStore } from "./open-store.js";
+export { PostgresError } from "./postgres-bridge.js";
+export { isPostgresUrl, redactUrl } from "./postgres-url.js";
+export { defaultStorePath } from "./sqlite-store.js";
+export { DEFAULT_LOG_BYTES_PER_JOB, type StoreOptions } from "./store-options.js";

@@ -1,12 +1,11 @@
 // Log lines on their way to the database. appendLog is called for every line a step prints, so
 // lines are numbered and held here, and written in batches: when the batch is full, after a
-// short interval, or with the next other write (see SqliteRunStore.commit). A job's log is
-// capped in bytes: past the cap one marker line says so and the rest is not stored.
-import type Database from "better-sqlite3";
+// short interval, or with the next other write (the store writes `rows` in the same transaction).
+// A job's log is capped in bytes: past the cap one marker line says so and the rest is not stored.
 import { formatSize } from "../util/format-size.js";
 import { StoreError, type LogStream, type NewLogLine } from "./types.js";
 
-type LogRow = [jobRowId: number, seq: number, stepIndex: number | null, ts: number, stream: LogStream, text: string];
+export type LogRow = [jobRowId: number, seq: number, stepIndex: number | null, ts: number, stream: LogStream, text: string];
 
 export interface LogLimits {
   /** Buffered lines that trigger a write. */
@@ -26,20 +25,14 @@ export class LogBuffer {
   private timer: NodeJS.Timeout | undefined;
   /** A write the timer attempted and failed; raised by the next call, which has a caller to tell. */
   private timerError: unknown;
-  private readonly insert: Database.Statement<LogRow>;
-  private readonly lastSeq: Database.Statement<[number], { last: number | null }>;
 
   constructor(
-    db: Database.Database,
     private readonly limits: LogLimits,
-    /** Writes the pending lines (in a transaction that calls writePending). */
+    /** Writes the pending lines (in a transaction that writes `rows`, then calls written()). */
     private readonly flush: () => void,
-  ) {
-    this.insert = db.prepare<LogRow>("INSERT INTO logs (job_row_id, seq, step_index, ts, stream, text) VALUES (?, ?, ?, ?, ?, ?)");
-    this.lastSeq = db.prepare<[number], { last: number | null }>(
-      "SELECT (SELECT MAX(seq) FROM logs WHERE job_row_id = jobs.id) AS last FROM jobs WHERE id = ?",
-    );
-  }
+    /** The job row's last stored seq (0 for none), undefined when there is no such job row. */
+    private readonly lastSeq: (jobRowId: number) => number | undefined,
+  ) {}
 
   get empty(): boolean {
     return this.pending.length === 0;
@@ -81,9 +74,9 @@ export class LogBuffer {
     }
   };
 
-  /** Inside the caller's transaction; the lines stay pending until written() says it committed. */
-  insertPending(): void {
-    for (const row of this.pending) this.insert.run(...row);
+  /** The lines to write, in order; they stay pending until written() says they were committed. */
+  get rows(): readonly LogRow[] {
+    return this.pending;
   }
 
   written(): void {
@@ -111,9 +104,8 @@ export class LogBuffer {
   private nextSeq(jobRowId: number): number {
     let last = this.seqs.get(jobRowId);
     if (last === undefined) {
-      const found = this.lastSeq.get(jobRowId);
-      if (found === undefined) throw new StoreError(`job row ${jobRowId} is not in the run store`, "not-found");
-      last = found.last ?? 0;
+      last = this.lastSeq(jobRowId);
+      if (last === undefined) throw new StoreError(`job row ${jobRowId} is not in the run store`, "not-found");
     }
     this.seqs.set(jobRowId, last + 1);
     return last + 1;

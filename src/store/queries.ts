@@ -6,6 +6,7 @@ import { mergeCoverage, type CoverageFileRow } from "./coverage-merge.js";
 import { isRunIdPrefix } from "./run-id.js";
 import {
   ANNOTATION_COLUMNS,
+  COVERAGE_COLUMNS,
   JOB_COLUMNS,
   LOG_COLUMNS,
   RUN_COLUMNS,
@@ -29,9 +30,6 @@ import {
   type TestHistoryRow,
   type TestTotals,
 } from "./types.js";
-
-const COVERAGE_COLUMNS = `c.path, c.lines_valid AS linesValid, c.lines_covered AS linesCovered, c.branches_valid AS branchesValid,
-  c.branches_covered AS branchesCovered, c.covered_lines AS coveredLines, c.uncovered_lines AS uncoveredLines`;
 
 function statements(db: Database.Database) {
   return {
@@ -65,10 +63,11 @@ function statements(db: Database.Database) {
            AND EXISTS (SELECT 1 FROM jobs j JOIN test_results t ON t.job_row_id = j.id WHERE j.run_id = r.id AND j.reused_from IS NULL)
          ORDER BY r.id DESC LIMIT @limit
        )
-       SELECT r.id AS runId, r.number AS runNumber, r.sha, r.ref, r.started_at AS runStartedAt,
-              j.id AS jobRowId, j.workflow, j.job_id AS jobId, j.name AS jobName, j.matrix_json AS matrix, j.attempt AS jobAttempt,
-              j.tree, j.input_key AS inputKey, t.suite, t.classname, t.name, t.file, t.line, t.status, t.duration_ms AS durationMs, t.message, t.attempts,
-              t.retry_statuses AS retryStatuses
+       SELECT r.id AS "runId", r.number AS "runNumber", r.sha, r.ref, r.started_at AS "runStartedAt",
+              j.id AS "jobRowId", j.workflow, j.job_id AS "jobId", j.name AS "jobName", j.matrix_json AS matrix, j.attempt AS "jobAttempt",
+              j.tree, j.input_key AS "inputKey",
+              t.suite, t.classname, t.name, t.file, t.line, t.status, t.duration_ms AS "durationMs", t.message, t.attempts,
+              t.retry_statuses AS "retryStatuses"
        FROM picked p JOIN runs r ON r.id = p.id JOIN jobs j ON j.run_id = r.id JOIN test_results t ON t.job_row_id = j.id
        WHERE j.reused_from IS NULL
        ORDER BY r.id, j.id, t.id`,
@@ -108,14 +107,11 @@ export class RunQueries {
   }
 
   getRun(ref: string | number, repoRoot?: string): RunRecord | undefined {
-    const text = String(ref).trim().toLowerCase();
-    if (/^\d+$/.test(text)) {
-      const found = unique(this.sql.runsByNumber.all({ number: Number(text), repo: repoRoot ?? null }), `number ${text}`, "name the repository");
-      if (found !== undefined || typeof ref === "number") return found;
-    }
-    if (!isRunIdPrefix(text)) return undefined;
-    // Ids use only characters below "~", so [prefix, prefix + "~") is exactly the ids starting with it.
-    return unique(this.sql.runsByIdPrefix.all({ from: text, to: `${text}~`, repo: repoRoot ?? null }), `an id starting with ${text}`, "give more of the id");
+    const repo = repoRoot ?? null;
+    return resolveRunRef(ref, {
+      byNumber: (number) => this.sql.runsByNumber.all({ number, repo }),
+      byIdRange: (from, to) => this.sql.runsByIdPrefix.all({ from, to, repo }),
+    });
   }
 
   jobsOf(runId: string): JobRecord[] {
@@ -155,6 +151,24 @@ export class RunQueries {
   testTotals(runId: string): TestTotals {
     return this.sql.testTotals.get(runId) ?? { passed: 0, failed: 0, skipped: 0 };
   }
+}
+
+/** How a backend finds at most two runs (enough to tell that a reference is ambiguous) by number, or by id in [from, to). */
+export interface RunLookups {
+  byNumber(number: number): RunRow[];
+  byIdRange(from: string, to: string): RunRow[];
+}
+
+/** See RunStore.getRun. */
+export function resolveRunRef(ref: string | number, lookups: RunLookups): RunRecord | undefined {
+  const text = String(ref).trim().toLowerCase();
+  if (/^\d+$/.test(text)) {
+    const found = unique(lookups.byNumber(Number(text)), `number ${text}`, "name the repository");
+    if (found !== undefined || typeof ref === "number") return found;
+  }
+  if (!isRunIdPrefix(text)) return undefined;
+  // Ids use only characters below "~", so [prefix, prefix + "~") is exactly the ids starting with it.
+  return unique(lookups.byIdRange(text, `${text}~`), `an id starting with ${text}`, "give more of the id");
 }
 
 /** `rows` holds at most two: enough to tell that a reference is ambiguous. */

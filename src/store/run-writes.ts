@@ -60,6 +60,28 @@ function changed(changes: number, what: string): void {
   if (changes === 0) throw new StoreError(`${what} is not in the run store`, "not-found");
 }
 
+/** The record of a run just created by `owner`. */
+export function inProgressRun(run: NewRun, id: string, number: number, startedAt: number, owner: ProcessIdentity): RunRecord {
+  return {
+    id,
+    number,
+    repoRoot: run.repoRoot,
+    event: run.event,
+    ref: run.ref,
+    sha: run.sha,
+    actor: run.actor,
+    status: "in_progress",
+    conclusion: null,
+    startedAt,
+    finishedAt: null,
+    summary: null,
+    pid: owner.pid,
+    processStart: owner.startTime,
+    host: owner.host,
+    note: null,
+  };
+}
+
 export class RunWrites {
   private readonly sql: ReturnType<typeof statements>;
 
@@ -72,24 +94,7 @@ export class RunWrites {
 
   createRun(run: NewRun): RunRecord {
     const startedAt = run.startedAt ?? Date.now();
-    const record: RunRecord = {
-      id: newRunId(startedAt),
-      number: this.sql.nextNumber.get(run.repoRoot) ?? 1,
-      repoRoot: run.repoRoot,
-      event: run.event,
-      ref: run.ref,
-      sha: run.sha,
-      actor: run.actor,
-      status: "in_progress",
-      conclusion: null,
-      startedAt,
-      finishedAt: null,
-      summary: null,
-      pid: this.owner.pid,
-      processStart: this.owner.startTime,
-      host: this.owner.host,
-      note: null,
-    };
+    const record = inProgressRun(run, newRunId(startedAt), this.sql.nextNumber.get(run.repoRoot) ?? 1, startedAt, this.owner);
     this.sql.insertRun.run(record);
     return record;
   }

@@ -88,7 +88,7 @@ export class TestServer {
 
   static async start(
     repos: ServedRepo[],
-    opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string } = {},
+    opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string; database?: string } = {},
   ): Promise<TestServer> {
     const dir = harnessDir("tierci-server-");
     const dataDir = opts.dataDir ?? join(dir, "data");
@@ -117,6 +117,7 @@ export class TestServer {
       [
         "listen: 127.0.0.1:0",
         `data: ${dataDir}`,
+        ...(opts.database !== undefined ? [`database: ${JSON.stringify(opts.database)}`] : []),
         "tokens:",
         "  - {name: admin, token_env: TIERCI_ADMIN_TOKEN, role: admin}",
         "  - {name: reader, token_env: TIERCI_READ_TOKEN, role: read}",

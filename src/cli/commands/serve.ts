@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { ConfigError, listenAddress, loadServerConfig, type ServerConfig } from "../../server/config.js";
 import type { OutboxOptions } from "../../server/report/outbox.js";
 import { startServer } from "../../server/server.js";
+import { PostgresError, redactUrl, StoreError } from "../../store/index.js";
 import type { Out } from "../output.js";
 import { parseDuration } from "../../workflow/duration.js";
 
@@ -71,18 +72,23 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
   }
   const effective = overridden(config, o, out);
   if (!effective) return 2;
-  if (effective.database.kind === "postgres") {
-    out.err("tierci serve: database: postgres is not supported yet; use sqlite (the default)");
-    return 2;
-  }
   const outbox = outboxTuning(process.env, out);
   if (!outbox) return 2;
-  const server = await startServer(effective, {
-    jobs: jobs ?? (await import("node:os")).availableParallelism(),
-    logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" },
-    outbox,
-  });
-  out.err(`tierci serve: listening on ${server.url} (data in ${effective.data})`);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(effective, {
+      jobs: jobs ?? (await import("node:os")).availableParallelism(),
+      logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" },
+      outbox,
+    });
+  } catch (err) {
+    // A database that cannot be reached or is too new is the operator's to fix, not a bug.
+    if (!(err instanceof StoreError || err instanceof PostgresError)) throw err;
+    out.err(`tierci serve: ${err.message}`);
+    return 1;
+  }
+  const runsIn = effective.database.kind === "postgres" ? `, runs in ${redactUrl(effective.database.url)}` : "";
+  out.err(`tierci serve: listening on ${server.url} (data in ${effective.data}${runsIn})`);
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {
       process.off("SIGTERM", onTerm);
