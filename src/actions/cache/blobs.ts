@@ -46,7 +46,7 @@ function place(storeDir: string, tmp: string, digest: string): void {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
+export function writeAll(fd: number, data: Buffer): void {
   for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
 }
 
@@ -103,13 +103,11 @@ function ingestFile(storeDir: string, path: string, size: number): string {
 export interface IngestJob {
   abs: string;
   size: number;
-  /** The blob a stat cache says holds this content; used when it is still in the store. */
-  known?: string;
 }
 
 export function ingestSync(storeDir: string, jobs: IngestJob[]): string[] {
   mkdirSync(join(storeDir, "tmp"), { recursive: true });
-  return jobs.map((j) => (j.known && existsSync(blobPath(storeDir, j.known)) ? j.known : ingestFile(storeDir, j.abs, j.size)));
+  return jobs.map((j) => ingestFile(storeDir, j.abs, j.size));
 }
 
 export interface RestoreJob {
@@ -123,7 +121,8 @@ export interface RestoreJob {
   size: number;
 }
 
-function replacing(dest: string, create: () => void): void {
+/** Runs create, again after removing dest when it exists. */
+export function replacing(dest: string, create: () => void): void {
   try {
     create();
   } catch (err) {
