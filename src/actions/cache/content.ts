@@ -52,8 +52,11 @@ export async function storeContents(storeDir: string, wanted: Wanted[], into: (S
   const small = missing.filter((w) => w.size < PACK_THRESHOLD);
   await Promise.all([
     ...chunks(large, 256, 32 * 1024 * 1024, (w) => w.size).map(async (part) => {
-      const blobs = await pool.run({ op: "ingest", storeDir, jobs: part.map((w) => ({ abs: w.abs, size: w.size })) });
-      part.forEach((w, k) => (into[w.n] = { ref: { blob: blobs[k] as string }, size: w.size }));
+      const blobs = await pool.run({ op: "ingest", storeDir, paths: part.map((w) => w.abs) });
+      part.forEach((w, k) => {
+        const [blob, size] = blobs[k] as [string, number];
+        into[w.n] = { ref: { blob }, size };
+      });
     }),
     ...chunks(small, PACK_FILES, PACK_BYTES, (w) => w.size).map(async (part) => {
       const { pack, spans } = await pool.run({ op: "pack", storeDir, files: part.map((w) => ({ abs: w.abs, size: w.size })) });

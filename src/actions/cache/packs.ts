@@ -3,9 +3,9 @@
 // creation; a pack costs one file per few megabytes. An entry names a small file's content as
 // a span (offset, length) of a pack. Synchronous, for the worker threads (see pool.ts).
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fchmodSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, fstatSync, futimesSync, mkdirSync, openSync, readSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { replacing, tempPath, writeAll } from "./blobs.js";
+import { replacing, scratchBuffer, tempPath } from "./blobs.js";
 
 /** Files smaller than this are packed; larger ones stay blobs of their own, shared across saves by content. */
 export const PACK_THRESHOLD = 64 * 1024;
@@ -32,16 +32,24 @@ export interface Packed {
   spans: [number, number][];
 }
 
-/** Reads up to `size` bytes of the file into buf at `at`; the count read (less when the file shrank). */
-function readInto(path: string, buf: Buffer, at: number, size: number): number {
+/** Reads up to `size` bytes of the file into buf at `at`; the count read (less when the file is shorter). */
+function readInto(fd: number, buf: Buffer, at: number, size: number): number {
+  let got = 0;
+  for (let n = 1; got < size && n > 0; got += n) n = readSync(fd, buf, at + got, size - got, null);
+  return got;
+}
+
+function readFileInto(path: string, buf: Buffer, at: number, size: number): number {
   const fd = openSync(path, "r");
   try {
-    let got = 0;
-    for (let n = 1; got < size && n > 0; got += n) n = readSync(fd, buf, at + got, size - got, null);
-    return got;
+    return readInto(fd, buf, at, size);
   } finally {
     closeSync(fd);
   }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
 }
 
 /**
@@ -49,11 +57,11 @@ function readInto(path: string, buf: Buffer, at: number, size: number): number {
  * so that its span matches what the entry records.
  */
 export function packSync(storeDir: string, files: PackFile[]): Packed {
-  const buf = Buffer.allocUnsafe(files.reduce((n, f) => n + f.size, 0));
+  const buf = scratchBuffer(files.reduce((n, f) => n + f.size, 0));
   let at = 0;
   const spans = files.map((f): [number, number] => {
     const start = at;
-    at += f.size > 0 ? readInto(f.abs, buf, at, f.size) : 0;
+    at += f.size > 0 ? readFileInto(f.abs, buf, at, f.size) : 0;
     return [start, at - start];
   });
   const data = buf.subarray(0, at);
@@ -96,12 +104,20 @@ function damaged(pack: string, why: string): Error {
  * or altered pack writes nothing. Their directories exist.
  */
 export function restorePackSync(storeDir: string, job: PackRestoreJob): void {
-  let data: Buffer;
+  let fd: number;
   try {
-    data = readFileSync(packPath(storeDir, job.pack));
+    fd = openSync(packPath(storeDir, job.pack), "r");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw damaged(job.pack, "its file is missing");
     throw err;
+  }
+  let data: Buffer;
+  try {
+    const size = fstatSync(fd).size;
+    const buf = scratchBuffer(size);
+    data = buf.subarray(0, readInto(fd, buf, 0, size));
+  } finally {
+    closeSync(fd);
   }
   if (createHash("sha256").update(data).digest("hex") !== job.pack) throw damaged(job.pack, "its content no longer matches its hash");
   for (const f of job.files) {

@@ -10,7 +10,7 @@ function handle(task: Task): unknown {
     case "walk":
       return walkSync(task.lines, task.ctx);
     case "ingest":
-      return ingestSync(task.storeDir, task.jobs);
+      return ingestSync(task.storeDir, task.paths);
     case "pack":
       return packSync(task.storeDir, task.files);
     case "restore":
