@@ -40,12 +40,14 @@ export async function storeContents(storeDir: string, wanted: Wanted[], into: (S
     }
     return found;
   };
-  const missing: Wanted[] = [];
+  const missing = wanted.filter((w) => !w.known);
   await Promise.all(
-    wanted.map(async (w) => {
-      if (w.known && (await inStore(w.known))) into[w.n] = { ref: w.known, size: w.size };
-      else missing.push(w);
-    }),
+    wanted
+      .flatMap(({ known, ...w }) => (known ? [{ ...w, known }] : []))
+      .map(async (w) => {
+        if (await inStore(w.known)) into[w.n] = { ref: w.known, size: w.size };
+        else missing.push(w);
+      }),
   );
   const pool = filePool();
   const large = missing.filter((w) => w.size >= PACK_THRESHOLD);
