@@ -1,7 +1,7 @@
-// `<store>/stat-cache.json`: (dev, inode, size, mtime, ctime) -> blob, so that saving an
-// unchanged tree again hashes nothing. Rows are stamped with the store's generation: a
-// garbage collection may have removed the blobs they name, so rows of an older generation
-// are not trusted.
+// `<store>/stat-cache.json`: (dev, inode, size, mtime, ctime) -> blob, or pack and offset, so
+// that saving an unchanged tree again reads nothing. Rows are stamped with the store's
+// generation: a garbage collection may have removed the blobs and packs they name, so rows of
+// an older generation are not trusted.
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ContentRef } from "./content.js";
