@@ -8,10 +8,8 @@ import {
   constants as fsc,
   copyFileSync,
   existsSync,
-  fchmodSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   realpathSync,
   renameSync,
@@ -19,13 +17,11 @@ import {
   symlinkSync,
   unlinkSync,
   utimesSync,
-  writeSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
 /** Mode every blob is stored with, so that restoring a file of this mode needs no chmod. */
 const BLOB_MODE = 0o644;
-const SMALL_FILE = 4 * 1024 * 1024;
 
 export function blobPath(storeDir: string, hash: string): string {
   return join(storeDir, "blobs", hash.slice(0, 2), hash);
@@ -46,70 +42,45 @@ function place(storeDir: string, tmp: string, digest: string): void {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
+/** A buffer of this thread's, grown when needed and reused, so that reading costs no fresh memory per file. */
+let scratch = Buffer.allocUnsafe(0);
+
+export function scratchBuffer(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(size);
+  return scratch;
 }
 
-function writeBlob(tmp: string, write: (fd: number) => void): void {
-  const fd = openSync(tmp, "wx", BLOB_MODE);
+/**
+ * Stores a file's content as a blob; its SHA-256 and size. The kernel copies the file to a
+ * temporary name and the copy is hashed: the name is the digest of exactly the bytes stored,
+ * even when the file changes meanwhile, and the bytes cross into this thread only to be hashed.
+ */
+function ingestFile(storeDir: string, path: string): [string, number] {
+  const tmp = tempPath(storeDir);
+  copyFileSync(path, tmp, fsc.COPYFILE_EXCL);
+  // Before reading it back: the copy has the file's mode, which need not let its owner read.
+  chmodSync(tmp, BLOB_MODE);
+  const hash = createHash("sha256");
+  let size = 0;
+  const fd = openSync(tmp, "r");
   try {
-    write(fd);
-    fchmodSync(fd, BLOB_MODE);
+    const buf = scratchBuffer(1024 * 1024);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
+      hash.update(buf.subarray(0, n));
+      size += n;
+    }
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Stores a file's content and returns its SHA-256; the digest is of exactly the bytes stored. */
-function ingestFile(storeDir: string, path: string, size: number): string {
-  if (size <= SMALL_FILE) {
-    const data = readFileSync(path);
-    const digest = createHash("sha256").update(data).digest("hex");
-    const target = blobPath(storeDir, digest);
-    if (existsSync(target)) return digest;
-    // Written beside its final name: a rename within one directory does not queue behind
-    // the file system's lock for renames across directories, which ext4 takes for those.
-    const tmp = join(dirname(target), `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
-    try {
-      writeBlob(tmp, (fd) => writeAll(fd, data));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      mkdirSync(dirname(target), { recursive: true });
-      writeBlob(tmp, (fd) => writeAll(fd, data));
-    }
-    renameSync(tmp, target);
-    return digest;
-  }
-  const tmp = tempPath(storeDir);
-  const hash = createHash("sha256");
-  const src = openSync(path, "r");
-  try {
-    writeBlob(tmp, (fd) => {
-      const buf = Buffer.allocUnsafe(1024 * 1024);
-      for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) {
-        hash.update(buf.subarray(0, n));
-        writeAll(fd, buf.subarray(0, n));
-      }
-    });
-  } finally {
-    closeSync(src);
   }
   const digest = hash.digest("hex");
   if (existsSync(blobPath(storeDir, digest))) rmSync(tmp, { force: true });
   else place(storeDir, tmp, digest);
-  return digest;
+  return [digest, size];
 }
 
-export interface IngestJob {
-  abs: string;
-  size: number;
-  /** The blob a stat cache says holds this content; used when it is still in the store. */
-  known?: string;
-}
-
-export function ingestSync(storeDir: string, jobs: IngestJob[]): string[] {
+export function ingestSync(storeDir: string, paths: string[]): [string, number][] {
   mkdirSync(join(storeDir, "tmp"), { recursive: true });
-  return jobs.map((j) => (j.known && existsSync(blobPath(storeDir, j.known)) ? j.known : ingestFile(storeDir, j.abs, j.size)));
+  return paths.map((path) => ingestFile(storeDir, path));
 }
 
 export interface RestoreJob {
@@ -123,7 +94,8 @@ export interface RestoreJob {
   size: number;
 }
 
-function replacing(dest: string, create: () => void): void {
+/** Runs create, again after removing dest when it exists. */
+export function replacing(dest: string, create: () => void): void {
   try {
     create();
   } catch (err) {

@@ -14,7 +14,10 @@ export interface StoredItem {
   mode: number;
   size: number;
   mtime: number;
+  /** A file's content: its own blob, or `size` bytes at `offset` of the manifest's pack number `pack`. */
   blob?: string;
+  pack?: number;
+  offset?: number;
   target?: string;
 }
 
@@ -33,8 +36,13 @@ export interface CacheEntry extends EntryHeader {
   lastAccess: number;
 }
 
+/** 2: small files are spans of packs. 1 (written without the field): every file is a blob. */
+export const MANIFEST_FORMAT = 2;
+
 export interface Manifest {
+  format?: number;
   roots: string[];
+  packs?: string[];
   items: StoredItem[];
 }
 

@@ -3,20 +3,25 @@
 // faster as synchronous calls spread over a few threads.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { FinishDirJob, IngestJob, RestoreJob } from "./blobs.js";
+import type { FinishDirJob, RestoreJob } from "./blobs.js";
+import type { PackFile, Packed, PackRestoreJob } from "./packs.js";
 import type { FoundItem, PathContext } from "./paths.js";
 
 export type Task =
   | { op: "walk"; lines: string[]; ctx: PathContext }
-  | { op: "ingest"; storeDir: string; jobs: IngestJob[] }
+  | { op: "ingest"; storeDir: string; paths: string[] }
+  | { op: "pack"; storeDir: string; files: PackFile[] }
   | { op: "restore"; storeDir: string; jobs: RestoreJob[] }
+  | { op: "restore-pack"; storeDir: string; job: PackRestoreJob }
   | { op: "dirs"; dirs: { dir: string; root: string }[] }
   | { op: "finish-dirs"; dirs: FinishDirJob[] };
 
 interface Results {
   walk: FoundItem[];
-  ingest: string[];
+  ingest: [string, number][];
+  pack: Packed;
   restore: undefined;
+  "restore-pack": undefined;
   dirs: undefined;
   "finish-dirs": undefined;
 }

@@ -1,14 +1,15 @@
-// `<store>/stat-cache.json`: (dev, inode, size, mtime, ctime) -> blob, so that saving an
-// unchanged tree again hashes nothing. Rows are stamped with the store's generation: a
-// garbage collection may have removed the blobs they name, so rows of an older generation
-// are not trusted.
+// `<store>/stat-cache.json`: (dev, inode, size, mtime, ctime) -> blob, or pack and offset, so
+// that saving an unchanged tree again reads nothing. Rows are stamped with the store's
+// generation: a garbage collection may have removed the blobs and packs they name, so rows of
+// an older generation are not trusted.
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ContentRef } from "./content.js";
 
 const STAT_CACHE_LIMIT = 250_000;
 
-/** size, mtime, ctime (milliseconds with a fraction), blob. */
-export type StatRow = [number, number, number, string];
+/** size, mtime, ctime (milliseconds with a fraction), then the blob, or the pack and offset. */
+export type StatRow = [number, number, number, string] | [number, number, number, string, number];
 
 export interface StatCache {
   generation: number;
@@ -26,12 +27,14 @@ export interface FileStat {
 
 export const statKey = (st: FileStat): string => `${st.dev}:${st.ino}`;
 
-export const statRow = (st: FileStat, blob: string): StatRow => [st.size, st.mtime, st.ctime, blob];
+export const statRow = (st: FileStat, ref: ContentRef): StatRow =>
+  "blob" in ref ? [st.size, st.mtime, st.ctime, ref.blob] : [st.size, st.mtime, st.ctime, ref.pack, ref.offset];
 
-/** The blob a row names when the file still has the size and times it had then. */
-export function unchangedBlob(cache: StatCache, st: FileStat): string | undefined {
+/** Where a row says the content is when the file still has the size and times it had then. */
+export function unchangedContent(cache: StatCache, st: FileStat): ContentRef | undefined {
   const known = cache.entries.get(statKey(st));
-  return known && known[0] === st.size && known[1] === st.mtime && known[2] === st.ctime ? known[3] : undefined;
+  if (!(known && known[0] === st.size && known[1] === st.mtime && known[2] === st.ctime)) return undefined;
+  return known.length === 5 ? { pack: known[3], offset: known[4] } : { blob: known[3] };
 }
 
 export async function loadStatCache(storeDir: string): Promise<StatCache> {

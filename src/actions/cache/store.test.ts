@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { lab, read, restoreInto, saveAs, stored, write } from "../../../test/support/cache-lab.js";
 import { fakeRun, type FakeRun } from "../../../test/support/fake-builtin-run.js";
 import { BuiltinFailure } from "../builtin-types.js";
 import { cacheAction } from "./actions.js";
@@ -28,71 +14,6 @@ import { cacheStore, cacheVersion, restoreCache, saveCache } from "./index.js";
 import { compilePaths } from "./paths.js";
 import { parseSize } from "./limits.js";
 import { CacheStore } from "./store.js";
-
-interface Lab {
-  root: string;
-  stateDir: string;
-  /** A fresh workspace holding these files. */
-  workspace(files?: Record<string, string>): string;
-  run(ws: string, opts?: { ref?: string; env?: Record<string, string> }): FakeRun;
-}
-
-function lab(t: TestContext): Lab {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), "tierci-cache-store-")));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const stateDir = join(root, "state");
-  let n = 0;
-  return {
-    root,
-    stateDir,
-    workspace(files = {}) {
-      const ws = join(root, `ws${n++}`);
-      mkdirSync(ws, { recursive: true });
-      write(ws, files);
-      return ws;
-    },
-    run(ws, opts = {}) {
-      const run = fakeRun(cacheAction, { workspace: ws, stateDir, env: { HOME: join(ws, "home"), ...opts.env } });
-      if (opts.ref) run.ref = opts.ref;
-      return run;
-    },
-  };
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-}
-
-function read(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = e.isSymbolicLink() ? `-> ${readlinkSync(join(d, e.name))}` : readFileSync(join(d, e.name), "utf8");
-    }
-  };
-  if (existsSync(dir)) walk(dir, "");
-  return out;
-}
-
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
-
-async function saveAs(l: Lab, key: string, files: Record<string, string>, opts: { ref?: string } = {}): Promise<void> {
-  const ws = l.workspace(Object.fromEntries(Object.entries(files).map(([p, v]) => [`deps/${p}`, v])));
-  const result = await saveCache(l.run(ws, opts), { key, paths: ["deps"] });
-  assert.equal(result.saved, true, result.reason);
-  await tick();
-}
-
-async function restoreInto(l: Lab, key: string, restoreKeys: string[], opts: { ref?: string; env?: Record<string, string> } = {}) {
-  const ws = l.workspace();
-  const run = l.run(ws, opts);
-  const result = await restoreCache(run, { key, restoreKeys, paths: ["deps"] });
-  return { ...result, files: read(join(ws, "deps")), run };
-}
 
 test("restore keys: exact key, else the newest match of the key, else of each restore key in order", async (t) => {
   const l = lab(t);
@@ -201,13 +122,15 @@ test("concurrent saves of one key from promises and processes: one wins, the ent
   assert.ok(!existsSync(join(l.stateDir, "cache", "lock")));
 });
 
-test("the size cap evicts the least recently used entries and their unshared blobs", async (t) => {
+test("the size cap evicts the least recently used entries and their unshared blobs and packs", async (t) => {
   const l = lab(t);
-  process.env["TIERCI_CACHE_MAX_BYTES"] = "3500";
+  // Room for k1, k3 and k4, not for k2 as well.
+  process.env["TIERCI_CACHE_MAX_BYTES"] = "143500";
   t.after(() => delete process.env["TIERCI_CACHE_MAX_BYTES"]);
+  const shared = "s".repeat(70_000);
   await saveAs(l, "k1", { v: "1".repeat(1000) });
   await saveAs(l, "k2", { v: "2".repeat(1000) });
-  await saveAs(l, "k3", { v: "3".repeat(1000), shared: "s".repeat(100) });
+  await saveAs(l, "k3", { v: "3".repeat(1000), shared });
   const store = cacheStore({ stateDir: l.stateDir });
   const setAccess = async (key: string, secondsAgo: number): Promise<void> => {
     const e = (await store.list()).find((x) => x.key === key);
@@ -219,17 +142,17 @@ test("the size cap evicts the least recently used entries and their unshared blo
   await setAccess("k3", 10);
   // Restoring k1 makes it the most recently used.
   assert.equal((await restoreInto(l, "k1", [])).matchedKey, "k1");
-  await saveAs(l, "k4", { v: "4".repeat(1000), shared: "s".repeat(100) });
+  await saveAs(l, "k4", { v: "4".repeat(1000), shared });
   assert.deepEqual((await store.list()).map((e) => e.key).sort(), ["k1", "k3", "k4"]);
-  const blobs = readdirSync(join(store.dir, "blobs"), { recursive: true }).filter((f) => statSync(join(store.dir, "blobs", String(f))).isFile());
-  assert.equal(blobs.length, 4, "k2's blob is gone, the shared one stays");
-  assert.deepEqual((await restoreInto(l, "k3", [])).files, { v: "3".repeat(1000), shared: "s".repeat(100) });
+  assert.equal(stored(l, "packs").length, 3, "k2's pack is gone");
+  assert.equal(stored(l, "blobs").length, 1, "the large file k3 and k4 share is one blob");
+  assert.deepEqual((await restoreInto(l, "k3", [])).files, { v: "3".repeat(1000), shared });
 
   // An entry bigger than the cap is not saved at all.
-  const ws = l.workspace({ "deps/big": "b".repeat(4000) });
+  const ws = l.workspace({ "deps/big": "b".repeat(150_000) });
   const run = l.run(ws);
   assert.equal((await saveCache(run, { key: "big", paths: ["deps"] })).saved, false);
-  assert.match(run.warnings.join("\n"), /Cache size of ~0 MB \(4000 B\) is over the 3\.4 KB limit, not saving cache\./);
+  assert.match(run.warnings.join("\n"), /Cache size of ~0 MB \(150000 B\) is over the 140 KB limit, not saving cache\./);
 });
 
 test("entries unused for 7 days expire, as on GitHub; prune removes them and their blobs", async (t) => {
@@ -245,7 +168,7 @@ test("entries unused for 7 days expire, as on GitHub; prune removes them and the
     pruned.entries.map((e) => e.key),
     ["old"],
   );
-  assert.equal(pruned.blobs, 1);
+  assert.deepEqual([pruned.blobs, pruned.packs], [0, 1]);
   assert.deepEqual(
     (await store.list()).map((e) => e.key),
     ["new"],
@@ -293,20 +216,18 @@ test("saving an unchanged tree again hashes nothing, yet a same-size rewrite is 
   assert.deepEqual(read(join(ws2, "deps")), { a: "AAAA", b: "bbbb" });
 });
 
-test("a collection between saves makes the next save store its blobs again", async (t) => {
+test("a collection between saves makes the next save store its blobs and packs again", async (t) => {
   const l = lab(t);
-  const ws = l.workspace({ "deps/a": "content" });
+  const files = { a: "content", big: "g".repeat(70_000) };
+  const ws = l.workspace({ "deps/a": files.a, "deps/big": files.big });
   assert.equal((await saveCache(l.run(ws), { key: "k1", paths: ["deps"] })).saved, true);
   const store = cacheStore({ stateDir: l.stateDir });
   await store.remove({ key: "k1" });
-  assert.deepEqual(
-    readdirSync(join(store.dir, "blobs"), { recursive: true }).filter((f) => statSync(join(store.dir, "blobs", String(f))).isFile()),
-    [],
-  );
+  assert.deepEqual([stored(l, "blobs"), stored(l, "packs")], [[], []]);
   assert.equal((await saveCache(l.run(ws), { key: "k2", paths: ["deps"] })).saved, true);
   const ws2 = l.workspace();
   assert.equal((await restoreCache(l.run(ws2), { key: "k2", restoreKeys: [], paths: ["deps"] })).hit, true);
-  assert.deepEqual(read(join(ws2, "deps")), { a: "content" });
+  assert.deepEqual(read(join(ws2, "deps")), files);
 });
 
 test("keys GitHub refuses fail a restore and are a warning on save", async (t) => {

@@ -1,7 +1,8 @@
 // The cache store on disk, `<stateDir>/cache/`:
-//   blobs/ab/<sha256>    file contents, shared by every entry and every save (blobs.ts)
+//   blobs/ab/<sha256>    contents of files of 64 KiB and more, shared by every entry and save (blobs.ts)
+//   packs/<sha256>       contents of smaller files, many to a pack (packs.ts)
 //   entries/<id>.json    one manifest per (scope, version, key) (entries.ts)
-//   stat-cache.json      what each file hashed to last time (stat-cache.ts)
+//   stat-cache.json      where each file's content was stored last time (stat-cache.ts)
 //   generation           bumped after every garbage collection (garbage.ts)
 //   lock                 held while entries are committed, evicted or collected
 //   id-key               the random key entries are named by, mode 0600 (entries.ts)
@@ -10,7 +11,8 @@ import { mkdir, readlink, stat, utimes } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { formatSize } from "../../util/format-size.js";
 import { withLock } from "../../util/lock-file.js";
-import { tempPath, type FinishDirJob, type IngestJob, type RestoreJob } from "./blobs.js";
+import { tempPath, type FinishDirJob, type RestoreJob } from "./blobs.js";
+import { storeContents, type Stored, type Wanted } from "./content.js";
 import {
   commitEntry,
   dropEntries,
@@ -26,11 +28,13 @@ import {
   type StoredItem,
 } from "./entries.js";
 import { chooseEvictions } from "./eviction.js";
-import { collectGarbage, readGeneration } from "./garbage.js";
+import { collectGarbage, discardPack, readGeneration } from "./garbage.js";
 import { CacheStoreError, DEFAULT_MAX_IDLE_MS, maxBytesFromEnv } from "./limits.js";
+import { buildManifest, checkManifest } from "./manifest.js";
+import { DAMAGED, type PackedFileJob } from "./packs.js";
 import type { FoundItem } from "./paths.js";
 import { chunks, filePool } from "./pool.js";
-import { loadStatCache, statKey, statRow, unchangedBlob, writeStatCache, type StatRow } from "./stat-cache.js";
+import { loadStatCache, statKey, statRow, unchangedContent, writeStatCache, type StatRow } from "./stat-cache.js";
 
 export { plainKey, type CacheEntry, type CacheKey, type EntryHeader, type StoredItem } from "./entries.js";
 
@@ -53,10 +57,9 @@ export interface SaveRequest {
 export interface PruneResult {
   entries: CacheEntry[];
   blobs: number;
+  packs: number;
   bytes: number;
 }
-
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The cache service's words for a key that is taken. */
 export function existsMessage(scope: string, version: string, key: string): string {
@@ -69,31 +72,6 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Rejects what would leave its root: absolute paths, `..`, empty segments, NUL. */
-function checkItemPath(path: string): void {
-  if (path === "" || path.includes("\0") || path.startsWith("/") || path.split("/").some((s) => s === "" || s === "." || s === "..")) {
-    throw new CacheStoreError(`refusing to restore '${path}': it is not a plain path inside its root`);
-  }
-}
-
-/** Refuses a manifest whose items would be written outside their roots or through its own links. */
-function checkManifestItems(items: readonly StoredItem[], bases: readonly (string | undefined)[]): void {
-  const links = new Set<string>();
-  for (const item of items) {
-    checkItemPath(item.path);
-    if (bases[item.root] === undefined) throw new CacheStoreError(`refusing to restore '${item.path}': its manifest names no root ${item.root}`);
-    if (item.type === "file" && !(item.blob && HEX64.test(item.blob)))
-      throw new CacheStoreError(`refusing to restore '${item.path}': its blob name is not a SHA-256`);
-    if (item.type === "symlink") links.add(`${item.root}/${item.path}`);
-  }
-  for (const item of items) {
-    for (let at = item.path.indexOf("/"); at > 0; at = item.path.indexOf("/", at + 1)) {
-      if (links.has(`${item.root}/${item.path.slice(0, at)}`))
-        throw new CacheStoreError(`refusing to restore '${item.path}': it lies behind the symbolic link ${item.path.slice(0, at)} of the same entry`);
-    }
   }
 }
 
@@ -155,16 +133,6 @@ export class CacheStore {
     return readEntry(this.dir, await this.entryId(scope, version, key));
   }
 
-  /** Stores files as blobs on the worker pool and sets `into[n].blob` for each job. */
-  private async ingest(pending: { n: number; job: IngestJob }[], into: StoredItem[]): Promise<void> {
-    await Promise.all(
-      chunks(pending, 256, 32 * 1024 * 1024, (p) => p.job.size).map(async (part) => {
-        const blobs = await filePool().run({ op: "ingest", storeDir: this.dir, jobs: part.map((p) => p.job) });
-        part.forEach((p, k) => ((into[p.n] as StoredItem).blob = blobs[k]));
-      }),
-    );
-  }
-
   /** Saves the items as a new entry; an existing key stays as it is. */
   async save(req: SaveRequest): Promise<SaveResult> {
     const id = await this.entryId(req.scope, req.version, req.key);
@@ -181,43 +149,31 @@ export class CacheStore {
     await mkdir(join(this.dir, "entries"), { recursive: true });
     const startGeneration = await readGeneration(this.dir);
     const statCache = await loadStatCache(this.dir);
-    // A stat cache of the current generation names blobs no collection has removed since.
+    // A stat cache of the current generation names blobs and packs no collection has removed since.
     const trusted = statCache.generation === startGeneration;
-    const stored: StoredItem[] = req.items.map((i) => ({
-      root: i.root,
-      path: i.rel,
-      type: i.type,
-      mode: i.stat.mode & 0o7777,
-      size: i.type === "file" ? i.stat.size : 0,
-      mtime: i.stat.mtime,
-    }));
-    const pending: { n: number; job: IngestJob }[] = [];
+    const contents: (Stored | undefined)[] = [];
+    const wanted: Wanted[] = [];
     for (const [n, i] of req.items.entries()) {
       if (i.type !== "file") continue;
-      const known = unchangedBlob(statCache, i.stat);
-      if (known && trusted) (stored[n] as StoredItem).blob = known;
-      else pending.push({ n, job: { abs: i.abs, size: i.stat.size, known } });
+      const known = unchangedContent(statCache, i.stat);
+      if (known && trusted) contents[n] = { ref: known, size: i.stat.size };
+      else wanted.push({ n, abs: i.abs, size: i.stat.size, known });
     }
-    await this.ingest(pending, stored);
-    await Promise.all(
-      req.items.map(async (i, n) => {
-        if (i.type === "symlink") (stored[n] as StoredItem).target = await readlink(i.abs);
-      }),
-    );
-    const fresh = new Map<string, StatRow>();
-    for (const [n, i] of req.items.entries()) {
-      const blob = stored[n]?.blob;
-      if (blob) fresh.set(statKey(i.stat), statRow(i.stat, blob));
-    }
+    await storeContents(this.dir, wanted, contents);
+    const targets = await Promise.all(req.items.map((i) => (i.type === "symlink" ? readlink(i.abs) : undefined)));
     let commitGeneration = startGeneration;
     const result = await this.locked(async (): Promise<SaveResult> => {
       if (await exists(entryFile(this.dir, id))) return existing;
       commitGeneration = await readGeneration(this.dir);
-      // A collection since this save began may have removed blobs it found in the store.
+      // A collection since this save began may have removed blobs and packs it found in the store.
       if (commitGeneration !== startGeneration) {
-        await this.ingest(
-          stored.flatMap((item, n) => (item.blob ? [{ n, job: { abs: (req.items[n] as FoundItem).abs, size: item.size, known: item.blob } }] : [])),
-          stored,
+        await storeContents(
+          this.dir,
+          req.items.flatMap((i, n) => {
+            const known = contents[n];
+            return known ? [{ n, abs: i.abs, size: known.size, known: known.ref }] : [];
+          }),
+          contents,
         );
       }
       const header: EntryHeader = {
@@ -227,23 +183,30 @@ export class CacheStore {
         paths: req.paths,
         created: Date.now(),
         size,
-        files: stored.length,
+        files: req.items.length,
       };
-      if (!(await commitEntry(this.dir, id, header, { roots: req.roots, items: stored }, await this.tempPath()))) return existing;
+      if (!(await commitEntry(this.dir, id, header, buildManifest(req.roots, req.items, contents, targets), await this.tempPath()))) return existing;
       const evicted = chooseEvictions(await this.list(), { keep: id, maxBytes: this.maxBytes, maxIdleMs: this.maxIdleMs, now: Date.now() });
       await dropEntries(this.dir, evicted);
       if (evicted.length > 0) await collectGarbage(this.dir, await this.tempPath());
       return { saved: true, entry: { ...header, id, lastAccess: Date.now() } };
     });
-    // Stamped with the generation the blobs were checked at: a later collection makes the
+    if (!result.saved) return result;
+    const fresh = new Map<string, StatRow>();
+    for (const [n, i] of req.items.entries()) {
+      const stored = contents[n];
+      // A file that changed size while it was read is read again next time.
+      if (stored && stored.size === i.stat.size) fresh.set(statKey(i.stat), statRow(i.stat, stored.ref));
+    }
+    // Stamped with the generation the contents were checked at: a later collection makes the
     // next save check them again.
-    if (result.saved) await writeStatCache(this.dir, await this.tempPath(), commitGeneration, statCache, fresh);
+    await writeStatCache(this.dir, await this.tempPath(), commitGeneration, statCache, fresh);
     return result;
   }
 
   /**
    * Restores an entry's items under the given root directories (one per manifest root,
-   * matched by spec). Every file is an independent copy of its blob.
+   * matched by spec). Every file is an independent copy of its blob or span of a pack.
    */
   async restore(entry: CacheEntry, roots: { spec: string; abs: string }[]): Promise<{ files: number; bytes: number }> {
     const { manifest } = await readManifest(this.dir, entry.id);
@@ -251,7 +214,7 @@ export class CacheStore {
     const bases = manifest.roots.map((spec) => roots.find((r) => r.spec === spec)?.abs);
     const missing = manifest.roots.filter((_, n) => bases[n] === undefined);
     if (missing.length > 0) throw new CacheStoreError(`entry '${entry.key}' holds files of ${missing.join(", ")}, which the path input does not name`);
-    checkManifestItems(manifest.items, bases);
+    checkManifest(manifest, bases);
     const target = (item: StoredItem): string => join(bases[item.root] as string, item.path);
     const dirs = new Map<string, string>();
     for (const item of manifest.items) {
@@ -261,17 +224,36 @@ export class CacheStore {
     await pool.run({ op: "dirs", dirs: [...dirs].map(([dir, root]) => ({ dir, root })) });
     await utimes(entryFile(this.dir, entry.id), new Date(), new Date());
     const jobs: RestoreJob[] = [];
+    const packed = new Map<number, PackedFileJob[]>();
     const dirJobs: FinishDirJob[] = [];
     let bytes = 0;
     for (const item of manifest.items) {
-      if (item.type === "dir") dirJobs.push({ dest: target(item), mode: item.mode, mtime: item.mtime });
-      else jobs.push({ dest: target(item), type: item.type, blob: item.blob, target: item.target, mode: item.mode, mtime: item.mtime, size: item.size });
+      const common = { dest: target(item), mode: item.mode, mtime: item.mtime };
+      if (item.type === "dir") dirJobs.push(common);
+      else if (item.pack === undefined) jobs.push({ ...common, type: item.type, blob: item.blob, target: item.target, size: item.size });
+      else {
+        const files = packed.get(item.pack) ?? [];
+        files.push({ ...common, offset: item.offset as number, size: item.size });
+        packed.set(item.pack, files);
+      }
       bytes += item.size;
     }
-    await Promise.all(chunks(jobs, 128, 16 * 1024 * 1024, (j) => j.size).map((part) => pool.run({ op: "restore", storeDir: this.dir, jobs: part })));
+    const restorePack = async (pack: string, files: PackedFileJob[]): Promise<void> => {
+      try {
+        await pool.run({ op: "restore-pack", storeDir: this.dir, job: { pack, files } });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== DAMAGED) throw err;
+        await this.locked(async () => discardPack(this.dir, pack, await this.tempPath()));
+        throw new CacheStoreError(`${(err as Error).message}; the entries that use it were removed, so the next save stores their files again`);
+      }
+    };
+    await Promise.all([
+      ...[...packed].map(([n, files]) => restorePack((manifest.packs ?? [])[n] as string, files)),
+      ...chunks(jobs, 128, 16 * 1024 * 1024, (j) => j.size).map((part) => pool.run({ op: "restore", storeDir: this.dir, jobs: part })),
+    ]);
     // Directories last: creating their files changed their times.
     if (dirJobs.length > 0) await pool.run({ op: "finish-dirs", dirs: dirJobs });
-    return { files: jobs.length, bytes };
+    return { files: jobs.length + [...packed.values()].reduce((n, f) => n + f.length, 0), bytes };
   }
 
   /** Removes entries (exact key, or every key starting with `prefix`), then their unshared blobs. */
@@ -298,8 +280,7 @@ export class CacheStore {
         now: Date.now(),
       });
       await dropEntries(this.dir, entries);
-      const { blobs, bytes } = await collectGarbage(this.dir, await this.tempPath());
-      return { entries, blobs, bytes };
+      return { entries, ...(await collectGarbage(this.dir, await this.tempPath())) };
     });
   }
 }

@@ -1,6 +1,7 @@
 // A worker thread of the cache's file pool: runs one synchronous task per message.
 import { parentPort } from "node:worker_threads";
 import { finishDirsSync, ingestSync, prepareDirsSync, restoreSync } from "./blobs.js";
+import { packSync, restorePackSync } from "./packs.js";
 import { walkSync } from "./paths.js";
 import type { Task } from "./pool.js";
 
@@ -9,9 +10,13 @@ function handle(task: Task): unknown {
     case "walk":
       return walkSync(task.lines, task.ctx);
     case "ingest":
-      return ingestSync(task.storeDir, task.jobs);
+      return ingestSync(task.storeDir, task.paths);
+    case "pack":
+      return packSync(task.storeDir, task.files);
     case "restore":
       return restoreSync(task.storeDir, task.jobs);
+    case "restore-pack":
+      return restorePackSync(task.storeDir, task.job);
     case "dirs":
       return prepareDirsSync(task.dirs);
     case "finish-dirs":

@@ -111,6 +111,7 @@ export async function cachePruneCommand(out: Out, opts: CacheOptions & { maxSize
     writeJson(opts.json, {
       removed: result.entries.map(row),
       blobs_removed: result.blobs,
+      packs_removed: result.packs,
       bytes_freed: result.bytes,
       tool_cache: toolRoot,
       tools_removed: tools.removed.map(toolRow),
@@ -120,7 +121,7 @@ export async function cachePruneCommand(out: Out, opts: CacheOptions & { maxSize
   if (opts.json === "-") return 0;
   const now = Date.now();
   for (const e of result.entries) out.log(`removed ${e.key} (${e.scope}, ${formatSize(e.size)}, last used ${ago(e.lastAccess, now)})`);
-  out.log(`${result.entries.length} entries removed; ${result.blobs} unreferenced blobs deleted (${formatSize(result.bytes)} freed)`);
+  out.log(`${result.entries.length} entries removed; ${result.blobs} unreferenced blobs and ${result.packs} packs deleted (${formatSize(result.bytes)} freed)`);
   for (const t of tools.removed)
     out.log(
       `removed tool ${t.tool} ${t.version} (${t.arch}, ${formatSize(t.bytes)}, ${t.lastUsed === null ? "never finished installing" : `last used ${ago(t.lastUsed, now)}`})`,

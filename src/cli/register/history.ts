@@ -65,7 +65,7 @@ export const registerCache: Registration = (program, { out, handle }) => {
     .option("--prefix <prefix>", "remove every entry whose key starts with PREFIX")
     .option("--scope <ref>", "only entries saved on this ref")
     .action(handle(async (key, o) => (await import("../commands/cache.js")).cacheRmCommand(out, key, o)));
-  cacheOptions(cache.command("prune").description("apply the size cap (least recently used first) and idle expiry; delete unreferenced blobs"))
+  cacheOptions(cache.command("prune").description("apply the size cap (least recently used first) and idle expiry; delete unreferenced blobs and packs"))
     .option("--max-size <size>", "the size cap, e.g. 2G (default: TIERCI_CACHE_MAX_BYTES or 10G)")
     .option("--max-idle-days <n>", "remove entries not used for N days (default: 7, as GitHub)")
     .action(handle(async (o) => (await import("../commands/cache.js")).cachePruneCommand(out, o)));
