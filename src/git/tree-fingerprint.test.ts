@@ -92,6 +92,19 @@ test("outside a git work tree there is no fingerprint, and it says why", async (
   }
 });
 
+test("a repository that ignores tierci's state has a fingerprint (git add refuses a pathspec naming an ignored path)", async () => {
+  const repo = makeRepo();
+  try {
+    repo.write(".gitignore", ".tierci/\n");
+    repo.write("a.txt", "a\n");
+    repo.commit("initial");
+    repo.write(".tierci/tierci.db", "state\n");
+    assert.equal((await print(repo.dir)).tree, repo.git("rev-parse", "HEAD^{tree}"));
+  } finally {
+    repo.remove();
+  }
+});
+
 test("tierci's state is left out even where the repository tracks it", async () => {
   const repo = makeRepo();
   try {

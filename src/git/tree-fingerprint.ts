@@ -71,16 +71,15 @@ async function pathsOf(repoRoot: string, env: NodeJS.ProcessEnv): Promise<{ inde
 }
 
 /** Copies the index with its modification time: git's racy-timestamp check compares file times against it. */
-async function copyIndex(from: string, to: string): Promise<boolean> {
+async function copyIndex(from: string, to: string): Promise<void> {
   let st;
   try {
     st = await stat(from);
   } catch {
-    return false;
+    return;
   }
   await copyFile(from, to);
   await utimes(to, st.atime, st.mtime);
-  return true;
 }
 
 /**
@@ -97,20 +96,21 @@ export async function fingerprintTree(repoRoot: string, workDir: string, options
   try {
     const index = join(scratch, "index");
     // No index yet (a repository without a commit or `git add`): git starts from an empty one.
-    const copied = await copyIndex(paths.index, index);
+    await copyIndex(paths.index, index);
     const env: NodeJS.ProcessEnv = {
       ...base,
       GIT_INDEX_FILE: index,
       GIT_OBJECT_DIRECTORY: join(scratch, "objects"),
       GIT_ALTERNATE_OBJECT_DIRECTORIES: paths.objects,
     };
-    const steps: string[][] = [["add", "-A", "--", ".", ":(exclude).tierci"]];
-    // tierci's own state is never part of a snapshot, even where a repository tracks it; the
-    // index holds paths as plain bytes, so one that names none of it needs no git call to say so.
-    if (copied && (await readFile(index)).includes(".tierci/")) steps.unshift(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".tierci"]);
-    for (const args of steps) {
-      const r = await run(repoRoot, args, env);
-      if (r.status !== 0) return { error: `git ${args[0]} could not read the work tree: ${r.stderr.trim() || `exit status ${r.status}`}` };
+    // No exclude pathspec for tierci's state: git add refuses one that names an ignored path,
+    // and most repositories ignore .tierci. What it added or the index tracked is taken out after.
+    const added = await run(repoRoot, ["add", "-A"], env);
+    if (added.status !== 0) return { error: `git add could not read the work tree: ${added.stderr.trim() || `exit status ${added.status}`}` };
+    // The index holds paths as plain bytes: one that names none of tierci's state needs no git call.
+    if ((await readFile(index)).includes(".tierci/")) {
+      const removed = await run(repoRoot, ["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ".tierci"], env);
+      if (removed.status !== 0) return { error: `git rm could not leave out .tierci: ${removed.stderr.trim()}` };
     }
     const tree = await run(repoRoot, ["write-tree"], env);
     if (tree.status !== 0) return { error: `git write-tree failed: ${tree.stderr.trim()}` };
