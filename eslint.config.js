@@ -13,7 +13,7 @@ export const LAYERS = [
   ["runner"],
   ["reports"],
   ["pipeline", "init"],
-  ["server"],
+  ["server", "agent"],
   ["cli"],
 ];
 

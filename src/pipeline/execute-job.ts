@@ -98,7 +98,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
     const recording = new RecordingSink(store, run.id, row.id);
     const shown = sinks.job?.(attempt.ref, workflowNames.get(attempt.ref.workflow) ?? attempt.workflow.name, row.id);
     const sink = shown ? fanOut(recording, collect, shown) : fanOut(recording, collect);
-    const result = await runJob({
+    const result = await (req.runJob ?? runJob)({
       tier: attempt.tier,
       workflow: attempt.workflow,
       job: attempt.job,

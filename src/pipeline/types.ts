@@ -5,7 +5,7 @@ import type { JobRef, RunOutcome, SchedulerEvent, Slots } from "../engine/schedu
 import type { EventFacts } from "../plan/event-filter.js";
 import type { Plan } from "../plan/plan-types.js";
 import type { RunSummary } from "../reports/run-summary.js";
-import type { JobSink } from "../runner/job-types.js";
+import type { JobRequest, JobResult, JobSink } from "../runner/job-types.js";
 import type { RunRecord, RunStore } from "../store/index.js";
 import type { Diagnostic } from "../workflow/model.js";
 import type { ReuseMode } from "./reuse/job-identity.js";
@@ -82,6 +82,8 @@ export interface PipelineRequest extends EventRequest {
    * every job, "none" (`--no-reuse`) runs everything.
    */
   reuse?: ReuseMode;
+  /** Runs a job attempt somewhere else (a server's agents); on this host with `runJob` when absent. */
+  runJob?: (req: JobRequest) => Promise<JobResult>;
 }
 
 /** Where the pipeline reports while it goes. Every member is optional. */
