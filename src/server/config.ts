@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { entries, parseYamlSource, posOf, type YamlSource } from "../workflow/yaml-tree.js";
 import { isPostgresUrl, redactUrl } from "../store/index.js";
+import { parseDuration } from "../workflow/duration.js";
 
 export type Role = "read" | "trigger" | "admin" | "agent";
 export const ROLES: readonly Role[] = ["read", "trigger", "admin", "agent"];
@@ -55,6 +56,8 @@ export interface ServerConfig {
   publicUrl?: string;
   tokens: TokenConfig[];
   repos: RepoConfig[];
+  /** How long an agent's lease on a job lasts after its last call. */
+  agentLeaseMs: number;
 }
 
 export interface ConfigProblem {
@@ -231,6 +234,17 @@ function readRepos(r: Reader, node: Node | undefined, base: string): RepoConfig[
   return repos;
 }
 
+/** `agents: {lease: 30s}`: how long a lease outlives an agent's last call (2 s to 10 min). */
+function readAgents(r: Reader, node: Node | undefined, database: "sqlite" | "postgres"): number {
+  const f = r.mapping(node, "agents", ["lease"]);
+  if (node !== undefined && database !== "postgres") r.problem(node, "agents need the database to be Postgres (database: postgres://...)");
+  const text = r.text(f.get("lease"), "agents.lease", false);
+  if (text === undefined) return 30_000;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 2000 || ms > 600_000) r.problem(f.get("lease"), `agents.lease must be a duration from 2s to 10m, got '${text}'`);
+  return ms ?? 30_000;
+}
+
 /** Reads and checks the config; throws ConfigError listing every problem. */
 export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let text: string;
@@ -244,7 +258,7 @@ export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.
   for (const e of src.doc.errors) r.problems.push({ file, line: e.linePos?.[0]?.line ?? 1, col: e.linePos?.[0]?.col ?? 1, message: e.message });
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   const base = dirname(resolve(file));
-  const top = r.mapping(src.doc.contents as Node, "the config", ["listen", "data", "database", "public_url", "tokens", "repos"]);
+  const top = r.mapping(src.doc.contents as Node, "the config", ["listen", "data", "database", "public_url", "tokens", "repos", "agents"]);
   const listen = parseListen(r, top.get("listen"), "127.0.0.1:8080");
   const data = resolve(base, r.text(top.get("data"), "data", false) ?? "./tierci-data");
   const dbText = r.text(top.get("database"), "database", false) ?? "sqlite";
@@ -259,6 +273,7 @@ export function loadServerConfig(file: string, env: NodeJS.ProcessEnv = process.
   if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) r.problem(top.get("public_url"), `public_url must be an http(s) URL, got '${publicUrl}'`);
   const tokens = readTokens(r, top.get("tokens"));
   const repos = readRepos(r, top.get("repos"), base);
+  const agentLeaseMs = readAgents(r, top.get("agents"), database.kind);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return { file, listen, data, database, ...(publicUrl !== undefined ? { publicUrl } : {}), tokens, repos };
+  return { file, listen, data, database, ...(publicUrl !== undefined ? { publicUrl } : {}), tokens, repos, agentLeaseMs };
 }

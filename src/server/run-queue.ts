@@ -41,6 +41,17 @@ export interface RunQueueSetup {
   observers: RunObserver[];
   /** Runs started at once (fetching, checking out, or running jobs); 16 by default. */
   maxActiveRuns?: number;
+  /** Jobs go to agents: one of these per run, closed when the run ends. */
+  remote?: (repo: string, checkout: string) => RemoteJobRunner;
+  /** false for a replica that only takes requests; it runs runs once lead() is called. */
+  leading?: boolean;
+  /** Tells the other replicas a run was queued or a cancel asked for. */
+  announce?: () => void;
+}
+
+export interface RemoteJobRunner {
+  runJob: NonNullable<Parameters<typeof runPipeline>[0]["runJob"]>;
+  close(): Promise<void>;
 }
 
 /** Said on runs that were in progress when the server stopped (DESIGN.md). */
@@ -51,10 +62,30 @@ export class RunQueue {
   private readonly running = new Set<Promise<void>>();
   private readonly mirrors = new Map<string, GitMirror>();
   private accepting = true;
+  private leading: boolean;
   private readonly maxActive: number;
 
   constructor(private readonly s: RunQueueSetup) {
     this.maxActive = s.maxActiveRuns ?? 16;
+    this.leading = s.leading ?? true;
+  }
+
+  /** This replica now runs the runs: it recovers what the last leader left and starts the queued ones. */
+  async lead(): Promise<void> {
+    this.leading = true;
+    await this.recover();
+  }
+
+  /** This replica may no longer be the only one running runs: it cancels its own and stops taking more. */
+  stopLeading(reason: string): void {
+    this.leading = false;
+    for (const c of this.active.values()) c.abort(new Error(reason));
+  }
+
+  /** Acts on cancels asked for through other replicas. */
+  applyCancelRequests(): void {
+    if (!this.leading) return;
+    for (const r of this.s.db.cancelRequests()) this.cancel(r.id, r.reason);
   }
 
   mirror(repo: RepoConfig): GitMirror {
@@ -102,6 +133,7 @@ export class RunQueue {
   submit(run: ServerRun): void {
     for (const o of this.s.observers) o.queued?.(run);
     this.kick();
+    this.s.announce?.();
   }
 
   /**
@@ -109,7 +141,7 @@ export class RunQueue {
    * fetching and checking out hundreds of commits at once; their jobs wait for the shared pool.
    */
   kick(): void {
-    if (!this.accepting || this.active.size >= this.maxActive) return;
+    if (!this.leading || !this.accepting || this.active.size >= this.maxActive) return;
     // The active runs are the oldest queued ones until they start; read just past them.
     for (const run of this.s.db.runsWithStatus("queued", this.active.size + this.maxActive)) {
       if (this.active.size >= this.maxActive) break;
@@ -133,6 +165,12 @@ export class RunQueue {
       return true;
     }
     const run = this.s.db.getRun(id);
+    if (!this.leading) {
+      if (run === undefined || run.status === "completed") return false;
+      this.s.db.requestCancel(id, reason);
+      this.s.announce?.();
+      return true;
+    }
     if (run?.status !== "queued") return false;
     this.finish(run, { conclusion: "cancelled", note: reason });
     return true;
@@ -181,6 +219,7 @@ export class RunQueue {
   private async execute(run: ServerRun, signal: AbortSignal): Promise<void> {
     const repo = this.repoConfig(run.repo);
     const workDir = join(this.s.dataDir, "work", run.id);
+    let remote: RemoteJobRunner | undefined;
     try {
       if (!repo) return this.finish(run, { conclusion: "failure", note: `the repository ${run.repo} is no longer in the config` });
       const original = this.original(run);
@@ -192,13 +231,15 @@ export class RunQueue {
       const checkout = join(workDir, run.repo.split("/")[1] ?? "repo");
       await this.mirror(repo).checkout(resolved.prepared.sha, checkout);
       const secrets = repo.secretsFile ? readSecretsFile(repo.secretsFile) : {};
-      const result = await this.runPipeline(run, repo, checkout, resolved, original, secrets, signal);
+      remote = this.s.remote?.(run.repo, checkout);
+      const result = await this.runPipeline(run, repo, checkout, resolved, original, secrets, signal, remote);
       if (result.kind === "nothing-fired") return this.finish(run, { conclusion: "skipped", note: `no workflow fires for this ${resolved.event} event` });
       this.s.db.keep(run.id, keepable(result.outcome.jobs, Object.values(secrets)));
       this.finish(run, { conclusion: result.outcome.conclusion, summary: result.summary });
     } catch (err) {
       this.finish(run, { conclusion: signal.aborted ? "cancelled" : "failure", note: this.failureNote(run, err) });
     } finally {
+      await remote?.close().catch((err: unknown) => this.s.log.error({ run: run.id, err }, "could not drop the run's blobs"));
       await rm(workDir, { recursive: true, force: true });
     }
   }
@@ -211,6 +252,7 @@ export class RunQueue {
     narrowed: { workflowFiles?: string[]; kept?: ReadonlyMap<string, Record<string, string>>; keptFrom?: string | null },
     secrets: Record<string, string>,
     signal: AbortSignal,
+    remote: RemoteJobRunner | undefined,
   ): Promise<PipelineResult> {
     const { store, live, db } = this.s;
     const dispatchInputs = run.request.kind === "dispatch" ? run.request.inputs : {};
@@ -241,6 +283,7 @@ export class RunQueue {
         pool: this.s.pool,
         concurrency: this.s.concurrency,
         signal,
+        ...(remote ? { runJob: remote.runJob } : {}),
       },
       {
         runStarted: (record) => {

@@ -86,6 +86,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
   run_ids TEXT NOT NULL,
   received_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cancel_requests (
+  run_id TEXT PRIMARY KEY,
+  reason TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS schedule_fires (
   repo TEXT NOT NULL,
   workflow TEXT NOT NULL,
@@ -169,6 +173,17 @@ export class ServerDb {
         .run(delivery.id, delivery.repo, delivery.event, JSON.stringify(runIds), now);
       return { duplicate: false, runIds };
     })();
+  }
+
+  /** A cancel asked for through a replica that does not run the run; the one that does acts on it. */
+  requestCancel(id: string, reason: string): void {
+    this.db.prepare("INSERT OR REPLACE INTO cancel_requests (run_id, reason) VALUES (?, ?)").run(id, reason);
+  }
+
+  /** Cancels asked for runs that have not finished. */
+  cancelRequests(): { id: string; reason: string }[] {
+    this.db.prepare("DELETE FROM cancel_requests WHERE run_id IN (SELECT id FROM server_runs WHERE status = 'completed')").run();
+    return this.db.prepare("SELECT run_id AS id, reason FROM cancel_requests ORDER BY run_id").all() as { id: string; reason: string }[];
   }
 
   /** true when this (repo, workflow, cron, minute) had not fired yet: it now has. */

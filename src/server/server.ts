@@ -2,7 +2,9 @@
 // concurrency groups, the schedules and the HTTP server, started in that order and stopped in
 // the reverse one. Everything lives under the config's data directory, except the run store when
 // the config's database is a Postgres URL.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { LocalConcurrency } from "../engine/concurrency.js";
@@ -20,9 +22,13 @@ import { deliverCheckRun, deliverStatus } from "./report/forge.js";
 import { Outbox, type Deliver, type OutboxOptions } from "./report/outbox.js";
 import { ForgeReporter } from "./report/reporter.js";
 import type { RepoConfig } from "./config.js";
+import { openAgentServices, type AgentServices } from "./queue/agent-services.js";
+import { Leadership } from "./queue/leadership.js";
+import { CHANNELS } from "./queue/notifier.js";
+import { RemoteRun } from "./queue/remote-runner.js";
 
 export interface ServeOptions {
-  /** Jobs at once across all runs. */
+  /** Jobs at once across all runs, on this machine; with Postgres, jobs go to agents instead. */
   jobs: number;
   logger: FastifyServerOptions["logger"];
   /** Retries and timeouts of statuses, check runs and chat messages. */
@@ -41,6 +47,7 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
   mkdirSync(config.data, { recursive: true });
   const db = new ServerDb(join(config.data, "server.db"));
   let store: RunStore | undefined;
+  let agents: AgentServices | undefined;
   try {
     store = openStore(config.database.kind === "postgres" ? config.database.url : join(config.data, "runs.db"));
     const runStore = store;
@@ -60,19 +67,36 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
     outbox.handle("status", forRepo(deliverStatus));
     outbox.handle("check", forRepo(deliverCheckRun));
     outbox.handle("chat", forRepo(deliverChat));
+    // With Postgres every job goes through the shared queue to an agent (the server's own jobs
+    // included, see `tierci serve`), and one replica at a time runs the runs.
+    const owner = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const postgresUrl = config.database.kind === "postgres" ? config.database.url : undefined;
+    if (postgresUrl !== undefined)
+      agents = await openAgentServices(postgresUrl, config.agentLeaseMs, (r) =>
+        log.info(r, `leases ran out: ${r.requeued} job(s) back on the queue, ${r.lost} failed because their agent stopped responding`),
+      );
+    const shared = agents;
     const queue = new RunQueue({
       db,
       store,
       repos: config.repos,
       dataDir: config.data,
-      pool: new Slots(opts.jobs),
-      maxActiveRuns: Math.max(4, opts.jobs * 2),
+      pool: new Slots(shared ? Number.MAX_SAFE_INTEGER : opts.jobs),
+      maxActiveRuns: shared ? 64 : Math.max(4, opts.jobs * 2),
+      ...(shared
+        ? {
+            leading: false,
+            remote: (repo: string, checkout: string) =>
+              new RemoteRun({ queue: shared.queue, blobs: shared.blobs, notifier: shared.notifier, owner }, repo, checkout),
+            announce: () => void shared.pool.query("SELECT pg_notify($1, '')", [CHANNELS.runs]).catch(() => undefined),
+          }
+        : {}),
       concurrency: new LocalConcurrency(),
       live,
       log,
       observers: [metrics.observer(store), new ForgeReporter(outbox, config.repos, db, () => config.publicUrl ?? late.url ?? "")],
     });
-    const app = buildApp({ config, db, store, live, metrics, queue }, opts.logger);
+    const app = buildApp({ config, db, store, live, metrics, queue, ...(shared ? { agents: shared } : {}) }, opts.logger);
     late.app = app;
     const schedules = new Schedules({ db, repos: config.repos, queue, log });
     await app.listen({ host: config.listen.host, port: config.listen.port });
@@ -81,8 +105,11 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
     const host = config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     late.url = url;
-    await queue.recover();
-    schedules.start();
+    const replicas = shared && postgresUrl !== undefined ? await followLeader(postgresUrl, shared, owner, queue, schedules, log) : undefined;
+    if (!replicas) {
+      await queue.recover();
+      schedules.start();
+    }
     outbox.start();
     return {
       app,
@@ -91,14 +118,65 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
         await app.close();
         await schedules.stop();
         await queue.drain(graceMs);
+        // Only now may another replica take over: this one's runs have ended.
+        await replicas?.close();
         await outbox.close();
+        await shared?.close();
         runStore.close();
         db.close();
       },
     };
   } catch (err) {
+    await agents?.close();
     store?.close();
     db.close();
     throw err;
   }
+}
+
+/**
+ * Runs the runs while this replica holds the leader's lock, and takes over when the leader goes:
+ * first the jobs the last leader handed out are called back, then its runs are recovered.
+ */
+async function followLeader(
+  url: string,
+  agents: AgentServices,
+  owner: string,
+  queue: RunQueue,
+  schedules: Schedules,
+  log: Logger,
+): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  const leadership = new Leadership(url, {
+    lead: () => {
+      void (async () => {
+        const abandoned = await agents.queue.abandonOthers(owner);
+        if (abandoned > 0) log.info({ abandoned }, `took over from the last leader: ${abandoned} job(s) it handed out were called back`);
+        await queue.lead();
+        schedules.start();
+        log.info({ owner }, "this replica now runs the queued runs and the schedules");
+      })().catch((err: unknown) => log.error({ err }, "could not take over as the replica that runs runs"));
+    },
+    lost: () => {
+      log.error({ owner }, "lost the leader's lock on the database: this replica's runs are cancelled and another replica takes over");
+      queue.stopLeading("the server lost its connection to the database");
+      void schedules.stop();
+    },
+  });
+  await leadership.start();
+  const loop = (async () => {
+    while (!closed) {
+      await agents.notifier.wait(CHANNELS.runs, 1000);
+      if (!leadership.leading || closed) continue;
+      queue.kick();
+      queue.applyCancelRequests();
+    }
+  })();
+  return {
+    async close() {
+      closed = true;
+      await loop;
+      await leadership.close();
+    },
+  };
 }

@@ -4,6 +4,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { allows, bearerToken, callerOf, type Caller } from "../auth.js";
 import type { ServerContext } from "./context.js";
+import { registerAgentRoutes } from "./agent-routes.js";
+import { registerAgentTokenRoutes } from "./agent-token-routes.js";
 import { registerDispatchRoute } from "./dispatch-route.js";
 import { MAX_DELIVERY_BYTES, registerHooksRoute } from "./hooks-route.js";
 import { registerRunsRoutes } from "./runs-routes.js";
@@ -22,7 +24,10 @@ export function buildApp(ctx: ServerContext, logger: FastifyServerOptions["logge
   app.addHook("onRequest", async (req, reply) => {
     const role = req.routeOptions.config.role;
     if (role === undefined) return;
-    const caller = callerOf(bearerToken(req.headers.authorization), ctx.config.tokens);
+    const token = bearerToken(req.headers.authorization);
+    let caller = callerOf(token, ctx.config.tokens);
+    // Agent tokens made through the API live in the shared database, so a revocation applies on every replica.
+    if (!caller && role === "agent" && token !== undefined && token.length <= 4096 && ctx.agents) caller = await ctx.agents.tokens.callerOf(token);
     if (!caller) return reply.code(401).header("www-authenticate", "Bearer").send({ error: "a bearer token is required (Authorization: Bearer TOKEN)" });
     if (!allows(caller, role)) return reply.code(403).send({ error: `the token '${caller.name}' has role ${caller.role}; this needs ${role}` });
     req.caller = caller;
@@ -55,5 +60,7 @@ export function buildApp(ctx: ServerContext, logger: FastifyServerOptions["logge
   registerRunsRoutes(app, ctx);
   registerDispatchRoute(app, ctx);
   registerDashboard(app, ctx);
+  registerAgentRoutes(app, ctx);
+  registerAgentTokenRoutes(app, ctx);
   return app;
 }

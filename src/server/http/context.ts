@@ -5,6 +5,7 @@ import type { Role, ServerConfig } from "../config.js";
 import type { LiveLogs } from "../live-logs.js";
 import type { ServerMetrics } from "../metrics.js";
 import type { RunQueue } from "../run-queue.js";
+import type { AgentServices } from "../queue/agent-services.js";
 import type { ServerDb } from "../server-db.js";
 
 export interface ServerContext {
@@ -14,6 +15,8 @@ export interface ServerContext {
   queue: RunQueue;
   live: LiveLogs;
   metrics: ServerMetrics;
+  /** The job queue for agents: present when the database is Postgres. */
+  agents?: AgentServices;
 }
 
 declare module "fastify" {

@@ -1,4 +1,5 @@
 // /api/runs: list, detail, cancel, re-run, and a job's log (whole, or followed live over SSE).
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ServerRun, ServerRunStatus } from "../server-db.js";
 import type { ServerContext } from "./context.js";
@@ -6,6 +7,8 @@ import { startEventStream } from "./event-stream.js";
 import { cancelRun, rerunRun } from "./run-actions.js";
 import { runDetail, runEntry } from "./run-json.js";
 
+/** How often a stream of a job run by another replica looks for new lines. */
+const STORED_POLL_MS = 500;
 const ID = { type: "string", pattern: "^[0-9a-z]{1,40}$" } as const;
 
 interface ListQuery {
@@ -100,6 +103,30 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
     if (!job) notFound(reply, `job ${params.job} in run ${run.id}`);
     return job?.id;
   };
+  const jobRunning = (runId: string, jobRowId: number): boolean => {
+    const job = ctx.store.jobsOf(runId).find((j) => j.id === jobRowId);
+    return job !== undefined && job.finishedAt === null;
+  };
+  /**
+   * A job another replica runs: its lines reach this one only through the store, so the stream
+   * reads the store for lines past the last one sent until the job is finished.
+   */
+  const followStored = (runId: string, jobRowId: number, sent: number, res: ServerResponse, end: () => void, client: IncomingMessage): void => {
+    let last = sent;
+    let closed = false;
+    client.on("close", () => (closed = true));
+    const poll = (): void => {
+      if (closed) return;
+      const running = jobRunning(runId, jobRowId);
+      for (const l of ctx.store.iterateLogs(jobRowId, last + 1)) {
+        res.write(sseData(l.text));
+        last = l.seq;
+      }
+      if (running) setTimeout(poll, STORED_POLL_MS);
+      else end();
+    };
+    setTimeout(poll, STORED_POLL_MS);
+  };
   const jobParams = { type: "object", properties: { id: ID, job: { type: "integer", minimum: 1 } } } as const;
 
   app.get<{ Params: { id: string; job: number } }>(
@@ -140,6 +167,8 @@ export function registerRunsRoutes(app: FastifyInstance, ctx: ServerContext): vo
       for (const l of stored) res.write(sseData(l.text));
       for (const l of pending) if (l.index >= stored.length) res.write(sseData(l.text));
       replaying = false;
+      const runId = ctx.db.getRun(req.params.id)?.pipelineRunId ?? "";
+      if (!unfollow && jobRunning(runId, job)) return followStored(runId, job, stored.length, res, end, req.raw);
       if (!unfollow || ended) return end();
       req.raw.on("close", unfollow);
     },
