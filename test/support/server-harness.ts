@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ZERO_SHA } from "../../src/git/git.js";
 import { tempDir } from "./git-repo.js";
@@ -24,7 +24,12 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-export const TOKENS = { admin: "admin-token-0123456789", reader: "reader-token-0123456789", trigger: "trigger-token-0123456789" };
+export const TOKENS = {
+  admin: "admin-token-0123456789",
+  reader: "reader-token-0123456789",
+  trigger: "trigger-token-0123456789",
+  agent: "agent-token-0123456789",
+};
 
 export interface ServedRepo {
   name: string;
@@ -88,7 +93,7 @@ export class TestServer {
 
   static async start(
     repos: ServedRepo[],
-    opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string; database?: string } = {},
+    opts: { jobs?: number; dataDir?: string; extraEnv?: NodeJS.ProcessEnv; configFile?: string; database?: string; configLines?: string[] } = {},
   ): Promise<TestServer> {
     const dir = harnessDir("tierci-server-");
     const dataDir = opts.dataDir ?? join(dir, "data");
@@ -98,6 +103,7 @@ export class TestServer {
       TIERCI_ADMIN_TOKEN: TOKENS.admin,
       TIERCI_READ_TOKEN: TOKENS.reader,
       TIERCI_TRIGGER_TOKEN: TOKENS.trigger,
+      TIERCI_AGENT_TOKEN: TOKENS.agent,
       TIERCI_LOG_LEVEL: "warn",
     };
     const repoLines = repos.map((r, i) => {
@@ -122,12 +128,22 @@ export class TestServer {
         "  - {name: admin, token_env: TIERCI_ADMIN_TOKEN, role: admin}",
         "  - {name: reader, token_env: TIERCI_READ_TOKEN, role: read}",
         "  - {name: bot, token_env: TIERCI_TRIGGER_TOKEN, role: trigger}",
+        "  - {name: agents, token_env: TIERCI_AGENT_TOKEN, role: agent}",
+        ...(opts.configLines ?? []),
         "repos:",
         ...repoLines,
         "",
       ].join("\n"),
     );
     return TestServer.launch(configFile, dataDir, env, opts.jobs ?? 2);
+  }
+
+  /** Another replica: the same config (so the same database), a data directory of its own. */
+  async replica(jobs = 0): Promise<TestServer> {
+    const dataDir = harnessDir("tierci-replica-");
+    const configFile = join(dataDir, "tierci-server.yml");
+    writeFileSync(configFile, readFileSync(this.configFile, "utf8").replace(/^data: .*$/m, `data: ${dataDir}/data`));
+    return TestServer.launch(configFile, join(dataDir, "data"), this.env, jobs);
   }
 
   private static async launch(configFile: string, dataDir: string, env: NodeJS.ProcessEnv, jobs: number): Promise<TestServer> {
@@ -149,8 +165,8 @@ export class TestServer {
   }
 
   /** The same config and data again, after a stop or a kill. */
-  restart(): Promise<TestServer> {
-    return TestServer.launch(this.configFile, this.dataDir, this.env, 2);
+  restart(jobs = 2): Promise<TestServer> {
+    return TestServer.launch(this.configFile, this.dataDir, this.env, jobs);
   }
 
   log(): string {
