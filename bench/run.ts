@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each printing its medians and the ratio to its baseline.
+import { benchAgents } from "./agents.js";
 import { benchCache } from "./cache.js";
 import { benchDashboard } from "./dashboard.js";
 import { benchEngine } from "./engine.js";
@@ -12,6 +13,7 @@ import { benchStoreBackends } from "./store-backends.js";
 import { benchWorkspace } from "./workspace.js";
 
 const benches: Record<string, () => Promise<void>> = {
+  agents: benchAgents,
   cache: benchCache,
   dashboard: benchDashboard,
   engine: benchEngine,

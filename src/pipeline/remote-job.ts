@@ -87,6 +87,7 @@ export interface LocalJobParts {
   secrets: Record<string, string>;
   signal: AbortSignal;
   sink: JobSink;
+  runnerName: string;
 }
 
 export function fromJobSpec(spec: JobSpec, local: LocalJobParts): JobRequest {
@@ -112,6 +113,7 @@ export function fromJobSpec(spec: JobSpec, local: LocalJobParts): JobRequest {
       secrets: local.secrets,
       vars: spec.vars,
       debug: spec.debug,
+      runnerName: local.runnerName,
       ...(spec.reports ? { reports: { globs: spec.reports, dir: local.reportsDir } } : {}),
     },
   };

@@ -68,6 +68,8 @@ export interface JobOptions {
   debug: boolean;
   /** Report globs of the job's tier, and where to keep the reports it wrote. */
   reports?: { globs: ReportGlobs; dir: string };
+  /** The runner's name (`runner.name`, RUNNER_NAME): an agent's own; `tierci` on the machine that runs tierci. */
+  runnerName?: string;
   /** Cancellation grace periods, shortened in tests. */
   graceMs?: { interrupt: number; terminate: number };
 }

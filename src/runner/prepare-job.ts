@@ -22,7 +22,7 @@ export async function prepareJob(state: JobState): Promise<void> {
   const identity = { workflowName: req.workflow.name, workflowPath: req.workflow.file, jobId: req.job.id };
   const github = jobGithubContext(req.event, req.run, identity, dirs, eventPath);
   github["workspace"] = workspace;
-  const runner = runnerContext(dirs, req.options.debug);
+  const runner = runnerContext(dirs, req.options.debug, req.options.runnerName);
   state.init({
     dirs,
     contexts: {

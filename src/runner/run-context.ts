@@ -48,9 +48,9 @@ export function jobGithubContext(ev: RunEvent, run: RunIdentity, job: JobIdentit
   };
 }
 
-export function runnerContext(dirs: JobDirs, debug: boolean): Record<string, ExprValue> {
+export function runnerContext(dirs: JobDirs, debug: boolean, name = "tierci"): Record<string, ExprValue> {
   return {
-    name: "tierci",
+    name,
     os: process.platform === "darwin" ? "macOS" : process.platform === "win32" ? "Windows" : "Linux",
     arch: process.arch === "arm64" ? "ARM64" : process.arch === "arm" ? "ARM" : process.arch === "ia32" ? "X86" : "X64",
     temp: dirs.temp,

@@ -168,8 +168,12 @@ async function followLeader(
     while (!closed) {
       await agents.notifier.wait(CHANNELS.runs, 1000);
       if (!leadership.leading || closed) continue;
-      queue.kick();
-      queue.applyCancelRequests();
+      try {
+        queue.kick();
+        queue.applyCancelRequests();
+      } catch (err) {
+        log.error({ err }, "could not look for queued runs and cancels; trying again");
+      }
     }
   })();
   return {

@@ -49,14 +49,14 @@ export class Balancer {
   ) {}
 
   static async start(backends: () => string[]): Promise<Balancer> {
-    let self: Balancer | undefined;
+    const holder: { self?: Balancer } = {};
     const server = createServer((client) => {
-      self?.sockets.add(client);
-      client.on("close", () => self?.sockets.delete(client));
+      holder.self?.sockets.add(client);
+      client.on("close", () => holder.self?.sockets.delete(client));
       const urls = backends();
       const tryAt = (attempt: number): void => {
         if (attempt >= urls.length) return void client.destroy();
-        const target = new URL(urls[(self ? self.next++ : 0) % urls.length] as string);
+        const target = new URL(urls[(holder.self ? holder.self.next++ : 0) % urls.length] as string);
         const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
         let connected = false;
         upstream.once("connect", () => {
@@ -76,8 +76,8 @@ export class Balancer {
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const address = server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
-    self = new Balancer(server, `http://127.0.0.1:${port}`);
-    return self;
+    holder.self = new Balancer(server, `http://127.0.0.1:${port}`);
+    return holder.self;
   }
 
   async close(): Promise<void> {

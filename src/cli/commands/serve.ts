@@ -1,8 +1,9 @@
 // `tierci serve`: the config read and checked first (exit 2 with file:line and nothing started),
 // then the server until SIGTERM or SIGINT, which stop it gracefully: no new work, running jobs
 // get the grace period, then they are cancelled as GitHub cancels jobs.
-import { resolve } from "node:path";
-import { ConfigError, listenAddress, loadServerConfig, type ServerConfig } from "../../server/config.js";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { ConfigError, hashToken, listenAddress, loadServerConfig, type ServerConfig } from "../../server/config.js";
 import type { OutboxOptions } from "../../server/report/outbox.js";
 import { startServer } from "../../server/server.js";
 import { PostgresError, redactUrl, StoreError } from "../../store/index.js";
@@ -48,6 +49,19 @@ function outboxTuning(env: NodeJS.ProcessEnv, out: Out): OutboxOptions | undefin
   return tuning;
 }
 
+/** The agent in the server's own process, for `--jobs N` on Postgres: the same agent as `tierci agent`. */
+async function startLocalAgent(url: string, token: string, jobs: number, data: string, out: Out) {
+  const { startAgent } = await import("../../agent/agent.js");
+  const { agentLabels } = await import("../../agent/labels.js");
+  const { hostname } = await import("node:os");
+  const name = `${
+    hostname()
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .slice(0, 40) || "server"
+  }-server`;
+  return startAgent({ server: url, token, name, labels: agentLabels([]), jobs, work: join(data, "agent"), say: (line) => out.err(line) });
+}
+
 export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
   let config: ServerConfig;
   try {
@@ -59,9 +73,12 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
     return 2;
   }
   const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+  const least = config.database.kind === "postgres" ? 0 : 1;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < least)) {
     out.err(
-      `tierci serve: --jobs must be a whole number of at least 1, got '${o.jobs}' (remote agents are not available yet, so the server runs every job itself)`,
+      least === 1
+        ? `tierci serve: --jobs must be a whole number of at least 1, got '${o.jobs}' (agents, which would take the jobs instead, need a Postgres database)`
+        : `tierci serve: --jobs must be a whole number of at least 0, got '${o.jobs}'`,
     );
     return 2;
   }
@@ -74,10 +91,16 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
   if (!effective) return 2;
   const outbox = outboxTuning(process.env, out);
   if (!outbox) return 2;
+  const ownJobs = jobs ?? (await import("node:os")).availableParallelism();
+  // With Postgres the server's own jobs go through the queue too, to an agent inside this process
+  // holding a token that lives only as long as it does.
+  const local = effective.database.kind === "postgres" && ownJobs > 0 ? randomBytes(32).toString("base64url") : undefined;
+  const withLocal =
+    local === undefined ? effective : { ...effective, tokens: [...effective.tokens, { name: "this-server", role: "agent" as const, hash: hashToken(local) }] };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(effective, {
-      jobs: jobs ?? (await import("node:os")).availableParallelism(),
+    server = await startServer(withLocal, {
+      jobs: ownJobs,
       logger: { level: process.env["TIERCI_LOG_LEVEL"] ?? "info" },
       outbox,
     });
@@ -89,12 +112,19 @@ export async function serveCommand(out: Out, o: ServeOptions): Promise<number> {
   }
   const runsIn = effective.database.kind === "postgres" ? `, runs in ${redactUrl(effective.database.url)}` : "";
   out.err(`tierci serve: listening on ${server.url} (data in ${effective.data}${runsIn})`);
+  const agent = local === undefined ? undefined : await startLocalAgent(server.url, local, ownJobs, effective.data, out);
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {
       process.off("SIGTERM", onTerm);
       process.off("SIGINT", onInt);
       out.err(`tierci serve: ${signal}: taking no new work; running jobs have ${o.gracePeriod} to finish`);
-      void server.close(graceMs).then(done);
+      void (async () => {
+        // The server's own agent stops first (its running jobs finish within the grace period), then the server.
+        const timer = setTimeout(() => agent?.cancel(), graceMs);
+        await agent?.stop();
+        clearTimeout(timer);
+        await server.close(graceMs);
+      })().then(done);
     };
     const onTerm = (): void => stop("SIGTERM");
     const onInt = (): void => stop("SIGINT");

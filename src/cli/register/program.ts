@@ -7,7 +7,7 @@ import { registerAudit, registerDeps, registerPolicy, registerSecrets } from "./
 import { registerArtifacts, registerCache, registerCoverage, registerHealth, registerLogs, registerReport, registerRuns } from "./history.js";
 import { registerGraph, registerLint, registerList, registerPlan, registerRun } from "./pipeline.js";
 import { registrar, type Registration } from "./registrar.js";
-import { registerDispatch, registerNotify, registerServe } from "./server.js";
+import { registerAgent, registerDispatch, registerNotify, registerServe } from "./server.js";
 import { registerHook, registerInit } from "./setup.js";
 
 const COMMANDS: Registration[] = [
@@ -30,6 +30,7 @@ const COMMANDS: Registration[] = [
   registerInit,
   registerHook,
   registerServe,
+  registerAgent,
   registerDispatch,
   registerNotify,
 ];

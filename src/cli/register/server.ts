@@ -16,6 +16,23 @@ export const registerServe: Registration = (program, { out, handle }) => {
     .action(handle(async (o) => (await import("../commands/serve.js")).serveCommand(out, o)));
 };
 
+export const registerAgent: Registration = (program, { out, handle }) => {
+  program
+    .command("agent")
+    .description("take jobs from a tierci server (one with a Postgres database) and run them on this machine")
+    .requiredOption("--server <url>", "the server, or the load balancer in front of its replicas, e.g. https://ci.example.com")
+    .requiredOption("--token-env <name>", "the environment variable holding a token of role agent")
+    .option("--name <name>", "this agent's name, the jobs' RUNNER_NAME (default: the host name and a short suffix)")
+    .option("--labels <a,b>", "labels besides self-hosted, the OS and the architecture, for jobs' runs-on", "")
+    .option("--jobs <n>", "jobs at once", "1")
+    .option("--work <dir>", "where jobs run and caches are kept", "./tierci-agent")
+    .addHelpText(
+      "after",
+      "\nSIGTERM or SIGINT: no new job; running ones finish (a second signal cancels them). Exit status: 0 stopped, 1 the server refused the token, 2 bad usage.",
+    )
+    .action(handle(async (o) => (await import("../commands/agent.js")).agentCommand(out, o)));
+};
+
 export const registerDispatch: Registration = (program, { out, handle }) => {
   program
     .command("dispatch <repo> <workflow>")

@@ -85,8 +85,11 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
           return reply
             .code(409)
             .send({ error: `this server speaks agent protocol ${REMOTE_PROTOCOL} and the agent ${req.body.protocol}: run the same tierci version on both` });
+        // The agent hung up before an answer (the request's own close event only says its body was read).
         const gone = new AbortController();
-        req.raw.on("close", () => gone.abort());
+        reply.raw.on("close", () => {
+          if (!reply.raw.writableFinished) gone.abort();
+        });
         const labels = [...new Set(req.body.labels.map((l) => l.toLowerCase()))];
         const job = await a.queue.leaseWait({ name: req.body.name, tokenName: tokenName(req.caller), labels }, LEASE_WAIT_MS, gone.signal);
         if (!job) return { job: null };

@@ -152,6 +152,7 @@ export class JobQueue {
     const lost = await this.pool.query<{ id: number }>(
       `UPDATE agent_jobs SET status = 'lost', finished_at = now() WHERE status = 'leased' AND lease_expires < now() AND step_started RETURNING id`,
     );
+    await this.pool.query("DELETE FROM agent_jobs WHERE finished_at < now() - interval '1 day' AND status NOT IN ('queued', 'leased')");
     if (requeued.rows.length > 0) await this.notify(CHANNELS.queue, "");
     for (const row of [...requeued.rows, ...lost.rows]) await this.notify(CHANNELS.job, String(row.id));
     return { requeued: requeued.rows.length, lost: lost.rows.length };
@@ -221,10 +222,18 @@ export class JobQueue {
     return r.rowCount ?? 0;
   }
 
-  /** Drops a finished job and what it reported. */
+  /**
+   * Drops what a finished job reported (the run store has it now). Its row stays a day, saying which
+   * agent ran it and how long it waited for a lease, and is pruned by the reaper after.
+   */
   async forget(id: number): Promise<void> {
     await this.pool.query("DELETE FROM agent_events WHERE job_id = $1", [id]);
-    await this.pool.query("DELETE FROM agent_jobs WHERE id = $1", [id]);
+    // A job given up while still out (the server failed following it) is called back, never leased again.
+    await this.pool.query(
+      `UPDATE agent_jobs SET spec = '{}'::jsonb, finished_at = COALESCE(finished_at, now()), cancel_requested = cancel_requested OR status IN ('queued', 'leased'),
+         status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END WHERE id = $1`,
+      [id],
+    );
   }
 
   private async notify(channel: string, payload: string): Promise<void> {

@@ -69,6 +69,7 @@ export class Notifier {
   /** Resolves on a notification on `channel` (with `payload`, when given), at `timeoutMs`, or when `signal` aborts. */
   wait(channel: Channel, timeoutMs: number, payload?: string, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
       const done = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", done);

@@ -2,7 +2,7 @@
 // leasing jobs with FOR UPDATE SKIP LOCKED, waiting on LISTEN/NOTIFY, streaming blobs. Errors
 // never show the URL's password.
 import pg from "pg";
-import { redactUrl, withoutPassword } from "../../store/index.js";
+import { PostgresError, redactUrl, withoutPassword } from "../../store/index.js";
 
 const INT8 = 20;
 // Ids and byte counts are 64-bit columns far inside the 2^53 a number holds exactly.
@@ -25,9 +25,10 @@ export function newClient(url: string): pg.Client {
 }
 
 /** An error from the database, with the URL's password taken out and where it happened said. */
-export function databaseError(err: unknown, url: string, doing: string): Error {
+export function databaseError(err: unknown, url: string, doing: string): PostgresError {
   const message = withoutPassword(err instanceof Error ? err.message : String(err), url);
-  return new Error(`${doing} on ${redactUrl(url)} failed: ${message}`);
+  const code = (err as { code?: unknown }).code;
+  return new PostgresError(`${doing} on ${redactUrl(url)} failed: ${message}`, typeof code === "string" ? code : null);
 }
 
 /** Runs `work` in one transaction on a connection of the pool. */
