@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { mkdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { openStore } from "../src/store/index.js";
-import { ServerDb } from "../src/server/server-db.js";
+import { SqliteServerDb } from "../src/server/server-db.js";
 import { dashboardLogin, type DashboardSession } from "../test/support/dashboard-session.js";
 import { makeRepo } from "../test/support/git-repo.js";
 import { bareCopy, harnessDir, pushPayload, removeTempDirs, TestServer, TOKENS, type ServedRepo } from "../test/support/server-harness.js";
@@ -45,7 +45,7 @@ function rssMb(pid: number): number {
 
 /** 10,000 finished runs in the server's records, and two jobs in the run store: a 200 MB log and a 1,000-line one. */
 function seed(dataDir: string): { bigRun: string; bigJob: number; smallRun: string; smallJob: number; lines: number } {
-  const db = new ServerDb(join(dataDir, "server.db"));
+  const db = new SqliteServerDb(join(dataDir, "server.db"));
   const tiers = [
     { name: "fast", status: "success", started_at: null, duration_ms: 40_000, budget_ms: 300_000 },
     { name: "core", status: "failure", started_at: null, duration_ms: 400_000, budget_ms: 900_000 },

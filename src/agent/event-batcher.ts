@@ -29,7 +29,7 @@ export class EventBatcher {
     leaseMs: number,
     private readonly on: BatcherEvents,
   ) {
-    const every = Math.max(200, Math.floor(leaseMs / 3));
+    const every = Math.max(200, Math.floor(leaseMs / 4));
     this.heartbeat = setInterval(() => {
       if (Date.now() - this.lastSent >= every) this.enqueue(() => this.send("heartbeat", { lease: this.lease }));
     }, every / 2);

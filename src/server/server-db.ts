@@ -103,9 +103,9 @@ const COLUMNS = `id, number, repo, event, ref, sha, status, conclusion, created_
   started_at AS startedAt, finished_at AS finishedAt, request, pipeline_run_id AS pipelineRunId,
   workflow_files AS workflowFiles, summary, note`;
 
-type Row = Omit<ServerRun, "request" | "workflowFiles" | "summary"> & { request: string; workflowFiles: string; summary: string | null };
+export type Row = Omit<ServerRun, "request" | "workflowFiles" | "summary"> & { request: string; workflowFiles: string; summary: string | null };
 
-function fromRow(row: Row): ServerRun {
+export function fromRow(row: Row): ServerRun {
   return {
     ...row,
     request: JSON.parse(row.request) as RunRequest,
@@ -114,7 +114,29 @@ function fromRow(row: Row): ServerRun {
   };
 }
 
-export class ServerDb {
+/** The server's records, on SQLite (one machine) or on Postgres (several replicas share them). */
+export interface ServerDb {
+  keptOf(id: string): Map<string, Record<string, string>>;
+  keep(id: string, jobs: Record<string, Record<string, string>>): void;
+  close(): void;
+  ping(): boolean;
+  queueRun(run: NewServerRun, now?: number): ServerRun;
+  acceptDelivery(delivery: { id: string; repo: string; event: string }, runs: NewServerRun[], now?: number): { duplicate: boolean; runIds: string[] };
+  requestCancel(id: string, reason: string): void;
+  cancelRequests(): { id: string; reason: string }[];
+  claimScheduleFire(repo: string, workflow: string, cron: string, minute: number): boolean;
+  getRun(id: string): ServerRun | undefined;
+  listRuns(q: RunQuery): ServerRun[];
+  runsWithStatus(status: ServerRunStatus, limit?: number): ServerRun[];
+  countByStatus(): Record<ServerRunStatus, number>;
+  resolveRun(id: string, at: { ref: string; sha: string }): void;
+  startRun(id: string, pipelineRunId: string, workflowFiles: string[], now?: number): void;
+  requeueRun(id: string): void;
+  finishRun(id: string, result: { conclusion: ServerConclusion; summary?: unknown; note?: string }, now?: number): void;
+  previousConclusion(repo: string, ref: string, workflowFile: string, beforeId: string): ServerConclusion | undefined;
+}
+
+export class SqliteServerDb implements ServerDb {
   readonly db: Database.Database;
 
   constructor(file: string) {

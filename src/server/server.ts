@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { LocalConcurrency } from "../engine/concurrency.js";
 import { Slots } from "../engine/scheduler.js";
@@ -16,7 +17,8 @@ import { LiveLogs } from "./live-logs.js";
 import { ServerMetrics } from "./metrics.js";
 import { RunQueue, type Logger } from "./run-queue.js";
 import { Schedules } from "./schedules.js";
-import { ServerDb } from "./server-db.js";
+import { SqliteServerDb, type ServerDb } from "./server-db.js";
+import { PostgresServerDb } from "./server-db-postgres.js";
 import { deliverChat } from "./report/chat.js";
 import { deliverCheckRun, deliverStatus } from "./report/forge.js";
 import { Outbox, type Deliver, type OutboxOptions } from "./report/outbox.js";
@@ -45,7 +47,7 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, opts: ServeOptions): Promise<RunningServer> {
   mkdirSync(config.data, { recursive: true });
-  const db = new ServerDb(join(config.data, "server.db"));
+  const db: ServerDb = config.database.kind === "postgres" ? new PostgresServerDb(config.database.url) : new SqliteServerDb(join(config.data, "server.db"));
   let store: RunStore | undefined;
   let agents: AgentServices | undefined;
   try {
@@ -56,7 +58,9 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
     // The queue logs through the HTTP server's structured logger, made just below.
     const late: { app?: FastifyInstance; url?: string } = {};
     const log: Logger = { info: (o, m) => late.app?.log.info(o, m), error: (o, m) => late.app?.log.error(o, m) };
-    const outbox = new Outbox(db.db, log, opts.outbox);
+    // Each replica delivers what it queued itself, from a file of its own.
+    const outboxDb = db instanceof SqliteServerDb ? db.db : new Database(join(config.data, "outbox.db"));
+    const outbox = new Outbox(outboxDb, log, opts.outbox);
     const forRepo = (deliver: (repo: RepoConfig, ...rest: Parameters<Deliver>) => ReturnType<Deliver>): Deliver => {
       return async (item, signal) => {
         const repo = config.repos.find((r) => r.name === item.repo);
@@ -121,6 +125,7 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
         // Only now may another replica take over: this one's runs have ended.
         await replicas?.close();
         await outbox.close();
+        if (!(db instanceof SqliteServerDb)) outboxDb.close();
         await shared?.close();
         runStore.close();
         db.close();
