@@ -55,6 +55,55 @@ jobs:
       - run: echo "deploying with \${{ secrets.DEPLOY_KEY }}"
 `;
 
+const PIPELINE = `name: Pipeline
+on: workflow_dispatch
+jobs:
+  build:
+    runs-on: [self-hosted]
+    steps:
+      - run: |
+          mkdir -p dist reports
+          echo "built by $RUNNER_NAME" > dist/out.txt
+          printf '<testsuite name="s" tests="2" failures="0"><testcase name="a" classname="c"/><testcase name="b" classname="c"/></testsuite>' > reports/junit.xml
+      - uses: actions/upload-artifact@v4
+        with: {name: dist, path: dist}
+  use:
+    needs: build
+    runs-on: [self-hosted]
+    steps:
+      - uses: actions/download-artifact@v4
+        with: {name: dist}
+      - run: grep "built by" out.txt
+`;
+
+const TWO_LINES = `name: Two lines
+on: workflow_dispatch
+jobs:
+  talk:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo line-one; sleep 4; echo line-two
+`;
+
+/** The lines of a job's log stream as they come, until `event: end`. */
+async function* streamLines(url: string): AsyncGenerator<string> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${TOKENS.reader}` } });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    text += Buffer.from(value).toString();
+    let at: number;
+    while ((at = text.indexOf("\n\n")) >= 0) {
+      const message = text.slice(0, at);
+      text = text.slice(at + 2);
+      yield message;
+      if (message.startsWith("event: end")) return;
+    }
+  }
+}
+
 async function cluster(t: TestContext, location: string, files: Record<string, string>, opts: { secrets?: string } = {}) {
   const work = newRepo(files);
   const served: ServedRepo = { name: "acme/app", url: bareCopy(work.dir), secret: "hook-secret-0123", ...(opts.secrets ? { secretsFile: opts.secrets } : {}) };
@@ -177,6 +226,54 @@ onPostgres((backend) => {
     assert.equal(ping.status, 200, ping.text);
   });
 
+  test("artifacts and test reports travel from one agent's job to the next and into the run", { timeout: 180_000 }, async (t) => {
+    const { a, b, balancer } = await cluster(t, backend.location(t), { ".github/workflows/pipeline.yml": PIPELINE });
+    const agents = ["left", "right"].map((name) => new TestAgent(balancer.url, name));
+    t.after(() => Promise.all(agents.map((x) => x.stop("SIGKILL"))));
+    const id = await dispatch(a, "pipeline.yml");
+    const run = await b.completed(id, 150_000);
+    assert.equal(run["conclusion"], "success", JSON.stringify(run).slice(0, 3000));
+    assert.deepEqual(run["tests"], { passed: 2, failed: 0, skipped: 0 });
+    assert.ok(
+      (run["artifacts"] as { name: string }[]).some((x) => x.name === "dist"),
+      JSON.stringify(run["artifacts"]),
+    );
+  });
+
+  test("a log followed on the other replica; SIGTERM lets the running job finish; a cancel through the other replica", { timeout: 180_000 }, async (t) => {
+    const { a, b, balancer } = await cluster(t, backend.location(t), { ".github/workflows/two.yml": TWO_LINES, ".github/workflows/slow.yml": SLOW });
+    const first = new TestAgent(balancer.url, "first");
+    t.after(() => first.stop("SIGKILL"));
+    const id = await dispatch(a, "two.yml");
+    const running = await a.waitForRun(id, (r) => (r["jobs"] as unknown[] | undefined)?.length === 1, 60_000);
+    const jobId = (running["jobs"] as { id: number }[])[0]?.id;
+    const seen: string[] = [];
+    for await (const message of streamLines(`${b.url}/api/runs/${id}/jobs/${jobId}/logs/stream`)) {
+      seen.push(message);
+      if (message === "data: line-one") first.child.kill("SIGTERM");
+    }
+    assert.ok(seen.includes("data: line-one") && seen.includes("data: line-two"), seen.join("\n"));
+    assert.match(seen.at(-1) ?? "", /^event: end/);
+    assert.equal((await a.completed(id, 30_000))["conclusion"], "success", "the job finished after SIGTERM");
+    assert.equal(await first.exited, 0, first.log());
+
+    const second = new TestAgent(balancer.url, "second");
+    t.after(() => second.stop("SIGKILL"));
+    const slow = await dispatch(a, "slow.yml");
+    const slowRun = await a.waitForRun(slow, (r) => (r["jobs"] as unknown[] | undefined)?.length === 1, 60_000);
+    const slowJob = (slowRun["jobs"] as { id: number }[])[0]?.id;
+    await until(
+      "the slow step to start",
+      async () =>
+        (await b.request("GET", `/api/runs/${slow}/jobs/${slowJob}/logs`, { token: TOKENS.reader })).text.includes("the step started") ? true : undefined,
+      60_000,
+    );
+    const cancelled = await b.request("POST", `/api/runs/${slow}/cancel`, { token: TOKENS.trigger });
+    assert.equal(cancelled.status, 202, cancelled.text);
+    const done = await a.completed(slow, 40_000);
+    assert.equal(done["conclusion"], "cancelled");
+  });
+
   test("agent tokens: wrong, revoked or of another role get nothing; a lease carries only the job's own secrets", { timeout: 120_000 }, async (t) => {
     const secretsDir = harnessDir("tierci-secrets-");
     const secretsFile = join(secretsDir, "app.secrets");
@@ -201,6 +298,18 @@ onPostgres((backend) => {
     assert.equal(await refused.exited, 1);
     assert.match(refused.log(), /401|revoked/);
     assert.ok(!refused.log().includes(token), "the agent never prints its token");
+
+    const waiting = await a.waitForRun(id, (r) => (r["jobs"] as unknown[] | undefined)?.length === 1, 60_000);
+    const waitingJob = (waiting["jobs"] as { id: number }[])[0]?.id;
+    const note = await until(
+      "the job's log to say what it waits for",
+      async () => {
+        const log = await b.request("GET", `/api/runs/${id}/jobs/${waitingJob}/logs`, { token: TOKENS.reader });
+        return log.text.includes("Waiting for an agent") ? log.text : undefined;
+      },
+      40_000,
+    );
+    assert.match(note, /Waiting for an agent with the labels gpu, self-hosted; (no agent is connected|connected agents: )/);
 
     const leased = await until(
       "the deploy job to be queued",
