@@ -6,6 +6,10 @@ import { ServerAnswer, type AgentClient } from "./agent-client.js";
 
 const FLUSH_MS = 250;
 const FLUSH_EVENTS = 500;
+/** A batch's size stays well under what the server takes in one request (2 MiB). */
+const BATCH_BYTES = 1024 * 1024;
+/** The longest log line the server records; a longer one is cut, saying so. */
+const MAX_LINE = 60_000;
 
 export interface BatcherEvents {
   cancel(): void;
@@ -37,6 +41,8 @@ export class EventBatcher {
 
   push(e: JobEvent): void {
     if (this.gone) return;
+    if (e.t === "log" && e.line.length > MAX_LINE) e = { ...e, line: cut(e.line) };
+    if (e.t === "annotation" && e.annotation.message.length > MAX_LINE) e = { ...e, annotation: { ...e.annotation, message: cut(e.annotation.message) } };
     this.pending.push(e);
     if (this.pending.length >= FLUSH_EVENTS) this.flushSoon(0);
     else this.flushSoon(FLUSH_MS);
@@ -59,7 +65,7 @@ export class EventBatcher {
 
   private async sendPending(): Promise<void> {
     while (this.pending.length > 0 && !this.gone) {
-      const batch = this.pending.slice(0, 1000);
+      const batch = firstBatch(this.pending);
       await this.send("events", { lease: this.lease, events: batch });
       this.pending = this.pending.slice(batch.length);
     }
@@ -101,4 +107,20 @@ export class EventBatcher {
   get lostLease(): boolean {
     return this.gone;
   }
+}
+
+/** The longest run of events from the start that fits one request (at least one event). */
+function firstBatch(events: readonly JobEvent[]): JobEvent[] {
+  let bytes = 0;
+  let n = 0;
+  while (n < events.length && n < 1000) {
+    bytes += JSON.stringify(events[n]).length;
+    if (n > 0 && bytes > BATCH_BYTES) break;
+    n++;
+  }
+  return events.slice(0, n);
+}
+
+function cut(text: string): string {
+  return `${text.slice(0, MAX_LINE)} … (cut at ${MAX_LINE} characters)`;
 }

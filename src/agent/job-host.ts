@@ -123,6 +123,15 @@ export async function hostJob(h: HostSetup, job: LeasedJob, stop: { signal: Abor
       await h.client.request("POST", `/api/agent/jobs/${job.id}/release`, { json: { lease: job.lease } }).catch(() => undefined);
       return { kind: "released" };
     }
+    // From here on the job may have effects: the server is told first, so a lease lost from now on
+    // fails the job instead of running it again on another agent.
+    try {
+      const answer = await h.client.json<{ cancel?: boolean }>("POST", `/api/agent/jobs/${job.id}/heartbeat`, { json: { lease: job.lease, starting: true } });
+      if (answer.cancel === true) cancel.abort(new Error("the run was cancelled"));
+    } catch (err) {
+      if (err instanceof ServerAnswer && err.status === 409) return { kind: "lost", reason: err.message };
+      throw err;
+    }
     const before = manifests(artifacts);
     const result = await runJob(
       fromJobSpec(job.spec, {

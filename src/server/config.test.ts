@@ -65,7 +65,7 @@ repos:
     webhook_secret_env: HOOK_SECRET
 `);
   assert.deepEqual(found, [
-    "2:1 unknown key 'colour' in the config; known keys: listen, data, database, public_url, tokens, repos",
+    "2:1 unknown key 'colour' in the config; known keys: listen, data, database, public_url, tokens, repos, agents",
     "1:9 listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got 'localhost'",
     "4:30 tokens[].token_env: the environment variable MISSING_TOKEN is not set (set it before starting the server)",
     "5:47 role must be one of read, trigger, admin, agent, got 'superuser'",

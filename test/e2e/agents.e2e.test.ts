@@ -104,10 +104,10 @@ async function* streamLines(url: string): AsyncGenerator<string> {
   }
 }
 
-async function cluster(t: TestContext, location: string, files: Record<string, string>, opts: { secrets?: string } = {}) {
+async function cluster(t: TestContext, location: string, files: Record<string, string>, opts: { secrets?: string; lease?: string } = {}) {
   const work = newRepo(files);
   const served: ServedRepo = { name: "acme/app", url: bareCopy(work.dir), secret: "hook-secret-0123", ...(opts.secrets ? { secretsFile: opts.secrets } : {}) };
-  const a = await TestServer.start([served], { database: location, jobs: 0, configLines: ["agents: {lease: 10s}"] });
+  const a = await TestServer.start([served], { database: location, jobs: 0, configLines: [`agents: {lease: ${opts.lease ?? "30s"}}`] });
   t.after(() => a.stop("SIGKILL"));
   const b = await a.replica(0);
   t.after(() => b.stop("SIGKILL"));
@@ -180,7 +180,7 @@ onPostgres((backend) => {
   });
 
   test("an agent killed in the middle of a step: the job fails within the lease, the run finishes", { timeout: 120_000 }, async (t) => {
-    const { a, balancer } = await cluster(t, backend.location(t), { ".github/workflows/slow.yml": SLOW });
+    const { a, balancer } = await cluster(t, backend.location(t), { ".github/workflows/slow.yml": SLOW }, { lease: "10s" });
     const agent = new TestAgent(balancer.url, "doomed");
     t.after(() => agent.stop("SIGKILL"));
     const id = await dispatch(a, "slow.yml");

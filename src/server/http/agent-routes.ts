@@ -123,6 +123,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
       "/api/agent/jobs/:id/events",
       {
         config: { role: "agent" },
+        bodyLimit: 2 * 1024 * 1024,
         schema: {
           params: JOB,
           body: { ...LEASED, required: ["lease", "events"], properties: { ...LEASED.properties, events: { type: "array", maxItems: 1000 } } },
@@ -144,14 +145,17 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
       },
     );
 
-    scope.post<{ Params: { id: number }; Body: { lease: string } }>(
+    scope.post<{ Params: { id: number }; Body: { lease: string; starting?: boolean } }>(
       "/api/agent/jobs/:id/heartbeat",
-      { config: { role: "agent" }, schema: { params: JOB, body: LEASED } },
+      {
+        config: { role: "agent" },
+        schema: { params: JOB, body: { ...LEASED, additionalProperties: false, properties: { ...LEASED.properties, starting: { type: "boolean" } } } },
+      },
       async (req, reply) => {
         const a = services(reply);
         if (!a) return reply;
         if (!(await held(a, req.params.id, req.body.lease, tokenName(req.caller), reply))) return reply;
-        const check = await a.queue.report(req.params.id, req.body.lease, []);
+        const check = await a.queue.report(req.params.id, req.body.lease, [], req.body.starting === true);
         return check.held ? { cancel: check.cancel } : reply.code(409).send({ error: `job ${req.params.id} is not leased to this agent any more` });
       },
     );
@@ -160,6 +164,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
       "/api/agent/jobs/:id/complete",
       {
         config: { role: "agent" },
+        bodyLimit: 16 * 1024 * 1024,
         schema: { params: JOB, body: { ...LEASED, required: ["lease", "outcome"], properties: { ...LEASED.properties, outcome: {} } } },
       },
       async (req, reply) => {

@@ -100,9 +100,13 @@ export class JobQueue {
     }
   }
 
-  /** Renews the lease; `events` (already masked) are recorded in the same transaction. */
-  async report(id: number, lease: string, events: readonly JobEvent[]): Promise<LeaseCheck> {
-    const started = events.some((e) => e.t === "step-start");
+  /**
+   * Renews the lease; `events` (already masked) are recorded in the same transaction. `starting`:
+   * the agent is about to run the job's steps, so from now on a lapsed lease fails the job rather
+   * than running it a second time elsewhere.
+   */
+  async report(id: number, lease: string, events: readonly JobEvent[], starting = false): Promise<LeaseCheck> {
+    const started = starting || events.some((e) => e.t === "step-start");
     const check = await inTransaction(this.pool, async (c) => {
       const r = await c.query<{ cancel: boolean }>(
         `UPDATE agent_jobs SET lease_expires = now() + $3 * interval '1 millisecond', step_started = step_started OR $4

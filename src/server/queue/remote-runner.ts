@@ -84,6 +84,9 @@ export class RemoteRun {
     req.signal.addEventListener("abort", cancel, { once: true });
     try {
       return await this.follow(id, req, sink, labels, masker, ended);
+    } catch (err) {
+      sink.annotation(null, { level: "error", message: `the server lost track of the job on its agent: ${(err as Error).message}` });
+      return ended("failure");
     } finally {
       req.signal.removeEventListener("abort", cancel);
       await this.s.queue.forget(id);
