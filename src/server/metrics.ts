@@ -54,6 +54,23 @@ export class ServerMetrics {
     });
   }
 
+  /** The shared job queue's depth and the agents asking it for work (several machines). */
+  watchAgents(counts: () => Promise<{ queued: number; leased: number; agents: number }>): void {
+    const gauge = (name: string, help: string, pick: (c: { queued: number; leased: number; agents: number }) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set(pick(await counts()));
+        },
+      });
+    };
+    gauge("tierci_agent_jobs_queued", "Jobs waiting for an agent", (c) => c.queued);
+    gauge("tierci_agent_jobs_leased", "Jobs leased to an agent", (c) => c.leased);
+    gauge("tierci_agents_connected", "Agents that asked for work in the last minute", (c) => c.agents);
+  }
+
   delivery(result: DeliveryResult): void {
     this.deliveries.inc({ result });
   }

@@ -80,6 +80,7 @@ export async function startServer(config: ServerConfig, opts: ServeOptions): Pro
         log.info(r, `leases ran out: ${r.requeued} job(s) back on the queue, ${r.lost} failed because their agent stopped responding`),
       );
     const shared = agents;
+    if (shared) metrics.watchAgents(() => shared.queue.counts());
     const queue = new RunQueue({
       db,
       store,

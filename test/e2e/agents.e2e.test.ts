@@ -163,6 +163,10 @@ onPostgres((backend) => {
         `${name} ran some jobs:\n${agents.map((x) => x.log()).join("\n")}`,
       );
 
+    const metrics = await b.request("GET", "/metrics", { token: TOKENS.reader });
+    assert.match(metrics.text, /^tierci_agents_connected 3$/m);
+    assert.match(metrics.text, /^tierci_agent_jobs_queued \d+$/m);
+
     // The schedule fires once per minute whichever replica looks; wait for two minutes to have fired.
     const scheduled = await until(
       "two scheduled minutes",

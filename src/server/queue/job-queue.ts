@@ -204,6 +204,16 @@ export class JobQueue {
     return (r.rowCount ?? 0) > 0;
   }
 
+  /** Jobs on the queue and out on leases, and agents that asked for work in the last minute: what /metrics shows. */
+  async counts(): Promise<{ queued: number; leased: number; agents: number }> {
+    const r = await this.pool.query<{ queued: number; leased: number; agents: number }>(
+      `SELECT (SELECT COUNT(*) FROM agent_jobs WHERE status = 'queued')::integer AS queued,
+              (SELECT COUNT(*) FROM agent_jobs WHERE status = 'leased')::integer AS leased,
+              (SELECT COUNT(*) FROM agents WHERE last_seen > now() - interval '1 minute')::integer AS agents`,
+    );
+    return r.rows[0] ?? { queued: 0, leased: 0, agents: 0 };
+  }
+
   /** Agents seen within `withinMs`, for the message of a job nobody takes. */
   async agentsSeen(withinMs: number): Promise<{ name: string; labels: string[] }[]> {
     const r = await this.pool.query<{ name: string; labels: string[] }>(
