@@ -6,6 +6,17 @@ export type BuiltinReport =
   | { kind: "artifact"; name: string; files: number; bytes: number; retentionDays: number }
   | { kind: "coverage"; file: string; format: string; flags: string[]; name: string; lineRate: number | null; linesCovered: number; linesValid: number };
 
+/**
+ * Caches shared by every machine that runs a repository's jobs (a server's agents), beside this
+ * machine's own cache store. Only keys without masked text travel: a key holding a secret stays local.
+ */
+export interface SharedCache {
+  /** The newest entry for the primary key (exact) or a restore key (prefix), its files written into `roots` (one directory per path root); its key, or null. */
+  restore(q: { scopes: string[]; version: string; keys: string[]; roots: string[]; lookupOnly: boolean }): Promise<string | null>;
+  /** Shares the files (`rel` under the root they belong to) under the key, unless another machine shared that key first. */
+  save(q: { scope: string; version: string; key: string; roots: string[]; files: { root: number; rel: string }[] }): Promise<void>;
+}
+
 export interface BuiltinRun {
   /** Inputs with the action's defaults applied. */
   inputs: Record<string, string>;
@@ -14,6 +25,8 @@ export interface BuiltinRun {
   repoRoot: string;
   /** Per-repository state of tierci (run database, caches, artifacts): `<repo>/.tierci` by default. */
   stateDir: string;
+  /** Caches shared with the other machines of a server, when this job runs on one of its agents. */
+  sharedCache?: SharedCache;
   repository: string;
   sha: string;
   ref: string;

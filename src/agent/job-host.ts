@@ -11,6 +11,7 @@ import { runJob } from "../runner/job-runner.js";
 import { ServerAnswer, TokenRefused, type AgentClient } from "./agent-client.js";
 import { downloadBlob, uploadBlob } from "./blob-transfer.js";
 import { EventBatcher } from "./event-batcher.js";
+import { AgentSharedCache } from "./shared-cache.js";
 
 const exec = promisify(execFile);
 
@@ -143,6 +144,7 @@ export async function hostJob(h: HostSetup, job: LeasedJob, stop: { signal: Abor
         signal: cancel.signal,
         sink: eventSink((e) => batcher.push(e)),
         runnerName: h.name,
+        sharedCache: new AgentSharedCache(h.client, job.id, job.lease, join(jobDir, "cache-transfer")),
       }),
     );
     await batcher.close();

@@ -3,7 +3,7 @@
 // signal, the sink, and the secrets' values, which the agent is handed when it leases the job),
 // what the agent reports while the job runs, and what it sends back when the job ends. Plain JSON
 // both ways, so that the server and agents of one build agree by construction.
-import type { BuiltinReport } from "../actions/builtin-types.js";
+import type { BuiltinReport, SharedCache } from "../actions/builtin-types.js";
 import type { ExprValue } from "../expr/value.js";
 import type { PlannedJob, PlannedWorkflow } from "../plan/plan-types.js";
 import type { ReportKind } from "../runner/collect-reports.js";
@@ -88,6 +88,7 @@ export interface LocalJobParts {
   signal: AbortSignal;
   sink: JobSink;
   runnerName: string;
+  sharedCache?: SharedCache;
 }
 
 export function fromJobSpec(spec: JobSpec, local: LocalJobParts): JobRequest {
@@ -114,6 +115,7 @@ export function fromJobSpec(spec: JobSpec, local: LocalJobParts): JobRequest {
       vars: spec.vars,
       debug: spec.debug,
       runnerName: local.runnerName,
+      ...(local.sharedCache ? { sharedCache: local.sharedCache } : {}),
       ...(spec.reports ? { reports: { globs: spec.reports, dir: local.reportsDir } } : {}),
     },
   };

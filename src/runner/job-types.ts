@@ -1,5 +1,5 @@
 // The job runner's interface: what a job is given, what it reports as it goes, what it returns.
-import type { BuiltinReport } from "../actions/builtin-types.js";
+import type { BuiltinReport, SharedCache } from "../actions/builtin-types.js";
 import type { ExprValue } from "../expr/value.js";
 import type { ReportGlobs } from "../workflow/model.js";
 import type { CollectedReport } from "./collect-reports.js";
@@ -68,6 +68,8 @@ export interface JobOptions {
   debug: boolean;
   /** Report globs of the job's tier, and where to keep the reports it wrote. */
   reports?: { globs: ReportGlobs; dir: string };
+  /** Caches shared with a server's other agents (see SharedCache). */
+  sharedCache?: SharedCache;
   /** The runner's name (`runner.name`, RUNNER_NAME): an agent's own; `tierci` on the machine that runs tierci. */
   runnerName?: string;
   /** Cancellation grace periods, shortened in tests. */

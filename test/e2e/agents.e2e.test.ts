@@ -76,6 +76,29 @@ jobs:
       - run: grep "built by" out.txt
 `;
 
+const SHARED_CACHE = `name: Shared cache
+on: workflow_dispatch
+jobs:
+  fill:
+    runs-on: [self-hosted, left]
+    steps:
+      - uses: actions/cache@v4
+        with: {path: deps, key: deps-v1}
+      - run: mkdir -p deps/sub && echo "filled on $RUNNER_NAME" > deps/sub/file.txt
+  use:
+    needs: fill
+    runs-on: [self-hosted, right]
+    steps:
+      - uses: actions/cache@v4
+        id: cache
+        with: {path: deps, key: deps-v2, restore-keys: deps-}
+      - run: test "\${{ steps.cache.outputs.cache-hit }}" = "false" && grep "filled on left" deps/sub/file.txt
+      - uses: actions/cache/restore@v4
+        id: exact
+        with: {path: deps, key: deps-v1}
+      - run: test "\${{ steps.exact.outputs.cache-hit }}" = "true"
+`;
+
 const TWO_LINES = `name: Two lines
 on: workflow_dispatch
 jobs:
@@ -241,6 +264,20 @@ onPostgres((backend) => {
     assert.ok(
       (run["artifacts"] as { name: string }[]).some((x) => x.name === "dist"),
       JSON.stringify(run["artifacts"]),
+    );
+  });
+
+  test("a cache saved by a job on one agent is restored by a job on another", { timeout: 180_000 }, async (t) => {
+    const { a, balancer } = await cluster(t, backend.location(t), { ".github/workflows/cache.yml": SHARED_CACHE });
+    const agents = [new TestAgent(balancer.url, "left", { labels: ["left"] }), new TestAgent(balancer.url, "right", { labels: ["right"] })];
+    t.after(() => Promise.all(agents.map((x) => x.stop("SIGKILL"))));
+    const id = await dispatch(a, "cache.yml");
+    const run = await a.completed(id, 150_000);
+    assert.equal(run["conclusion"], "success", `${JSON.stringify(run["jobs"]).slice(0, 3000)}\n${agents.map((x) => x.log()).join("\n")}`);
+    const caches = run["caches"] as { key: string; hit: boolean; restored_key: string | null }[];
+    assert.ok(
+      caches.some((c) => c.key === "deps-v2" && !c.hit && c.restored_key === "deps-v1"),
+      JSON.stringify(caches),
     );
   });
 

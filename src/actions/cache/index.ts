@@ -101,7 +101,7 @@ export async function restoreCache(run: BuiltinRun, given: RestoreOptions): Prom
     run.warning(`Failed to restore: ${(err as Error).message}`);
     return miss();
   }
-  if (!found) return miss();
+  if (!found) return (await restoreShared(run, opts, given)) ?? miss();
   const { entry } = found;
   // A masked key matches its text only through the keyed hash: another secret masks alike.
   const hit = found.exact || (opts.key === given.key && isExactKeyMatch(opts.key, entry.key));
@@ -162,7 +162,48 @@ export async function saveCache(run: BuiltinRun, given: SaveOptions): Promise<{ 
     return refuse(`Failed to save: ${(err as Error).message}`);
   }
   if (!result.saved) return result.reason === "exists" ? exists(result.message) : refuse(result.message);
+  if (run.sharedCache && opts.key === given.key) {
+    const roots = compilePaths(opts.paths, pathContext(run)).roots.map((r) => r.abs);
+    const items = await findItems(opts.paths, pathContext(run));
+    const files = items.filter((i) => i.type === "file").map((i) => ({ root: i.root, rel: i.rel }));
+    await run.sharedCache
+      .save({ scope: run.ref, version, key: opts.key, roots, files })
+      .catch((err: unknown) =>
+        run.warning(`The cache was saved on this machine but could not be shared with the server's other agents: ${(err as Error).message}`),
+      );
+  }
   run.log(`Cache Size: ${sizeText(result.entry.size)}`);
   run.log(`Stored ${result.entry.files} items in ${((Date.now() - started) / 1000).toFixed(2)}s`);
   return { saved: true };
+}
+
+/** On a miss here, the entry another agent of the server shared, when the keys hold no masked text. */
+async function restoreShared(run: BuiltinRun, opts: RestoreOptions, given: RestoreOptions): Promise<{ hit: boolean; matchedKey: string } | undefined> {
+  const keys = [opts.key, ...opts.restoreKeys];
+  if (!run.sharedCache || keys.some((k, n) => k !== [given.key, ...given.restoreKeys][n])) return undefined;
+  try {
+    const started = Date.now();
+    const roots = compilePaths(opts.paths, pathContext(run)).roots.map((r) => r.abs);
+    const key = await run.sharedCache.restore({
+      scopes: cacheScopes(run),
+      version: cacheVersion(opts.paths),
+      keys,
+      roots,
+      lookupOnly: opts.lookupOnly === true,
+    });
+    if (key === null) return undefined;
+    const hit = isExactKeyMatch(opts.key, key);
+    run.log(hit ? `Cache hit for: ${key}` : `Cache hit for restore-key: ${key}`);
+    run.log(
+      opts.lookupOnly
+        ? "Lookup only - skipping download"
+        : `Restored from the cache the server's agents share in ${((Date.now() - started) / 1000).toFixed(2)}s`,
+    );
+    if (!opts.lookupOnly) run.log("Cache restored successfully");
+    run.report({ kind: "cache", key: opts.key, hit, restoredKey: key });
+    return { hit, matchedKey: key };
+  } catch (err) {
+    run.warning(`Failed to restore: ${(err as Error).message}`);
+    return undefined;
+  }
 }

@@ -24,6 +24,7 @@ function builtinRun(run: StepRun, call: Call): BuiltinRun {
     workspace: job.workspace,
     repoRoot: req.options.repoRoot,
     stateDir: req.options.stateDir,
+    ...(req.options.sharedCache ? { sharedCache: req.options.sharedCache } : {}),
     repository: req.event.repository,
     sha: req.event.sha,
     ref: req.event.ref,

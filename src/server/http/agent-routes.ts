@@ -244,7 +244,8 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
       const a = services(reply);
       if (!a) return reply;
       const { digest } = req.params;
-      if (!isDigest(digest) || !(await a.queue.mayRead(tokenName(req.caller), digest)) || !(await a.blobs.status(digest)).complete)
+      const readable = (await a.queue.mayRead(tokenName(req.caller), digest)) || (await a.caches.readable(tokenName(req.caller), digest));
+      if (!isDigest(digest) || !readable || !(await a.blobs.status(digest)).complete)
         return reply.code(404).send({ error: `no blob ${digest} for this agent` });
       const { size } = await a.blobs.status(digest);
       return reply

@@ -4,6 +4,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { allows, bearerToken, callerOf, type Caller } from "../auth.js";
 import type { ServerContext } from "./context.js";
+import { registerAgentCacheRoutes } from "./agent-cache-routes.js";
 import { registerAgentRoutes } from "./agent-routes.js";
 import { registerAgentTokenRoutes } from "./agent-token-routes.js";
 import { registerDispatchRoute } from "./dispatch-route.js";
@@ -61,6 +62,7 @@ export function buildApp(ctx: ServerContext, logger: FastifyServerOptions["logge
   registerDispatchRoute(app, ctx);
   registerDashboard(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerAgentCacheRoutes(app, ctx);
   registerAgentTokenRoutes(app, ctx);
   return app;
 }

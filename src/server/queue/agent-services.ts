@@ -7,6 +7,7 @@ import { JobQueue } from "./job-queue.js";
 import { Notifier } from "./notifier.js";
 import { databaseError, openPool, type Pool } from "./pg-pool.js";
 import { migrateQueue } from "./queue-schema.js";
+import { SharedCaches } from "./shared-caches.js";
 
 export interface AgentServices {
   pool: Pool;
@@ -14,6 +15,7 @@ export interface AgentServices {
   blobs: BlobStore;
   notifier: Notifier;
   tokens: AgentTokens;
+  caches: SharedCaches;
   close(): Promise<void>;
 }
 
@@ -29,12 +31,14 @@ export async function openAgentServices(url: string, leaseMs: number, onReaped: 
     throw databaseError(err, url, "preparing the job queue");
   }
   const queue = new JobQueue(pool, notifier, leaseMs);
+  const caches = new SharedCaches(pool);
   // Every replica reaps: the updates are atomic, so two replicas never both act on one lease.
   const reaper = setInterval(
     () => {
       queue
         .reapExpired()
         .then((r) => (r.requeued + r.lost > 0 ? onReaped(r) : undefined))
+        .then(() => caches.expire())
         .catch(() => undefined);
     },
     Math.max(250, Math.min(5000, leaseMs / 4)),
@@ -46,6 +50,7 @@ export async function openAgentServices(url: string, leaseMs: number, onReaped: 
     blobs: new BlobStore(pool),
     notifier,
     tokens: new AgentTokens(pool),
+    caches,
     async close() {
       clearInterval(reaper);
       await notifier.close();

@@ -149,4 +149,20 @@ onPostgres((backend) => {
     assert.equal(listed[0]?.revokedAt !== null, true);
     assert.ok(!JSON.stringify(listed).includes(made.token), "the token itself is never stored or listed");
   });
+  test("shared caches: the primary key exactly, then restore keys as prefixes, newest first, scopes in order; the first save wins", async (t) => {
+    const { caches } = await open(t);
+    const v = "a".repeat(64);
+    const add = (scope: string, key: string, blob: string) => caches.add({ repo: "acme/app", scope, version: v, key, blob, size: 1 });
+    assert.equal(await add("refs/heads/main", "deps-linux-1", "b1"), true);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await add("refs/heads/main", "deps-linux-2", "b2"), true);
+    assert.equal(await add("refs/heads/main", "deps-linux-2", "b3"), false, "the first save of a key wins");
+    assert.equal(await add("refs/heads/feature", "deps-linux-9", "b4"), true);
+    const look = (keys: string[], scopes = ["refs/heads/feature", "refs/heads/main"]) => caches.lookup({ repo: "acme/app", scopes, version: v, keys });
+    assert.deepEqual(await look(["DEPS-LINUX-1"]), { key: "deps-linux-1", blob: "b1" });
+    assert.deepEqual(await look(["nope", "deps-linux-"]), { key: "deps-linux-9", blob: "b4" }, "the job's own scope first");
+    assert.deepEqual(await look(["nope", "deps-linux-"], ["refs/heads/main"]), { key: "deps-linux-2", blob: "b2" }, "newest first");
+    assert.equal(await look(["deps-linux"]), undefined, "the primary key is never a prefix");
+    assert.equal(await caches.lookup({ repo: "acme/other", scopes: ["refs/heads/main"], version: v, keys: ["deps-linux-1"] }), undefined);
+  });
 });

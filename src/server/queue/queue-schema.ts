@@ -62,6 +62,17 @@ const MIGRATIONS: string[] = [
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     revoked_at TIMESTAMPTZ
   );`,
+  `CREATE TABLE shared_caches (
+    repo TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    version TEXT NOT NULL,
+    key TEXT NOT NULL,
+    blob TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_used TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (repo, scope, version, key)
+  );`,
 ];
 
 /** Any 64-bit number of tierci's own, so that this lock is not taken by another program. */

@@ -16,7 +16,7 @@ import { isDigest, type BlobStore } from "./blob-store.js";
 import type { JobQueue } from "./job-queue.js";
 import { CHANNELS, type Notifier } from "./notifier.js";
 import { jobLabels } from "./runs-on.js";
-import { packDirectory, unpackInto } from "./tar-files.js";
+import { packDirectory, unpackInto } from "../../util/tar-files.js";
 
 /** How long a job waits for an agent before its log says which labels nobody has. */
 const WAIT_NOTE_MS = 10_000;

@@ -1,4 +1,4 @@
-// Directory trees as tar archives, through the system's tar: the run's artifacts go to agents
+// Directory trees as tar archives, through the system's tar: a run's artifacts and caches go to agents
 // this way and come back this way. What an agent sends is checked before anything is written:
 // only plain files and directories, every path inside the target.
 import { execFile } from "node:child_process";
@@ -35,7 +35,7 @@ export async function unpackInto(data: Buffer, dir: string): Promise<void> {
   writeFileSync(scratch, data);
   try {
     const why = await unsafeEntry(scratch);
-    if (why !== undefined) throw new Error(`refused an archive from an agent: ${why}`);
+    if (why !== undefined) throw new Error(`refused an archive: ${why}`);
     mkdirSync(dir, { recursive: true });
     await exec("tar", ["-C", dir, "-xf", scratch, "--no-same-owner", "--no-same-permissions"]);
   } finally {
