@@ -131,7 +131,7 @@ export class RunQueue {
   }
 
   submit(run: ServerRun): void {
-    for (const o of this.s.observers) o.queued?.(run);
+    this.tell((o) => o.queued?.(run));
     this.kick();
     this.s.announce?.();
   }
@@ -187,6 +187,17 @@ export class RunQueue {
     clearTimeout(timer);
   }
 
+  /** An observer that fails (metrics, statuses) is logged; it never stops a run or the server. */
+  private tell(call: (o: RunObserver) => void): void {
+    for (const o of this.s.observers) {
+      try {
+        call(o);
+      } catch (err) {
+        this.s.log.error({ err }, "an observer of the run queue failed");
+      }
+    }
+  }
+
   private repoConfig(name: string): RepoConfig | undefined {
     return this.s.repos.find((r) => r.name === name);
   }
@@ -213,7 +224,7 @@ export class RunQueue {
     this.s.db.finishRun(run.id, result);
     const done = this.s.db.getRun(run.id) ?? run;
     this.s.log.info({ run: run.id, conclusion: result.conclusion, note: result.note }, `run ${run.repo}#${run.number} ${result.conclusion}`);
-    for (const o of this.s.observers) o.finished?.(done);
+    this.tell((o) => o.finished?.(done));
   }
 
   private async execute(run: ServerRun, signal: AbortSignal): Promise<void> {
@@ -294,7 +305,7 @@ export class RunQueue {
             carryArtifacts(this.stateDir(run.repo), narrowed.keptFrom, { id: record.id, number: record.number }, keys);
           }
           const started = db.getRun(run.id);
-          if (started) for (const o of this.s.observers) o.started?.(started);
+          if (started) this.tell((o) => o.started?.(started));
         },
         event: (e) => {
           if (e.type === "tier-start") this.s.log.info({ run: run.id, tier: e.tier }, `run ${run.repo}#${run.number}: tier ${e.tier} started`);
