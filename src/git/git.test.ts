@@ -7,6 +7,7 @@ import {
   GitError,
   ZERO_SHA,
   branchCommit,
+  branchState,
   changedFilesBetween,
   commitInfo,
   commitsBetween,
@@ -95,6 +96,33 @@ test("default branch: origin/HEAD, then main, then master, then the current bran
   c.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk");
   assert.deepEqual(defaultBranchCommit(c.dir), { branch: "trunk", sha: c.mainSha });
   assert.equal(branchCommit(c.dir, "trunk"), c.mainSha, "a branch only on origin still resolves");
+});
+
+/** What branchState answers in two calls is what the questions asked one by one answer. */
+function sameAsOneByOne(dir: string): void {
+  const def = defaultBranchCommit(dir);
+  assert.deepEqual(branchState(dir), { head: headSha(dir), branch: currentBranch(dir), defaultBranch: def.branch, defaultSha: def.sha });
+}
+
+test("branchState agrees with the one-by-one answers: slashes, detached, unborn, packed refs, origin/HEAD, master only", (t) => {
+  const feature = makeFeatureRepo();
+  const master = makeRepo("master");
+  const unborn = makeRepo("topic/new");
+  t.after(() => [feature, master, unborn].forEach((r) => r.remove()));
+  sameAsOneByOne(feature.dir);
+  feature.git("pack-refs", "--all");
+  sameAsOneByOne(feature.dir);
+  feature.git("update-ref", "refs/remotes/origin/trunk", feature.mainSha);
+  feature.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk");
+  sameAsOneByOne(feature.dir);
+  assert.equal(branchState(feature.dir).defaultBranch, "trunk");
+  feature.git("checkout", "-q", "--detach", "main");
+  sameAsOneByOne(feature.dir);
+  assert.equal(branchState(feature.dir).branch, undefined);
+  master.commit("one");
+  sameAsOneByOne(master.dir);
+  sameAsOneByOne(unborn.dir);
+  assert.deepEqual(branchState(unborn.dir), { head: ZERO_SHA, branch: "topic/new", defaultBranch: "topic/new", defaultSha: undefined });
 });
 
 test("repository slug from the remote, else local/<dir>", (t) => {

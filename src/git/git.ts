@@ -172,6 +172,41 @@ export function defaultBranchCommit(dir: string): { branch: string; sha: string 
   return { branch, sha: branchCommit(dir, branch) };
 }
 
+export interface BranchState {
+  /** HEAD's sha, ZERO_SHA when the branch has no commits yet. */
+  head: string;
+  /** The checked-out branch, undefined on a detached HEAD. */
+  branch: string | undefined;
+  /** What defaultBranchCommit answers. */
+  defaultBranch: string;
+  defaultSha: string | undefined;
+}
+
+/**
+ * HEAD, its branch and the default branch with their commits, from two git calls (three on a
+ * detached HEAD) where asking each question alone takes five or more: every local and origin
+ * branch is listed once and the answers are read from that list, by the same rules.
+ */
+export function branchState(dir: string): BranchState {
+  const listed = git(dir, ["for-each-ref", "--format=%(refname)%09%(objectname)%09%(symref)", "refs/heads/", "refs/remotes/origin/"]).stdout;
+  const refs = new Map<string, { sha: string; symref: string }>();
+  for (const line of listed.split("\n")) {
+    const [name, sha, symref] = line.split("\t");
+    if (name && sha) refs.set(name, { sha, symref: symref ?? "" });
+  }
+  const commitOf = (branch: string): string | undefined => refs.get(`refs/heads/${branch}`)?.sha ?? refs.get(`refs/remotes/origin/${branch}`)?.sha;
+  const symbolic = git(dir, ["symbolic-ref", "--quiet", "HEAD"], [0, 1]);
+  const headRef = symbolic.status === 0 ? symbolic.stdout.trim() : undefined;
+  const branch = headRef?.startsWith("refs/heads/") ? headRef.slice("refs/heads/".length) : undefined;
+  const head = headRef === undefined ? (resolveCommit(dir, "HEAD") ?? ZERO_SHA) : (refs.get(headRef)?.sha ?? resolveCommit(dir, "HEAD") ?? ZERO_SHA);
+  const prefix = "refs/remotes/origin/";
+  const originHead = refs.get(`${prefix}HEAD`)?.symref ?? "";
+  let defaultBranch: string;
+  if (originHead.startsWith(prefix)) defaultBranch = originHead.slice(prefix.length);
+  else defaultBranch = ["main", "master"].find((c) => commitOf(c) !== undefined) ?? branch ?? "main";
+  return { head, branch, defaultBranch, defaultSha: commitOf(defaultBranch) };
+}
+
 /** The best common ancestor of two revisions, or undefined when their histories are unrelated. */
 export function mergeBase(dir: string, a: string, b: string): string | undefined {
   checkRevision(dir, a);

@@ -12,9 +12,7 @@ import {
   commitInfo,
   commitsBetween,
   changedFilesBetween,
-  currentBranch,
-  defaultBranchCommit,
-  headSha,
+  branchState,
   mergeBase,
   repoRoot,
   repositorySlug,
@@ -84,14 +82,13 @@ function readState(repoDir: string, actor: string | undefined): RepoState {
   const slug = repositorySlug(root);
   const fullName = `${slug.owner}/${slug.name}`;
   const htmlUrl = `https://github.com/${fullName}`;
-  const { branch: defBranch, sha: defaultSha } = defaultBranchCommit(root);
+  const { head, branch, defaultBranch: defBranch, defaultSha } = branchState(root);
   const login = actor ?? defaultActor();
-  const head = headSha(root);
   const notes: string[] = [];
   if (head === ZERO_SHA) notes.push("the repository has no commits yet: HEAD is all zeros and every file counts as changed");
   return {
     root,
-    branch: currentBranch(root),
+    branch,
     head,
     defaultBranch: defBranch,
     defaultSha,
