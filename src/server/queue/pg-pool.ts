@@ -1,5 +1,6 @@
 // The server's asynchronous Postgres connections, for what the synchronous run store cannot do:
-// leasing jobs with FOR UPDATE SKIP LOCKED, waiting on LISTEN/NOTIFY, streaming blobs. Errors
+// leasing jobs with FOR UPDATE SKIP LOCKED, waiting on LISTEN/NOTIFY, streaming blobs. A query waits
+// for a free connection rather than failing while every run follows its jobs at once. Errors
 // never show the URL's password.
 import pg from "pg";
 import { PostgresError, redactUrl, withoutPassword } from "../../store/index.js";
@@ -13,8 +14,8 @@ const types = {
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function openPool(url: string, max = 8): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, types, max, connectionTimeoutMillis: 5000, application_name: "tierci-server" });
+export function openPool(url: string, max = 20): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, types, max, connectionTimeoutMillis: 60_000, application_name: "tierci-server" });
   // An idle connection that breaks is dropped by the pool; the next query opens another.
   pool.on("error", () => undefined);
   return pool;
