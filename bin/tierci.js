@@ -12,5 +12,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = await import("../dist/src/cli/main.js");
-process.exitCode = await main(process.argv.slice(2));
+const { main } = await import("../dist/cli/main.js");
+const code = await main(process.argv.slice(2));
+
+// A command awaits everything it starts before main returns, so what is left is Node tearing down
+// the heap, tens of milliseconds after a run. Output still buffered for a slow reader goes first.
+const drained = (stream) => new Promise((done) => (stream.writableLength === 0 ? done() : stream.once("drain", done)));
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(code);

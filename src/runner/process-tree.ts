@@ -176,7 +176,10 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessResult> {
       opts.signal?.removeEventListener("abort", cancel);
       void (async () => {
         if (cancelled) await killTree(groups, ownProcesses);
-        await Promise.race([pipesClosed, delay(DRAIN_MS)]);
+        // The wait is cancelled once the pipes close: a pending timer would hold the process open after the run.
+        const drained = new AbortController();
+        await Promise.race([pipesClosed, delay(DRAIN_MS, undefined, { signal: drained.signal }).catch(() => undefined)]);
+        drained.abort();
         stdout.flush();
         stderr.flush();
         // Output that background processes write later belongs to no step; it is read (so that

@@ -1,6 +1,7 @@
 // What the CLI loads before it does anything: `--version` and every `--help` must load the CLI
 // layer only, never the workflow parser, SQLite or YAML behind the commands. Checked on the list
-// of modules a child process loads (not on its time, which a busy machine would blur).
+// of modules a child process loads (not on its time, which a busy machine would blur). The CLI
+// runs from the bundle in dist/cli; each chunk it loads stands for the source files it holds.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,18 @@ const CLI = resolve("bin", "tierci.js");
 const RECORDER = pathToFileURL(resolve("dist", "test", "support", "load-recorder.js")).href;
 const DIST = pathToFileURL(resolve("dist")).href + "/";
 const NODE_MODULES = pathToFileURL(resolve("node_modules")).href + "/";
+const BUNDLE = pathToFileURL(resolve("dist", "cli")).href + "/";
+const CHUNKS = JSON.parse(readFileSync(join("dist", "cli", "contents.json"), "utf8")) as Record<string, string[]>;
+
+/** The loaded URLs with every chunk of the bundle replaced by the files it was built from. */
+function unbundled(urls: string[]): string[] {
+  return urls.flatMap((url) => {
+    if (!url.startsWith(BUNDLE)) return [url];
+    const inputs = CHUNKS[url.slice(BUNDLE.length)];
+    assert.ok(inputs, `${url} is not a chunk of the bundle that was built`);
+    return inputs.map((file) => pathToFileURL(resolve(file)).href);
+  });
+}
 
 const FORBIDDEN: [RegExp, string][] = [
   [/\/node_modules\/@actions\/workflow-parser\//, "the workflow parser package"],
@@ -33,6 +46,8 @@ interface Loaded {
   stdout: string;
   stderr: string;
   modules: string[];
+  /** The URLs as loaded, chunks of the bundle included. */
+  urls: string[];
 }
 
 /** Runs the CLI with a recorder of every module it resolves. */
@@ -47,22 +62,18 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Loaded> 
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((done) =>
-    child.on("close", (code) =>
-      done({
-        code: code ?? -1,
-        stdout,
-        stderr,
-        modules: existsSync(log)
-          ? [
-              ...new Set(
-                readFileSync(log, "utf8")
-                  .split("\n")
-                  .filter((l) => l !== ""),
-              ),
-            ]
-          : [],
-      }),
-    ),
+    child.on("close", (code) => {
+      const urls = existsSync(log)
+        ? [
+            ...new Set(
+              readFileSync(log, "utf8")
+                .split("\n")
+                .filter((l) => l !== ""),
+            ),
+          ]
+        : [];
+      done({ code: code ?? -1, stdout, stderr, urls, modules: [...new Set(unbundled(urls))] });
+    }),
   );
 }
 
@@ -121,6 +132,17 @@ describe("start-up loads the command line layer only", () => {
       assert.equal(r.code, 0, `tierci ${args.join(" ")} exited ${r.code}`);
       assertCliLayerOnly(args, r.modules);
     }
+  });
+
+  test("a command runs from the bundle: of tsc's modules only the compile cache switch is loaded", async () => {
+    const r = repo({ ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n" });
+    const list = await loadedBy(["list", "--repo", r.dir]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.deepEqual(
+      list.urls.filter((u) => u.startsWith(`${DIST}src/`)).map((u) => u.slice(DIST.length)),
+      ["src/cli/compile-cache.js"],
+    );
+    assert.ok(list.urls.some((u) => u.startsWith(BUNDLE)));
   });
 
   test("the recorder sees what a command loads: list loads the parser and yaml, runs loads better-sqlite3", async () => {
