@@ -98,10 +98,15 @@ test("default branch: origin/HEAD, then main, then master, then the current bran
   assert.equal(branchCommit(c.dir, "trunk"), c.mainSha, "a branch only on origin still resolves");
 });
 
-/** What branchState answers in two calls is what the questions asked one by one answer. */
+/** What branchState answers in one or two calls is what the questions asked one by one answer. */
 function sameAsOneByOne(dir: string): void {
   const def = defaultBranchCommit(dir);
-  assert.deepEqual(branchState(dir), { head: headSha(dir), branch: currentBranch(dir), defaultBranch: def.branch, defaultSha: def.sha });
+  const { headParents, ...state } = branchState(dir);
+  assert.deepEqual(state, { head: headSha(dir), branch: currentBranch(dir), defaultBranch: def.branch, defaultSha: def.sha });
+  // Only a HEAD on a branch with commits is marked in the listing, and only then are its parents known.
+  if (state.branch === undefined || state.head === ZERO_SHA) return assert.equal(headParents, undefined);
+  const parents = execFileSync("git", ["rev-list", "--no-walk", "--parents", "HEAD"], { cwd: dir, encoding: "utf8" }).trim().split(" ").slice(1);
+  assert.deepEqual(headParents, parents);
 }
 
 test("branchState agrees with the one-by-one answers: slashes, detached, unborn, packed refs, origin/HEAD, master only", (t) => {
@@ -123,6 +128,27 @@ test("branchState agrees with the one-by-one answers: slashes, detached, unborn,
   sameAsOneByOne(master.dir);
   sameAsOneByOne(unborn.dir);
   assert.deepEqual(branchState(unborn.dir), { head: ZERO_SHA, branch: "topic/new", defaultBranch: "topic/new", defaultSha: undefined });
+  feature.git("checkout", "-q", "-b", "side", "main");
+  feature.git("commit", "-q", "--allow-empty", "-m", "side");
+  feature.git("checkout", "-q", "feature/x");
+  feature.git("merge", "-q", "--no-ff", "-m", "merge side", "side");
+  sameAsOneByOne(feature.dir);
+  assert.equal(branchState(feature.dir).headParents?.length, 2);
+});
+
+test("remoteUrl answers as `git remote get-url` of origin, else of the first remote", (t) => {
+  const repo = makeRepo();
+  t.after(() => repo.remove());
+  const getUrl = (name: string): string => execFileSync("git", ["remote", "get-url", name], { cwd: repo.dir, encoding: "utf8" }).trim();
+  repo.git("config", "url.https://github.com/.insteadOf", "gh:");
+  repo.git("remote", "add", "zed", "https://example.com/z.git");
+  repo.git("remote", "add", "alias", "gh:acme/aliased");
+  assert.equal(remoteUrl(repo.dir), getUrl("alias"));
+  assert.equal(remoteUrl(repo.dir), "https://github.com/acme/aliased");
+  repo.git("remote", "add", "origin", "git@github.com:acme/widgets.git");
+  repo.git("remote", "set-url", "--add", "--push", "origin", "https://push.example/p.git");
+  repo.git("remote", "set-url", "--add", "origin", "https://second.example/w.git");
+  assert.equal(remoteUrl(repo.dir), getUrl("origin"));
 });
 
 test("repository slug from the remote, else local/<dir>", (t) => {

@@ -101,19 +101,37 @@ function checkRevision(dir: string, rev: string): void {
 // A run asks for the same directory's top several times (loading, planning, snapshot); a
 // directory does not move to another work tree while it exists, so a found answer is kept.
 // Failures are not kept: the user may `git init` and ask again in a long-lived process.
-const roots = new Map<string, string>();
+interface WorkTree {
+  root: string;
+  /** The index and object directory, absolute: a worktree's or a submodule's are not under `<root>/.git`. */
+  index: string;
+  objects: string;
+}
+const workTrees = new Map<string, WorkTree>();
+
+function workTree(dir: string): WorkTree {
+  const key = resolve(dir);
+  let found = workTrees.get(key);
+  if (found === undefined || !isDirectory(key)) {
+    // The paths come with the top in one call: a snapshot's fingerprint needs them next.
+    const [root = "", index = "", objects = ""] = git(key, ["rev-parse", "--show-toplevel", "--git-path", "index", "--git-path", "objects"]).stdout.split("\n");
+    found = { root, index: resolve(key, index), objects: resolve(key, objects) };
+    workTrees.set(key, found);
+    // Callers go on to ask about the top itself.
+    workTrees.set(resolve(root), found);
+  }
+  return found;
+}
 
 /** The top of the work tree containing `dir`. */
 export function repoRoot(dir: string): string {
-  const key = resolve(dir);
-  let root = roots.get(key);
-  if (root === undefined || !isDirectory(key)) {
-    root = git(key, ["rev-parse", "--show-toplevel"]).stdout.trim();
-    roots.set(key, root);
-    // Callers go on to ask about the top itself.
-    roots.set(resolve(root), root);
-  }
-  return root;
+  return workTree(dir).root;
+}
+
+/** Where the index and the object store of the work tree containing `dir` are. */
+export function gitPaths(dir: string): { index: string; objects: string } {
+  const { index, objects } = workTree(dir);
+  return { index, objects };
 }
 
 /** The checked-out branch (also when it has no commits yet), or undefined on a detached HEAD. */
@@ -180,31 +198,41 @@ export interface BranchState {
   /** What defaultBranchCommit answers. */
   defaultBranch: string;
   defaultSha: string | undefined;
+  /** HEAD's parents when the listing had them (HEAD on a branch with commits); empty for a root commit. */
+  headParents?: string[];
 }
 
 /**
- * HEAD, its branch and the default branch with their commits, from two git calls (three on a
- * detached HEAD) where asking each question alone takes five or more: every local and origin
- * branch is listed once and the answers are read from that list, by the same rules.
+ * HEAD, its branch and the default branch with their commits, from one git call where asking
+ * each question alone takes five or more: every local and origin branch is listed once, with
+ * the one HEAD is on marked, and the answers are read from that list by the same rules. A
+ * detached or unborn HEAD, which the list cannot show, takes one or two calls more.
  */
 export function branchState(dir: string): BranchState {
-  const listed = git(dir, ["for-each-ref", "--format=%(refname)%09%(objectname)%09%(symref)", "refs/heads/", "refs/remotes/origin/"]).stdout;
+  const format = "--format=%(refname)%09%(objectname)%09%(symref)%09%(HEAD)%09%(parent)";
+  const listed = git(dir, ["for-each-ref", format, "refs/heads/", "refs/remotes/origin/"]).stdout;
   const refs = new Map<string, { sha: string; symref: string }>();
+  let current: { ref: string; sha: string; parents: string[] } | undefined;
   for (const line of listed.split("\n")) {
-    const [name, sha, symref] = line.split("\t");
-    if (name && sha) refs.set(name, { sha, symref: symref ?? "" });
+    const [name, sha, symref = "", mark, parents = ""] = line.split("\t");
+    if (!name || !sha) continue;
+    refs.set(name, { sha, symref });
+    if (mark === "*") current = { ref: name, sha, parents: parents.split(" ").filter((p) => p !== "") };
   }
   const commitOf = (branch: string): string | undefined => refs.get(`refs/heads/${branch}`)?.sha ?? refs.get(`refs/remotes/origin/${branch}`)?.sha;
-  const symbolic = git(dir, ["symbolic-ref", "--quiet", "HEAD"], [0, 1]);
-  const headRef = symbolic.status === 0 ? symbolic.stdout.trim() : undefined;
+  let headRef = current?.ref;
+  if (headRef === undefined) {
+    const symbolic = git(dir, ["symbolic-ref", "--quiet", "HEAD"], [0, 1]);
+    headRef = symbolic.status === 0 ? symbolic.stdout.trim() : undefined;
+  }
   const branch = headRef?.startsWith("refs/heads/") ? headRef.slice("refs/heads/".length) : undefined;
-  const head = headRef === undefined ? (resolveCommit(dir, "HEAD") ?? ZERO_SHA) : (refs.get(headRef)?.sha ?? resolveCommit(dir, "HEAD") ?? ZERO_SHA);
+  const head = current?.sha ?? (headRef === undefined ? undefined : refs.get(headRef)?.sha) ?? resolveCommit(dir, "HEAD") ?? ZERO_SHA;
   const prefix = "refs/remotes/origin/";
   const originHead = refs.get(`${prefix}HEAD`)?.symref ?? "";
   let defaultBranch: string;
   if (originHead.startsWith(prefix)) defaultBranch = originHead.slice(prefix.length);
   else defaultBranch = ["main", "master"].find((c) => commitOf(c) !== undefined) ?? branch ?? "main";
-  return { head, branch, defaultBranch, defaultSha: commitOf(defaultBranch) };
+  return { head, branch, defaultBranch, defaultSha: commitOf(defaultBranch), ...(current ? { headParents: current.parents } : {}) };
 }
 
 /** The best common ancestor of two revisions, or undefined when their histories are unrelated. */
@@ -252,13 +280,19 @@ export function workingTreeChanges(dir: string, base: string | undefined): strin
 
 /** The URL of `origin`, else of the first remote; undefined without remotes. */
 export function remoteUrl(dir: string): string | undefined {
-  const names = git(dir, ["remote"])
-    .stdout.split("\n")
-    .filter((s) => s !== "");
-  const name = names.includes("origin") ? "origin" : names[0];
-  if (name === undefined) return undefined;
-  const out = git(dir, ["remote", "get-url", name], [0, 2, 128]);
-  return out.status === 0 ? out.stdout.trim() : undefined;
+  // "<name>\t<url> (fetch)" lines give every remote's URL (rewritten by url.*.insteadOf, as
+  // `git remote get-url` gives it) in one call, in the order `git remote` lists the names.
+  const urls = new Map<string, string | undefined>();
+  for (const line of git(dir, ["remote", "-v"]).stdout.split("\n")) {
+    const tab = line.indexOf("\t");
+    const name = tab < 0 ? line : line.slice(0, tab);
+    if (name === "") continue;
+    const rest = tab < 0 ? "" : line.slice(tab + 1);
+    if (rest.endsWith(" (fetch)") && urls.get(name) === undefined) urls.set(name, rest.slice(0, -" (fetch)".length));
+    else if (!urls.has(name)) urls.set(name, undefined);
+  }
+  const name = urls.has("origin") ? "origin" : [...urls.keys()][0];
+  return name === undefined ? undefined : urls.get(name);
 }
 
 /** owner/repo from the remote, else `local/<directory name>` so that `github.repository` is never empty. */

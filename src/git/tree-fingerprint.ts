@@ -9,8 +9,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, readFile, rm, stat, utimes } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
-import { gitEnv } from "./git.js";
+import { join } from "node:path";
+import { gitEnv, gitPaths } from "./git.js";
 
 export interface TreeEntry {
   /** git's mode: 100644, 100755, 120000 (a symlink) or 160000 (a submodule). */
@@ -55,19 +55,12 @@ function parseEntries(stdout: string): TreeEntry[] {
   return entries;
 }
 
-// Where a work tree's index and objects are does not change while it exists; asked once per process.
-const gitPaths = new Map<string, { index: string; objects: string }>();
-
-async function pathsOf(repoRoot: string, env: NodeJS.ProcessEnv): Promise<{ index: string; objects: string } | undefined> {
-  const known = gitPaths.get(repoRoot);
-  if (known) return known;
-  const r = await run(repoRoot, ["rev-parse", "--git-path", "index", "--git-path", "objects"], env);
-  const [index, objects] = r.stdout.split("\n");
-  if (r.status !== 0 || !index || !objects) return undefined;
-  const absolute = (p: string): string => (isAbsolute(p) ? p : join(repoRoot, p));
-  const found = { index: absolute(index), objects: absolute(objects) };
-  gitPaths.set(repoRoot, found);
-  return found;
+function pathsOf(repoRoot: string): { index: string; objects: string } | undefined {
+  try {
+    return gitPaths(repoRoot);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Copies the index with its modification time: git's racy-timestamp check compares file times against it. */
@@ -89,7 +82,7 @@ async function copyIndex(from: string, to: string): Promise<void> {
  */
 export async function fingerprintTree(repoRoot: string, workDir: string, options: { entries?: boolean } = {}): Promise<TreeFingerprint | { error: string }> {
   const base = gitEnv();
-  const paths = await pathsOf(repoRoot, base);
+  const paths = pathsOf(repoRoot);
   if (paths === undefined) return { error: `${repoRoot} is not a git work tree` };
   const scratch = join(workDir, `fingerprint-${process.pid}-${randomBytes(6).toString("hex")}`);
   await mkdir(join(scratch, "objects"), { recursive: true });

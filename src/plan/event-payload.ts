@@ -69,6 +69,8 @@ interface RepoState {
   defaultBranch: string;
   /** The default branch's commit, when it has one here. */
   defaultSha: string | undefined;
+  /** HEAD's parents, when reading the branches found them. */
+  headParents: string[] | undefined;
   repository: Json;
   htmlUrl: string;
   owner: string;
@@ -82,7 +84,7 @@ function readState(repoDir: string, actor: string | undefined): RepoState {
   const slug = repositorySlug(root);
   const fullName = `${slug.owner}/${slug.name}`;
   const htmlUrl = `https://github.com/${fullName}`;
-  const { head, branch, defaultBranch: defBranch, defaultSha } = branchState(root);
+  const { head, branch, defaultBranch: defBranch, defaultSha, headParents } = branchState(root);
   const login = actor ?? defaultActor();
   const notes: string[] = [];
   if (head === ZERO_SHA) notes.push("the repository has no commits yet: HEAD is all zeros and every file counts as changed");
@@ -92,6 +94,7 @@ function readState(repoDir: string, actor: string | undefined): RepoState {
     head,
     defaultBranch: defBranch,
     defaultSha,
+    headParents,
     repository: {
       name: slug.name,
       full_name: fullName,
@@ -143,6 +146,7 @@ function pushBase(s: RepoState, branch: string | undefined, after: string): stri
     const base = mergeBase(s.root, s.defaultSha, after);
     if (base !== undefined) return base;
   }
+  if (after === s.head && s.headParents !== undefined) return s.headParents[0];
   return resolveCommit(s.root, `${after}~1`);
 }
 
