@@ -4,11 +4,11 @@
 import { join } from "node:path";
 import type { JobAttempt, JobExecution } from "../engine/scheduler.js";
 import type { Plan } from "../plan/plan-types.js";
-import { ingestJobReports } from "../reports/ingest-job.js";
 import { jobKey, type JobDetails } from "../reports/run-summary.js";
 import { referencedSecrets, secretReferences, stringsIn } from "../expr/secret-references.js";
 import { secretsForCallee } from "../plan/secrets-for-callee.js";
 import { runJob } from "../runner/job-runner.js";
+import type { IngestOutcome, IngestRequest } from "../reports/ingest-job.js";
 import type { Annotation, JobSink, StepRecord } from "../runner/job-types.js";
 import type { RunEvent } from "../runner/run-context.js";
 import type { ReportGlobs } from "../workflow/model.js";
@@ -129,7 +129,7 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
     });
     record.stepSummary = result.summary;
     record.reports = result.reports;
-    const ingested = await ingestJobReports({ store, jobRowId: row.id, files: result.reportFiles, repoRoot: setup.repoRoot, mask: result.mask });
+    const ingested = await ingestReports({ store, jobRowId: row.id, files: result.reportFiles, repoRoot: setup.repoRoot, mask: result.mask });
     const reportSink = fanOut(recording, collect);
     for (const a of ingested.annotations) reportSink.annotation(null, a);
     store.setJobOutputs(row.id, result.outputs);
@@ -137,4 +137,11 @@ export function jobExecutor(setup: JobExecutorSetup): (attempt: JobAttempt) => P
     sinks.jobEnded?.(row.id);
     return { conclusion: result.conclusion, outputs: result.outputs };
   };
+}
+
+/** The readers of JUnit, coverage and SARIF load only for a job that wrote such files; most write none. */
+async function ingestReports(req: IngestRequest): Promise<Pick<IngestOutcome, "annotations">> {
+  if (req.files.length === 0) return { annotations: [] };
+  const { ingestJobReports } = await import("../reports/ingest-job.js");
+  return ingestJobReports(req);
 }

@@ -230,7 +230,7 @@ describe("kept workflow results", () => {
 });
 
 describe("the pre-push hook's run", () => {
-  test("a tier of run: steps loads no built-in action, and from kept results neither the parser nor yaml", async () => {
+  test("a tier of run: steps loads no built-in action and no report reader, and from kept results neither the parser nor yaml", async () => {
     const r = repo({ ".github/workflows/check.yml": "on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo checked\n" });
     const first = await loadedBy(["hook", "run", "--repo", r.dir]);
     assert.equal(first.code, 0, first.stderr);
@@ -239,7 +239,7 @@ describe("the pre-push hook's run", () => {
     assert.match(second.stdout, /checked/);
     assert.deepEqual(forbiddenIn(second.modules), ["better-sqlite3"]);
     const builtins = second.modules.filter((m) =>
-      /\/dist\/src\/(gates|actions\/(setup|artifacts|codecov|checkout|cache\/actions))|\/node_modules\/(fast-xml-parser|smol-toml)\//.test(m),
+      /\/dist\/src\/(gates|reports\/ingest|actions\/(setup|artifacts|codecov|checkout|cache\/actions))|\/node_modules\/(fast-xml-parser|smol-toml)\//.test(m),
     );
     assert.deepEqual(builtins, []);
   });
