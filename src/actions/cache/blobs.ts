@@ -54,10 +54,11 @@ export function scratchBuffer(size: number): Buffer {
  * Stores a file's content as a blob; its SHA-256 and size. The kernel copies the file to a
  * temporary name and the copy is hashed: the name is the digest of exactly the bytes stored,
  * even when the file changes meanwhile, and the bytes cross into this thread only to be hashed.
+ * On a copy-on-write file system (btrfs, XFS, APFS) the copy is a clone that shares the blocks.
  */
 function ingestFile(storeDir: string, path: string): [string, number] {
   const tmp = tempPath(storeDir);
-  copyFileSync(path, tmp, fsc.COPYFILE_EXCL);
+  copyFileSync(path, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
   // Before reading it back: the copy has the file's mode, which need not let its owner read.
   chmodSync(tmp, BLOB_MODE);
   const hash = createHash("sha256");

@@ -4,10 +4,11 @@ import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { BuiltinFailure, type BuiltinRun } from "../builtin-types.js";
 import { compilePaths, type FoundItem, type PathContext } from "./paths.js";
-import { filePool } from "./pool.js";
+import { POOL_SIZE, chunks, filePool } from "./pool.js";
 import { formatSize } from "../../util/format-size.js";
 import { CacheStoreError } from "./limits.js";
 import { CacheStore, existsMessage, type SaveResult } from "./store.js";
+import { sortItems } from "./walk.js";
 
 export { pathLines } from "./paths.js";
 
@@ -63,9 +64,19 @@ function pathContext(run: Pick<BuiltinRun, "workspace" | "env" | "stateDir">): P
   return { workspace: run.workspace, home: run.env["HOME"] ?? "", skip: [resolve(run.stateDir)] };
 }
 
-/** The files the path patterns select, found on a worker thread. */
-export function findItems(paths: string[], ctx: PathContext): Promise<FoundItem[]> {
-  return filePool().run({ op: "walk", lines: paths, ctx });
+/** How far down one thread walks before the directories there are shared out among the pool. */
+const WALK_TOP_DEPTH = 2;
+
+/** The files the path patterns select, found on the worker threads: the top of the tree first, then the rest in parallel. */
+export async function findItems(paths: string[], ctx: PathContext): Promise<FoundItem[]> {
+  const pool = filePool();
+  const top = await pool.run({ op: "walk", lines: paths, ctx, depth: WALK_TOP_DEPTH });
+  if (top.unwalked.length === 0) return sortItems(top.items);
+  // A few parts per thread, so that one large directory does not leave the others idle.
+  const per = Math.ceil(top.unwalked.length / (POOL_SIZE * 4));
+  const parts = chunks(top.unwalked, per, Infinity, () => 0);
+  const below = await Promise.all(parts.map((dirs) => pool.run({ op: "walk-below", lines: paths, ctx, dirs })));
+  return sortItems(top.items.concat(...below));
 }
 
 const sizeText = (bytes: number): string => `~${Math.round(bytes / (1024 * 1024))} MB (${bytes} B)`;

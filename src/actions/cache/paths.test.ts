@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { compilePaths, pathLines, walkSync } from "./paths.js";
+import { compilePaths, pathLines } from "./paths.js";
+import { walkSync } from "./walk.js";
 
 function tree(t: TestContext, files: string[]): { ws: string; home: string } {
   const root = realpathSync(mkdtempSync(join(tmpdir(), "tierci-cache-paths-")));

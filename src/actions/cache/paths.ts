@@ -4,7 +4,6 @@
 // for the real action; unlike tar, an exclude also removes what it matches inside a matched
 // directory, which is what the action's documentation promises (`~/.nuget/packages` with
 // `!~/.nuget/packages/unwanted`).
-import { lstatSync, readdirSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { posix } from "node:path";
 import picomatch from "picomatch";
@@ -27,7 +26,7 @@ export interface PathContext {
   skip?: string[];
 }
 
-interface Pattern {
+export interface Pattern {
   negate: boolean;
   /** Absolute path of the part before the first segment with a glob character. */
   base: string;
@@ -90,7 +89,7 @@ function splitGlob(p: string): { literal: string; rest: string | null } {
   return { literal, rest: segments.slice(at).join("/") };
 }
 
-function inside(parent: string, child: string): boolean {
+export function inside(parent: string, child: string): boolean {
   return child === parent || child.startsWith(parent === "/" ? "/" : `${parent}/`);
 }
 
@@ -146,84 +145,4 @@ export interface FoundItem {
   rel: string;
   type: ItemType;
   stat: ItemStat;
-}
-
-/** null: no pattern matches the path itself; else whether the last one to match includes it. */
-function decide(patterns: Pattern[], abs: string, isDir: boolean): boolean | null {
-  let state: boolean | null = null;
-  for (const p of patterns) {
-    if (p.dirOnly && !isDir) continue;
-    let hit: boolean;
-    if (p.match === null) hit = abs === p.base;
-    else hit = abs !== p.base && inside(p.base, abs) && p.match(abs.slice(p.base === "/" ? 1 : p.base.length + 1));
-    if (hit) state = !p.negate;
-  }
-  return state;
-}
-
-function typeOf(s: Stats): ItemType | null {
-  if (s.isSymbolicLink()) return "symlink";
-  if (s.isFile()) return "file";
-  if (s.isDirectory()) return "dir";
-  return null;
-}
-
-function lstatOrNull(path: string): Stats | null {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Everything the patterns select, each once, with the root it is stored under. Synchronous:
- * it runs on a worker thread, where one lstat costs a few microseconds instead of a trip
- * through libuv's thread pool.
- */
-export function walkSync(lines: string[], ctx: PathContext): FoundItem[] {
-  const { patterns, roots } = compilePaths(lines, ctx);
-  const found = new Map<string, FoundItem>();
-  const walked = new Set<string>();
-  // A directory that is not itself selected is walked only when a glob could match below it.
-  const globBases = patterns.filter((p) => !p.negate && p.match !== null).map((p) => p.base);
-  const mayMatchBelow = (dir: string): boolean => globBases.some((b) => inside(b, dir));
-
-  const record = (abs: string, type: ItemType, s: Stats): void => {
-    if (found.has(abs)) return;
-    const root = roots.findIndex((r) => inside(r.abs, abs) && r.abs !== abs);
-    if (root < 0) return;
-    const base = roots[root]?.abs ?? "/";
-    const stat: ItemStat = { dev: s.dev, ino: s.ino, mode: s.mode, size: s.size, mtime: s.mtimeMs, ctime: s.ctimeMs };
-    found.set(abs, { abs, root, rel: abs.slice(base === "/" ? 1 : base.length + 1), type, stat });
-  };
-
-  const skip = new Set(ctx.skip);
-  const visit = (abs: string, s: Stats, inherited: boolean): void => {
-    const type = typeOf(s);
-    if (type === null || skip.has(abs)) return;
-    const selected = decide(patterns, abs, type === "dir") ?? inherited;
-    if (selected) record(abs, type, s);
-    if (type !== "dir" || walked.has(abs) || !(selected || mayMatchBelow(abs))) return;
-    walked.add(abs);
-    let names: string[];
-    try {
-      names = readdirSync(abs);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const child = abs === "/" ? `/${n}` : `${abs}/${n}`;
-      const cs = lstatOrNull(child);
-      if (cs) visit(child, cs, selected);
-    }
-  };
-
-  const starts = [...new Set(patterns.filter((p) => !p.negate).map((p) => p.base))].sort();
-  for (const start of starts) {
-    if (walked.has(start)) continue;
-    const s = lstatOrNull(start);
-    if (s) visit(start, s, false);
-  }
-  return [...found.values()].sort((a, b) => a.root - b.root || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }

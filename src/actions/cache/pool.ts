@@ -6,9 +6,11 @@ import { Worker } from "node:worker_threads";
 import type { FinishDirJob, RestoreJob } from "./blobs.js";
 import type { PackFile, Packed, PackRestoreJob } from "./packs.js";
 import type { FoundItem, PathContext } from "./paths.js";
+import type { Unwalked, WalkPart } from "./walk.js";
 
 export type Task =
-  | { op: "walk"; lines: string[]; ctx: PathContext }
+  | { op: "walk"; lines: string[]; ctx: PathContext; depth: number }
+  | { op: "walk-below"; lines: string[]; ctx: PathContext; dirs: Unwalked[] }
   | { op: "ingest"; storeDir: string; paths: string[] }
   | { op: "pack"; storeDir: string; files: PackFile[] }
   | { op: "restore"; storeDir: string; jobs: RestoreJob[] }
@@ -17,7 +19,8 @@ export type Task =
   | { op: "finish-dirs"; dirs: FinishDirJob[] };
 
 interface Results {
-  walk: FoundItem[];
+  walk: WalkPart;
+  "walk-below": FoundItem[];
   ingest: [string, number][];
   pack: Packed;
   restore: undefined;
@@ -33,7 +36,7 @@ interface Waiting {
 }
 
 // The work waits on the disk as much as on the CPU, so more threads than cores still help.
-const SIZE = Math.min(8, Math.max(4, availableParallelism() * 2));
+export const POOL_SIZE = Math.min(8, Math.max(4, availableParallelism() * 2));
 
 class FilePool {
   private readonly idle: Worker[] = [];
@@ -75,7 +78,7 @@ class FilePool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.busy.size < SIZE ? this.spawn() : undefined);
+      const worker = this.idle.pop() ?? (this.busy.size < POOL_SIZE ? this.spawn() : undefined);
       if (!worker) return;
       const job = this.queue.shift() as Waiting;
       this.busy.set(worker, job);

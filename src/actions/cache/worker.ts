@@ -2,13 +2,15 @@
 import { parentPort } from "node:worker_threads";
 import { finishDirsSync, ingestSync, prepareDirsSync, restoreSync } from "./blobs.js";
 import { packSync, restorePackSync } from "./packs.js";
-import { walkSync } from "./paths.js";
 import type { Task } from "./pool.js";
+import { walkBelowSync, walkTopSync } from "./walk.js";
 
 function handle(task: Task): unknown {
   switch (task.op) {
     case "walk":
-      return walkSync(task.lines, task.ctx);
+      return walkTopSync(task.lines, task.ctx, task.depth);
+    case "walk-below":
+      return walkBelowSync(task.lines, task.ctx, task.dirs);
     case "ingest":
       return ingestSync(task.storeDir, task.paths);
     case "pack":

@@ -12,7 +12,7 @@ import { delimiter, dirname, join } from "node:path";
 import { hashFiles } from "../../expr/hash-files.js";
 import { BuiltinFailure, type BuiltinAction, type BuiltinRun } from "../builtin-types.js";
 import { pathLines, restoreCache } from "../cache/index.js";
-import { walkSync } from "../cache/paths.js";
+import { walkSync } from "../cache/walk.js";
 import { jobToolDir } from "./acquire.js";
 import { cachePathSpec, execTool, findExecutable, saveDependencyCache } from "./common.js";
 import { acquireNode } from "./node-acquire.js";
