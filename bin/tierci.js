@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setTimeout } from "node:timers";
 import { enableCompileCache } from "../dist/src/cli/compile-cache.js";
 
 // Before anything else is imported, so that every module after this one can come from the cache.
@@ -16,7 +17,13 @@ const { main } = await import("../dist/cli/main.js");
 const code = await main(process.argv.slice(2));
 
 // A command awaits everything it starts before main returns, so what is left is Node tearing down
-// the heap, tens of milliseconds after a run. Output still buffered for a slow reader goes first.
-const drained = (stream) => new Promise((done) => (stream.writableLength === 0 ? done() : stream.once("drain", done)));
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
+// the heap, tens of milliseconds after a run. Output still queued for a slow reader goes first:
+// the queue is watched rather than waited on with 'drain', which comes only after a write that
+// filled the buffer.
+const flushed = (stream) =>
+  new Promise((done) => {
+    const check = () => (stream.writableLength === 0 ? done() : setTimeout(check, 2));
+    check();
+  });
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);

@@ -41,7 +41,7 @@ export interface RunQueueSetup {
   observers: RunObserver[];
   /** Runs started at once (fetching, checking out, or running jobs); 16 by default. */
   maxActiveRuns?: number;
-  /** Jobs go to agents: one of these per run, closed when the run ends. */
+  /** Jobs go to agents: one of these per run. */
   remote?: (repo: string, checkout: string) => RemoteJobRunner;
   /** false for a replica that only takes requests; it runs runs once lead() is called. */
   leading?: boolean;
@@ -51,7 +51,6 @@ export interface RunQueueSetup {
 
 export interface RemoteJobRunner {
   runJob: NonNullable<Parameters<typeof runPipeline>[0]["runJob"]>;
-  close(): Promise<void>;
 }
 
 /** Said on runs that were in progress when the server stopped (DESIGN.md). */
@@ -250,7 +249,6 @@ export class RunQueue {
     } catch (err) {
       this.finish(run, { conclusion: signal.aborted ? "cancelled" : "failure", note: this.failureNote(run, err) });
     } finally {
-      await remote?.close().catch((err: unknown) => this.s.log.error({ run: run.id, err }, "could not drop the run's blobs"));
       await rm(workDir, { recursive: true, force: true });
     }
   }

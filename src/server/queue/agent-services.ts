@@ -9,6 +9,10 @@ import { databaseError, openPool, type Pool } from "./pg-pool.js";
 import { migrateQueue } from "./queue-schema.js";
 import { SharedCaches } from "./shared-caches.js";
 
+/** How long a blob made for runs stays after the last job queued with it (see BlobStore.collectUnused). */
+const RUN_BLOB_GRACE_MS = 5 * 60_000;
+const COLLECT_EVERY_MS = 60_000;
+
 export interface AgentServices {
   pool: Pool;
   queue: JobQueue;
@@ -32,6 +36,13 @@ export async function openAgentServices(url: string, leaseMs: number, onReaped: 
   }
   const queue = new JobQueue(pool, notifier, leaseMs);
   const caches = new SharedCaches(pool);
+  const blobs = new BlobStore(pool);
+  let collected = 0;
+  const collect = async (): Promise<void> => {
+    if (Date.now() - collected < COLLECT_EVERY_MS) return;
+    collected = Date.now();
+    await blobs.collectUnused(RUN_BLOB_GRACE_MS);
+  };
   // Every replica reaps: the updates are atomic, so two replicas never both act on one lease.
   const reaper = setInterval(
     () => {
@@ -39,6 +50,7 @@ export async function openAgentServices(url: string, leaseMs: number, onReaped: 
         .reapExpired()
         .then((r) => (r.requeued + r.lost > 0 ? onReaped(r) : undefined))
         .then(() => caches.expire())
+        .then(collect)
         .catch(() => undefined);
     },
     Math.max(250, Math.min(5000, leaseMs / 4)),
@@ -47,7 +59,7 @@ export async function openAgentServices(url: string, leaseMs: number, onReaped: 
   return {
     pool,
     queue,
-    blobs: new BlobStore(pool),
+    blobs,
     notifier,
     tokens: new AgentTokens(pool),
     caches,

@@ -63,13 +63,15 @@ export class BlobStore {
     return true;
   }
 
-  /** Stores bytes the server made itself; their digest. */
+  /** Stores bytes the server made itself for its runs' jobs; their digest. They stay while used (collectUnused). */
   async put(data: Buffer): Promise<string> {
     const digest = digestOf(data);
     const have = await this.status(digest);
-    if (have.complete) return digest;
-    for (let at = have.size; at < data.length; at += ROW_BYTES * 8) await this.append(digest, at, data.subarray(at, at + ROW_BYTES * 8));
-    if (!(await this.commit(digest))) throw new Error(`blob ${digest} did not store intact`);
+    if (!have.complete) {
+      for (let at = have.size; at < data.length; at += ROW_BYTES * 8) await this.append(digest, at, data.subarray(at, at + ROW_BYTES * 8));
+      if (!(await this.commit(digest))) throw new Error(`blob ${digest} did not store intact`);
+    }
+    await this.pool.query("UPDATE blob_heads SET for_runs = true, used_at = now() WHERE digest = $1", [digest]);
     return digest;
   }
 
@@ -101,13 +103,24 @@ export class BlobStore {
     return Buffer.concat(parts);
   }
 
-  /** Drops blobs no queued or leased job still needs. */
-  async remove(digests: readonly string[]): Promise<void> {
-    if (digests.length === 0) return;
-    await this.pool.query(
-      `DELETE FROM blob_heads WHERE digest = ANY($1::text[])
-         AND NOT EXISTS (SELECT 1 FROM agent_jobs j WHERE j.status IN ('queued', 'leased') AND (j.source = blob_heads.digest OR j.artifacts = blob_heads.digest))`,
-      [digests],
+  /** A blob an agent sent, read now: collectUnused may drop it once unused for its grace. */
+  async collectLater(digest: string): Promise<void> {
+    await this.pool.query("UPDATE blob_heads SET for_runs = true, used_at = now() WHERE digest = $1", [digest]);
+  }
+
+  /**
+   * Drops the blobs made for runs that no queued or leased job names and that no job was queued
+   * with for `graceMs`. Runs share blobs of equal content, so a run that ends cannot drop its own:
+   * another may be about to queue a job with them. Queueing marks a blob used under a row lock,
+   * so a blob is never dropped under a job being queued; one dropped before is made again.
+   */
+  async collectUnused(graceMs: number): Promise<number> {
+    const r = await this.pool.query(
+      `DELETE FROM blob_heads b WHERE b.for_runs AND b.used_at < now() - $1 * interval '1 millisecond'
+         AND NOT EXISTS (SELECT 1 FROM agent_jobs j WHERE j.status IN ('queued', 'leased') AND (j.source = b.digest OR j.artifacts = b.digest))
+         AND NOT EXISTS (SELECT 1 FROM shared_caches c WHERE c.blob = b.digest)`,
+      [graceMs],
     );
+    return r.rowCount ?? 0;
   }
 }

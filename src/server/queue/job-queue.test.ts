@@ -1,19 +1,21 @@
 // The queue on a real Postgres: each job leased once however many agents ask at the same moment,
 // labels honoured, leases that run out re-queued or lost, cancels, events in order, and blobs
-// that resume and refuse bytes that do not match their name.
+// that resume, refuse bytes that do not match their name, and are collected only once unused.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { onPostgres } from "../../../test/support/store-backends.js";
 import type { JobSpec } from "../../pipeline/remote-job.js";
 import { openAgentServices, type AgentServices } from "./agent-services.js";
-import { BlobConflict } from "./blob-store.js";
-import type { NewQueuedJob } from "./job-queue.js";
+import { BlobConflict, digestOf } from "./blob-store.js";
+import { MissingBlob, type NewQueuedJob } from "./job-queue.js";
 
 const spec = { job: { name: "build" } } as unknown as JobSpec;
+/** The source every test job names; open() stores it. */
+const BUNDLE = Buffer.from("a git bundle");
 
-function job(name: string, labels: string[] = ["linux"]): NewQueuedJob {
-  return { owner: "replica-a", repo: "acme/app", runId: "r1", name, labels, spec, source: "a".repeat(64), sha: "b".repeat(40), artifacts: null };
+function job(name: string, labels: string[] = ["linux"], source = digestOf(BUNDLE)): NewQueuedJob {
+  return { owner: "replica-a", repo: "acme/app", runId: "r1", name, labels, spec, source, sha: "b".repeat(40), artifacts: null };
 }
 
 const agent = (name: string, labels = ["self-hosted", "linux", "x64"]) => ({ name, tokenName: "agents", labels });
@@ -22,6 +24,7 @@ onPostgres((backend) => {
   const open = async (t: Parameters<typeof backend.location>[0], leaseMs = 30_000): Promise<AgentServices> => {
     const services = await openAgentServices(backend.location(t), leaseMs, () => undefined);
     t.after(() => services.close());
+    await services.blobs.put(BUNDLE);
     return services;
   };
 
@@ -134,6 +137,31 @@ onPostgres((backend) => {
     await blobs.append(forged, 0, Buffer.from("not what the name says"));
     assert.equal(await blobs.commit(forged), false);
     assert.deepEqual(await blobs.status(forged), { size: 0, complete: false }, "a mismatch is dropped");
+  });
+
+  test("blobs made for runs are collected once no job names them and none was queued with them for the grace; a job never names a collected one", async (t) => {
+    const { blobs, queue, pool } = await open(t);
+    const used = await blobs.put(Buffer.from("bundle of a run with a queued job"));
+    const idle = await blobs.put(Buffer.from("bundle of a run that ended"));
+    const id = await queue.enqueue(job("uses", ["linux"], used));
+    assert.equal(await blobs.collectUnused(60_000), 0, "both were used within the grace");
+    assert.equal(await blobs.collectUnused(0), 2, "the queued job's blob stays; the ended run's and the unused test bundle go");
+    assert.equal((await blobs.status(used)).complete, true);
+    assert.equal((await blobs.status(idle)).complete, false);
+    await assert.rejects(queue.enqueue(job("late", ["linux"], idle)), (err) => err instanceof MissingBlob && err.digests[0] === idle);
+    assert.equal((await pool.query("SELECT 1 FROM agent_jobs WHERE name = 'late'")).rowCount, 0, "nothing queued");
+    // Making it again (what a run does on MissingBlob) lets the job be queued.
+    assert.equal(await blobs.put(Buffer.from("bundle of a run that ended")), idle);
+    assert.ok((await queue.enqueue(job("late", ["linux"], idle))) > id);
+    // A blob agents uploaded is collected only once the server read it; a shared cache's never.
+    const upload = Buffer.from("a report an agent sent");
+    await blobs.append(digestOf(upload), 0, upload);
+    await blobs.commit(digestOf(upload));
+    await pool.query("UPDATE agent_jobs SET status = 'done'");
+    assert.equal(await blobs.collectUnused(0), 2, "both bundles are dropped once their jobs are done, the upload is not");
+    assert.equal((await blobs.status(digestOf(upload))).complete, true);
+    await blobs.collectLater(digestOf(upload));
+    assert.equal(await blobs.collectUnused(0), 1);
   });
 
   test("agent tokens: made, found, revoked at once", async (t) => {

@@ -21,6 +21,13 @@ export interface NewQueuedJob {
   artifacts: string | null;
 }
 
+/** A job named a blob the store no longer holds: unused blobs are collected, and the caller makes it again. */
+export class MissingBlob extends Error {
+  constructor(readonly digests: string[]) {
+    super(`the blobs ${digests.join(", ")} are not in the store`);
+  }
+}
+
 export interface AgentIdentity {
   name: string;
   tokenName: string;
@@ -58,14 +65,27 @@ export class JobQueue {
     readonly leaseMs: number,
   ) {}
 
+  /**
+   * Queues a job, marking its blobs used in the same transaction (MissingBlob when one is gone):
+   * the row lock that takes keeps BlobStore.collectUnused off them until the job is queued.
+   */
   async enqueue(job: NewQueuedJob): Promise<number> {
-    const r = await this.pool.query<{ id: number }>(
-      `INSERT INTO agent_jobs (owner, repo, run_id, name, labels, spec, source, sha, artifacts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [job.owner, job.repo, job.runId, job.name, job.labels, JSON.stringify(job.spec), job.source, job.sha, job.artifacts],
-    );
+    const blobs = job.artifacts === null ? [job.source] : [job.source, job.artifacts];
+    const id = await inTransaction(this.pool, async (c) => {
+      const used = await c.query<{ digest: string }>("UPDATE blob_heads SET used_at = now() WHERE digest = ANY($1::text[]) AND complete RETURNING digest", [
+        blobs,
+      ]);
+      const missing = blobs.filter((d) => !used.rows.some((r) => r.digest === d));
+      if (missing.length > 0) throw new MissingBlob(missing);
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO agent_jobs (owner, repo, run_id, name, labels, spec, source, sha, artifacts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [job.owner, job.repo, job.runId, job.name, job.labels, JSON.stringify(job.spec), job.source, job.sha, job.artifacts],
+      );
+      return (r.rows[0] as { id: number }).id;
+    });
     await this.notify(CHANNELS.queue, "");
-    return (r.rows[0] as { id: number }).id;
+    return id;
   }
 
   /** Leases the oldest queued job the agent's labels cover, or undefined when there is none. */

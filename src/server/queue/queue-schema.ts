@@ -73,6 +73,9 @@ const MIGRATIONS: string[] = [
     last_used TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (repo, scope, version, key)
   );`,
+  // Blobs the server makes for its runs (bundles, artifacts) are dropped once unused for a while
+  // (BlobStore.collectUnused); enqueueing a job marks the blobs it names as used.
+  `ALTER TABLE blob_heads ADD COLUMN for_runs BOOLEAN NOT NULL DEFAULT false, ADD COLUMN used_at TIMESTAMPTZ NOT NULL DEFAULT now();`,
 ];
 
 /** Any 64-bit number of tierci's own, so that this lock is not taken by another program. */

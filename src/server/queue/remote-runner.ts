@@ -13,7 +13,7 @@ import { Masker } from "../../runner/masker.js";
 import { maskingSink } from "../../runner/masking-sink.js";
 import { runGit } from "../git-process.js";
 import { isDigest, type BlobStore } from "./blob-store.js";
-import type { JobQueue } from "./job-queue.js";
+import { MissingBlob, type JobQueue } from "./job-queue.js";
 import { CHANNELS, type Notifier } from "./notifier.js";
 import { jobLabels } from "./runs-on.js";
 import { packDirectory, unpackInto } from "../../util/tar-files.js";
@@ -30,10 +30,9 @@ export interface RemoteSetup {
   owner: string;
 }
 
-/** The jobs of one run that go to agents; close() when the run ends. */
+/** The jobs of one run that go to agents. */
 export class RemoteRun {
   private source: Promise<string> | undefined;
-  private readonly made = new Set<string>();
 
   constructor(
     private readonly s: RemoteSetup,
@@ -68,18 +67,7 @@ export class RemoteRun {
       return ended("failure");
     }
     if (req.signal.aborted) return ended("cancelled");
-    const runTag = req.options.runTag ?? req.run.id;
-    const id = await this.s.queue.enqueue({
-      owner: this.s.owner,
-      repo: this.repo,
-      runId: runTag,
-      name: req.job.name,
-      labels,
-      spec: toJobSpec(req),
-      source: await this.sourceBlob(),
-      sha: req.event.sha,
-      artifacts: await this.artifactsBlob(join(artifactsRoot(req.options.stateDir), runTag)),
-    });
+    const id = await this.enqueue(req, labels);
     const cancel = (): void => void this.s.queue.requestCancel(id).catch(() => undefined);
     req.signal.addEventListener("abort", cancel, { once: true });
     try {
@@ -148,7 +136,7 @@ export class RemoteRun {
         const path = join(wanted.dir, `${i}-${basename(r.source).replace(/[^A-Za-z0-9._-]+/g, "_")}`);
         await this.s.blobs.toFile(r.blob, path);
         reportFiles.push({ kind: r.kind, path, source: r.source });
-        this.made.add(r.blob);
+        await this.s.blobs.collectLater(r.blob);
       }
     }
     if (outcome.artifacts !== null && isDigest(outcome.artifacts)) {
@@ -158,7 +146,7 @@ export class RemoteRun {
       } catch (err) {
         req.sink.annotation(null, { level: "error", message: `the job's artifacts could not be kept: ${(err as Error).message}` });
       }
-      this.made.add(outcome.artifacts);
+      await this.s.blobs.collectLater(outcome.artifacts);
     }
     return {
       conclusion: outcome.conclusion,
@@ -172,15 +160,37 @@ export class RemoteRun {
   }
 
   /** The commit under test and every ref of the server's checkout, as a bundle, made once per run. */
+  /** Queues the job; a blob collected since this run made it (see BlobStore.collectUnused) is made again. */
+  private async enqueue(req: JobRequest, labels: string[]): Promise<number> {
+    const runTag = req.options.runTag ?? req.run.id;
+    for (let attempt = 1; ; attempt++) {
+      const source = await this.sourceBlob();
+      try {
+        return await this.s.queue.enqueue({
+          owner: this.s.owner,
+          repo: this.repo,
+          runId: runTag,
+          name: req.job.name,
+          labels,
+          spec: toJobSpec(req),
+          source,
+          sha: req.event.sha,
+          artifacts: await this.artifactsBlob(join(artifactsRoot(req.options.stateDir), runTag)),
+        });
+      } catch (err) {
+        if (!(err instanceof MissingBlob) || attempt >= 3) throw err;
+        if (err.digests.includes(source)) this.source = undefined;
+      }
+    }
+  }
+
   private sourceBlob(): Promise<string> {
     this.source ??= (async () => {
       const file = join(tmpdir(), `tierci-bundle-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.bundle`);
       try {
         const r = await runGit(["bundle", "create", "--quiet", file, "HEAD", "--all"], { cwd: this.checkout, timeoutMs: 10 * 60_000 });
         if (r.code !== 0) throw new Error(`git bundle failed: ${r.stderr.trim()}`);
-        const digest = await this.s.blobs.put(readFileSync(file));
-        this.made.add(digest);
-        return digest;
+        return await this.s.blobs.put(readFileSync(file));
       } finally {
         rmSync(file, { force: true });
       }
@@ -190,13 +200,6 @@ export class RemoteRun {
 
   private async artifactsBlob(dir: string): Promise<string | null> {
     if (!existsSync(dir) || readdirSync(dir).length === 0) return null;
-    const digest = await this.s.blobs.put(await packDirectory(dir));
-    this.made.add(digest);
-    return digest;
-  }
-
-  /** Drops the blobs this run made, once no job still on the queue needs them. */
-  async close(): Promise<void> {
-    await this.s.blobs.remove([...this.made]);
+    return this.s.blobs.put(await packDirectory(dir));
   }
 }

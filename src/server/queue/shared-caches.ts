@@ -56,7 +56,7 @@ export class SharedCaches {
     const gone = await this.pool.query<{ blob: string }>("DELETE FROM shared_caches WHERE last_used < now() - interval '7 days' RETURNING blob");
     if (gone.rows.length === 0) return;
     await this.pool.query(
-      `DELETE FROM blob_heads b WHERE b.digest = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM shared_caches c WHERE c.blob = b.digest)
+      `DELETE FROM blob_heads b WHERE b.digest = ANY($1::text[]) AND NOT b.for_runs AND NOT EXISTS (SELECT 1 FROM shared_caches c WHERE c.blob = b.digest)
          AND NOT EXISTS (SELECT 1 FROM agent_jobs j WHERE j.status IN ('queued', 'leased') AND (j.source = b.digest OR j.artifacts = b.digest))`,
       [gone.rows.map((r) => r.blob)],
     );
