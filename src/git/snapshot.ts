@@ -10,11 +10,24 @@ function isToolState(path: string): boolean {
   return path === ".tierci" || path.startsWith(".tierci/");
 }
 
+// Jobs that start together list the same tree at the same moment: a listing asked for while an
+// equal one is running shares it.
+const inFlight = new Map<string, Promise<string[] | null>>();
+
+function snapshotFileList(source: string): Promise<string[] | null> {
+  let listing = inFlight.get(source);
+  if (listing === undefined) {
+    listing = listFiles(source).finally(() => inFlight.delete(source));
+    inFlight.set(source, listing);
+  }
+  return listing;
+}
+
 /**
  * Files a snapshot holds, relative to `source`; null when `source` is not inside a git work tree.
  * Asynchronous so that listing one job's snapshot does not stall the steps of jobs already running.
  */
-function snapshotFileList(source: string): Promise<string[] | null> {
+function listFiles(source: string): Promise<string[] | null> {
   return new Promise((resolvePromise) => {
     execFile(
       "git",

@@ -117,3 +117,20 @@ test("tierci's state is left out even where the repository tracks it", async () 
     repo.remove();
   }
 });
+
+test("jobs asking at the same moment share one fingerprint; a later ask sees the tree as it is then", async () => {
+  const repo = makeRepo();
+  try {
+    repo.write("a.txt", "a\n");
+    repo.commit("initial");
+    const together = [fingerprintTree(repo.dir, work), fingerprintTree(repo.dir, work), fingerprintTree(repo.dir, work, { entries: true })];
+    const [first, second, withEntries] = await Promise.all(together);
+    assert.equal(first, second, "the second ask got the first one's answer");
+    assert.notEqual(first, withEntries, "an ask for the entries is answered on its own");
+    repo.write("a.txt", "changed\n");
+    const later = await print(repo.dir);
+    assert.notEqual(later.tree, (first as TreeFingerprint).tree);
+  } finally {
+    repo.remove();
+  }
+});

@@ -75,12 +75,26 @@ async function copyIndex(from: string, to: string): Promise<void> {
   await utimes(to, st.atime, st.mtime);
 }
 
+// Jobs that start together ask for the same tree at the same moment: a call made while an equal
+// one is being answered shares its answer instead of running git again.
+const inFlight = new Map<string, Promise<TreeFingerprint | { error: string }>>();
+
 /**
  * The fingerprint of `repoRoot`'s snapshot, or why there is none (not a git work tree, an
  * unreadable file). `workDir` is a directory of tierci's state the temporary index and objects go
  * under; calls may run at once.
  */
-export async function fingerprintTree(repoRoot: string, workDir: string, options: { entries?: boolean } = {}): Promise<TreeFingerprint | { error: string }> {
+export function fingerprintTree(repoRoot: string, workDir: string, options: { entries?: boolean } = {}): Promise<TreeFingerprint | { error: string }> {
+  const key = `${repoRoot}\0${workDir}\0${options.entries === true}`;
+  let answer = inFlight.get(key);
+  if (answer === undefined) {
+    answer = takeFingerprint(repoRoot, workDir, options).finally(() => inFlight.delete(key));
+    inFlight.set(key, answer);
+  }
+  return answer;
+}
+
+async function takeFingerprint(repoRoot: string, workDir: string, options: { entries?: boolean }): Promise<TreeFingerprint | { error: string }> {
   const base = gitEnv();
   const paths = pathsOf(repoRoot);
   if (paths === undefined) return { error: `${repoRoot} is not a git work tree` };
