@@ -161,8 +161,8 @@ test("createStepEnvFiles makes five new empty files with GitHub's prefixes and o
   const root = await mkdtemp(join(tmpdir(), "tierci-envfiles-"));
   try {
     const dir = join(root, "_runner_file_commands");
-    const first = await createStepEnvFiles(dir);
-    const second = await createStepEnvFiles(dir);
+    const first = createStepEnvFiles(dir);
+    const second = createStepEnvFiles(dir);
     assert.deepEqual(Object.keys(first).sort(), [...ENV_FILE_NAMES].sort());
     for (const name of ENV_FILE_NAMES) {
       assert.equal(dirname(first[name]), dir);

@@ -1,6 +1,7 @@
 // Runs one process for a step (a script or a JavaScript action): fresh env files,
 // workflow commands and masking on every output line, and what the env files said.
 import { appendAll } from "../util/large-arrays.js";
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import {
   createStepEnvFiles,
@@ -56,7 +57,7 @@ export interface StepProcessResult {
 const ANNOTATIONS_PER_LEVEL = 10;
 
 export async function runStepProcess(req: StepProcessRequest): Promise<StepProcessResult> {
-  const files = await createStepEnvFiles(req.internalDir);
+  const files = createStepEnvFiles(req.internalDir);
   const commands = new CommandProcessor({
     allowUnsecure: req.allowUnsecure,
     allowUnsecureStopTokens: req.allowUnsecureStopTokens,
@@ -146,9 +147,10 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
     ...(req.graceMs ? { graceMs: req.graceMs } : {}),
   });
 
+  // Most steps write none of the files: an empty one is known from its size, without reading it.
   const read = async (name: EnvFileName): Promise<string> => {
     try {
-      return await readFile(files[name], "utf8");
+      return (statSync(files[name], { throwIfNoEntry: false })?.size ?? 0) === 0 ? "" : await readFile(files[name], "utf8");
     } catch {
       return "";
     }
