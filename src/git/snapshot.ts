@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { constants, type Dirent } from "node:fs";
 import { copyFile, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { sharedWhileRunning } from "../util/memoize.js";
 
 /** tierci's own state (run database, caches) is never part of what a job sees. */
 function isToolState(path: string): boolean {
@@ -15,12 +16,7 @@ function isToolState(path: string): boolean {
 const inFlight = new Map<string, Promise<string[] | null>>();
 
 function snapshotFileList(source: string): Promise<string[] | null> {
-  let listing = inFlight.get(source);
-  if (listing === undefined) {
-    listing = listFiles(source).finally(() => inFlight.delete(source));
-    inFlight.set(source, listing);
-  }
-  return listing;
+  return sharedWhileRunning(inFlight, source, () => listFiles(source));
 }
 
 /**

@@ -10,6 +10,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
+import { sharedWhileRunning } from "../util/memoize.js";
 import { gitEnv, gitPaths } from "./git.js";
 
 export interface TreeEntry {
@@ -85,13 +86,7 @@ const inFlight = new Map<string, Promise<TreeFingerprint | { error: string }>>()
  * under; calls may run at once.
  */
 export function fingerprintTree(repoRoot: string, workDir: string, options: { entries?: boolean } = {}): Promise<TreeFingerprint | { error: string }> {
-  const key = `${repoRoot}\0${workDir}\0${options.entries === true}`;
-  let answer = inFlight.get(key);
-  if (answer === undefined) {
-    answer = takeFingerprint(repoRoot, workDir, options).finally(() => inFlight.delete(key));
-    inFlight.set(key, answer);
-  }
-  return answer;
+  return sharedWhileRunning(inFlight, `${repoRoot}\0${workDir}\0${options.entries === true}`, () => takeFingerprint(repoRoot, workDir, options));
 }
 
 async function takeFingerprint(repoRoot: string, workDir: string, options: { entries?: boolean }): Promise<TreeFingerprint | { error: string }> {

@@ -12,3 +12,16 @@ export function memoized<T>(cache: Map<string, Promise<T>>, key: string, make: (
   }
   return answer;
 }
+
+/**
+ * One promise per key while it runs: callers that ask before it settles share it, and a later
+ * caller starts anew (for answers that are true of a moment, such as what a work tree holds).
+ */
+export function sharedWhileRunning<T>(running: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  let answer = running.get(key);
+  if (!answer) {
+    answer = start().finally(() => running.delete(key));
+    running.set(key, answer);
+  }
+  return answer;
+}

@@ -51,9 +51,15 @@ export function sortItems(items: FoundItem[]): FoundItem[] {
   return items.sort((a, b) => a.root - b.root || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
-/** One walk's state; directories `stopDepth` levels below a start are recorded but not read. */
+/**
+ * One walk's state; directories `stopDepth` levels below a start are recorded but not read.
+ * Starts inside one another (where the walk from one start decides what another sees) are
+ * walked whole.
+ */
 function walker(lines: string[], ctx: PathContext, stopDepth: number) {
   const { patterns, roots } = compilePaths(lines, ctx);
+  const starts = [...new Set(patterns.filter((p) => !p.negate).map((p) => p.base))].sort();
+  const stopAt = starts.some((a) => starts.some((b) => a !== b && inside(a, b))) ? Infinity : stopDepth;
   const found = new Map<string, FoundItem>();
   const walked = new Set<string>();
   const unwalked: Unwalked[] = [];
@@ -91,11 +97,10 @@ function walker(lines: string[], ctx: PathContext, stopDepth: number) {
     if (selected) record(abs, type, s);
     if (type !== "dir" || walked.has(abs) || !(selected || mayMatchBelow(abs))) return;
     walked.add(abs);
-    if (depth >= stopDepth) unwalked.push({ dir: abs, selected });
+    if (depth >= stopAt) unwalked.push({ dir: abs, selected });
     else readChildren(abs, selected, depth);
   };
 
-  const starts = [...new Set(patterns.filter((p) => !p.negate).map((p) => p.base))].sort();
   const fromStarts = (): void => {
     for (const start of starts) {
       if (walked.has(start)) continue;
@@ -103,7 +108,7 @@ function walker(lines: string[], ctx: PathContext, stopDepth: number) {
       if (s) visit(start, s, false, 0);
     }
   };
-  return { starts, fromStarts, readChildren, items: () => [...found.values()], unwalked };
+  return { fromStarts, readChildren, items: () => [...found.values()], unwalked };
 }
 
 /** Everything the patterns select, each once, sorted by root and path. */
@@ -115,13 +120,10 @@ export function walkSync(lines: string[], ctx: PathContext): FoundItem[] {
 
 /**
  * The first part of a walk in parts: everything down to `depth` levels below the starts, and
- * the directories there still to read. Starts inside one another (where the walk from one
- * start decides what another sees) are walked whole.
+ * the directories there still to read (none when starts nest).
  */
 export function walkTopSync(lines: string[], ctx: PathContext, depth: number): WalkPart {
-  const probe = walker(lines, ctx, depth);
-  const nested = probe.starts.some((a) => probe.starts.some((b) => a !== b && inside(a, b)));
-  const w = nested ? walker(lines, ctx, Infinity) : probe;
+  const w = walker(lines, ctx, depth);
   w.fromStarts();
   return { items: w.items(), unwalked: w.unwalked };
 }

@@ -71,7 +71,7 @@ export class BlobStore {
       for (let at = have.size; at < data.length; at += ROW_BYTES * 8) await this.append(digest, at, data.subarray(at, at + ROW_BYTES * 8));
       if (!(await this.commit(digest))) throw new Error(`blob ${digest} did not store intact`);
     }
-    await this.pool.query("UPDATE blob_heads SET for_runs = true, used_at = now() WHERE digest = $1", [digest]);
+    await this.markRunUse(digest);
     return digest;
   }
 
@@ -103,8 +103,8 @@ export class BlobStore {
     return Buffer.concat(parts);
   }
 
-  /** A blob an agent sent, read now: collectUnused may drop it once unused for its grace. */
-  async collectLater(digest: string): Promise<void> {
+  /** Marks a blob as one of the runs', used now: collectUnused drops it once unused for its grace (a blob agents sent, once read). */
+  async markRunUse(digest: string): Promise<void> {
     await this.pool.query("UPDATE blob_heads SET for_runs = true, used_at = now() WHERE digest = $1", [digest]);
   }
 

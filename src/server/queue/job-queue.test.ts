@@ -160,7 +160,7 @@ onPostgres((backend) => {
     await pool.query("UPDATE agent_jobs SET status = 'done'");
     assert.equal(await blobs.collectUnused(0), 2, "both bundles are dropped once their jobs are done, the upload is not");
     assert.equal((await blobs.status(digestOf(upload))).complete, true);
-    await blobs.collectLater(digestOf(upload));
+    await blobs.markRunUse(digestOf(upload));
     assert.equal(await blobs.collectUnused(0), 1);
   });
 

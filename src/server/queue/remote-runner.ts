@@ -136,7 +136,7 @@ export class RemoteRun {
         const path = join(wanted.dir, `${i}-${basename(r.source).replace(/[^A-Za-z0-9._-]+/g, "_")}`);
         await this.s.blobs.toFile(r.blob, path);
         reportFiles.push({ kind: r.kind, path, source: r.source });
-        await this.s.blobs.collectLater(r.blob);
+        await this.s.blobs.markRunUse(r.blob);
       }
     }
     if (outcome.artifacts !== null && isDigest(outcome.artifacts)) {
@@ -146,7 +146,7 @@ export class RemoteRun {
       } catch (err) {
         req.sink.annotation(null, { level: "error", message: `the job's artifacts could not be kept: ${(err as Error).message}` });
       }
-      await this.s.blobs.collectLater(outcome.artifacts);
+      await this.s.blobs.markRunUse(outcome.artifacts);
     }
     return {
       conclusion: outcome.conclusion,
