@@ -72,7 +72,7 @@ forEachBackend((backend) => {
   });
 
   test("pruning gives the space back: the database shrinks", (t) => {
-    const path = backend.location(t);
+    const path = backend.isolatedLocation(t);
     const store = openStore(path);
     t.after(() => store.close());
     seed(store, [3, 2, 1], 5000);

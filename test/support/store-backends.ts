@@ -17,6 +17,12 @@ export interface StoreBackend {
   name: "sqlite" | "postgres";
   /** A new, empty store location (a file path or a URL), removed after the test's file. */
   location(t: TestContext): string;
+  /**
+   * Like location, in a database no other test uses. For what other sessions change: Postgres's
+   * VACUUM cannot free rows that an open transaction in the same database may still see, and the
+   * suite's other files keep transactions open in the shared one.
+   */
+  isolatedLocation(t: TestContext): string;
   /** Runs SQL on the store's database directly, as another program would; `?` marks a parameter. */
   sql(location: string, text: string, params?: readonly unknown[]): Record<string, unknown>[];
   /** The bytes the store's tables take. */
@@ -31,6 +37,9 @@ const sqlite: StoreBackend = {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "tierci-store-")));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     return join(dir, "tierci.db");
+  },
+  isolatedLocation(t) {
+    return this.location(t);
   },
   sql(location, text, params = []) {
     const db = new Database(location);
@@ -66,9 +75,11 @@ function inSchema(schema: string): string {
 
 function postgres(admin: PostgresBridge): StoreBackend {
   const schemas: string[] = [];
+  const databases: string[] = [];
   after(() => {
     try {
       for (const schema of schemas) admin.run([{ sql: `DROP SCHEMA IF EXISTS ${schema} CASCADE`, params: [] }], false);
+      for (const database of databases) admin.run([{ sql: `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`, params: [] }], false);
     } finally {
       admin.close();
     }
@@ -81,6 +92,14 @@ function postgres(admin: PostgresBridge): StoreBackend {
       admin.run([{ sql: `CREATE SCHEMA ${schema}`, params: [] }], false);
       schemas.push(schema);
       return inSchema(schema);
+    },
+    isolatedLocation() {
+      const database = `tierci_test_${process.pid}_${++made}_${Math.random().toString(36).slice(2, 8)}`;
+      admin.run([{ sql: `CREATE DATABASE ${database}`, params: [] }], false);
+      databases.push(database);
+      const url = new URL(TEST_POSTGRES_URL);
+      url.pathname = `/${database}`;
+      return url.toString();
     },
     sql(location, text, params = []) {
       const db = new PostgresBridge(location, BRIDGE);
