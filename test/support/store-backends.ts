@@ -1,9 +1,9 @@
 // The run store's tests run once per database behind it: SQLite always, Postgres when a server
 // answers at TIERCI_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test). Each
 // Postgres test gets a schema of its own, dropped when its file's tests are done (one that asks
-// for a database of its own gets one, so the role needs CREATEDB). Without a
-// server the Postgres tests skip with one line saying why, unless TIERCI_REQUIRE_POSTGRES=1 (as
-// CI sets it), which makes them fail instead.
+// for a database of its own gets one, so the role needs CREATEDB). Without a server the Postgres
+// tests skip with one line saying why, unless TIERCI_REQUIRE_POSTGRES=1 (as CI sets it), which
+// makes them fail instead.
 import { mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
