@@ -96,7 +96,9 @@ function postgres(admin: PostgresBridge): StoreBackend {
     },
     isolatedLocation() {
       const database = `tierci_test_${process.pid}_${++made}_${Math.random().toString(36).slice(2, 8)}`;
-      admin.run([{ sql: `CREATE DATABASE ${database}`, params: [] }], false);
+      // From template0, which takes no connections: a file copy of template1 (the only way before
+      // Postgres 15) fails while another session is connected to it.
+      admin.run([{ sql: `CREATE DATABASE ${database} TEMPLATE template0`, params: [] }], false);
       databases.push(database);
       const url = new URL(TEST_POSTGRES_URL);
       url.pathname = `/${database}`;
