@@ -74,6 +74,12 @@ function inSchema(schema: string): string {
   return url.toString();
 }
 
+function inDatabase(database: string): string {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
 function postgres(admin: PostgresBridge): StoreBackend {
   const schemas: string[] = [];
   const databases: string[] = [];
@@ -86,23 +92,23 @@ function postgres(admin: PostgresBridge): StoreBackend {
     }
   });
   let made = 0;
+  // Unique across the suite's processes and runs, which share the server.
+  const freshName = (): string => `tierci_test_${process.pid}_${++made}_${Math.random().toString(36).slice(2, 8)}`;
   return {
     name: "postgres",
     location() {
-      const schema = `tierci_test_${process.pid}_${++made}_${Math.random().toString(36).slice(2, 8)}`;
+      const schema = freshName();
       admin.run([{ sql: `CREATE SCHEMA ${schema}`, params: [] }], false);
       schemas.push(schema);
       return inSchema(schema);
     },
     isolatedLocation() {
-      const database = `tierci_test_${process.pid}_${++made}_${Math.random().toString(36).slice(2, 8)}`;
+      const database = freshName();
       // From template0, which takes no connections: a file copy of template1 (the only way before
       // Postgres 15) fails while another session is connected to it.
       admin.run([{ sql: `CREATE DATABASE ${database} TEMPLATE template0`, params: [] }], false);
       databases.push(database);
-      const url = new URL(TEST_POSTGRES_URL);
-      url.pathname = `/${database}`;
-      return url.toString();
+      return inDatabase(database);
     },
     sql(location, text, params = []) {
       const db = new PostgresBridge(location, BRIDGE);
